@@ -1,0 +1,102 @@
+// Kiln public types: data types, dimensions, weights and the layer enums.
+// Names and values follow TensorRT so that a TensorRT user reads them as expected.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+
+#if defined(_WIN32)
+#define KILN_API __declspec(dllexport)
+#else
+#define KILN_API __attribute__((visibility("default")))
+#endif
+
+namespace kiln {
+
+enum class DataType : int32_t {
+    kFLOAT = 0,
+    kHALF = 1,
+    kINT8 = 2,
+    kINT32 = 3,
+    kBOOL = 4,
+    kUINT8 = 5,
+    kFP8 = 6,
+    kBF16 = 7,
+    kINT64 = 8,
+    kINT4 = 9,
+    kINT16 = 10,  // never accepted: exists so that it can be refused with a clear message
+};
+
+//! Size in bytes of one element; 0 for types Kiln refuses (INT4, INT16, FP8).
+KILN_API size_t dataTypeSize(DataType type) noexcept;
+//! Short name ("float32", "int64", ...).
+KILN_API const char* dataTypeName(DataType type) noexcept;
+
+//! Dimensions of a tensor; -1 marks a dynamic dimension.
+struct Dims {
+    static constexpr int32_t MAX_DIMS = 8;
+    int32_t nbDims{0};
+    int64_t d[MAX_DIMS]{};
+};
+
+KILN_API Dims makeDims(std::initializer_list<int64_t> values) noexcept;
+
+//! A permutation of up to MAX_DIMS axes, as for IShuffleLayer.
+struct Permutation {
+    int32_t order[Dims::MAX_DIMS]{0, 1, 2, 3, 4, 5, 6, 7};
+};
+
+//! Weights handed to a layer. The memory is borrowed until the engine is built.
+struct Weights {
+    DataType type{DataType::kFLOAT};
+    const void* values{nullptr};
+    int64_t count{0};
+};
+
+enum class DeviceType : int32_t { kCPU = 0, kGPU = 1 };
+
+enum class LayerType : int32_t {
+    kCONVOLUTION, kDECONVOLUTION, kMATRIX_MULTIPLY, kELEMENTWISE, kACTIVATION, kUNARY,
+    kPOOLING, kREDUCE, kSOFTMAX, kNORMALIZATION, kSCALE, kCONCATENATION, kSHUFFLE, kSLICE,
+    kGATHER, kSCATTER, kSELECT, kSHAPE, kCONSTANT, kIDENTITY, kCAST, kPADDING, kRESIZE, kTOPK,
+    kFILL, kCUMULATIVE, kONE_HOT, kNON_ZERO, kSQUEEZE, kUNSQUEEZE, kEINSUM, kASSERTION,
+};
+
+enum class ActivationType : int32_t {
+    kRELU, kSIGMOID, kTANH, kLEAKY_RELU, kELU, kSELU, kSOFTSIGN, kSOFTPLUS, kCLIP,
+    kHARD_SIGMOID, kSCALED_TANH, kTHRESHOLDED_RELU, kGELU_ERF, kGELU_TANH,
+};
+
+enum class ElementWiseOperation : int32_t {
+    kSUM, kPROD, kMAX, kMIN, kSUB, kDIV, kPOW, kFLOOR_DIV, kAND, kOR, kXOR, kEQUAL, kGREATER,
+    kLESS,
+};
+
+enum class UnaryOperation : int32_t {
+    kEXP, kLOG, kSQRT, kRECIP, kABS, kNEG, kSIN, kCOS, kTAN, kSINH, kCOSH, kASIN, kACOS, kATAN,
+    kASINH, kACOSH, kATANH, kCEIL, kFLOOR, kERF, kNOT, kSIGN, kROUND, kISINF, kISNAN,
+};
+
+enum class MatrixOperation : int32_t { kNONE, kTRANSPOSE, kVECTOR };
+enum class PoolingType : int32_t { kMAX, kAVERAGE, kMAX_AVERAGE_BLEND };
+enum class PaddingMode : int32_t {
+    kEXPLICIT_ROUND_DOWN, kEXPLICIT_ROUND_UP, kSAME_UPPER, kSAME_LOWER,
+};
+enum class ReduceOperation : int32_t { kSUM, kPROD, kMAX, kMIN, kAVG };
+enum class ScaleMode : int32_t { kUNIFORM, kCHANNEL, kELEMENTWISE };
+enum class SampleMode : int32_t { kSTRICT_BOUNDS, kWRAP, kCLAMP, kFILL, kREFLECT };
+enum class GatherMode : int32_t { kDEFAULT, kELEMENT, kND };
+enum class ScatterMode : int32_t { kELEMENT, kND };
+enum class InterpolationMode : int32_t { kNEAREST, kLINEAR, kCUBIC };
+enum class ResizeCoordinateTransformation : int32_t { kALIGN_CORNERS, kASYMMETRIC, kHALF_PIXEL };
+enum class ResizeSelector : int32_t { kFORMULA, kUPPER };
+enum class ResizeRoundMode : int32_t { kHALF_UP, kHALF_DOWN, kFLOOR, kCEIL };
+enum class TopKOperation : int32_t { kMAX, kMIN };
+enum class FillOperation : int32_t { kLINSPACE, kRANDOM_UNIFORM, kRANDOM_NORMAL };
+enum class CumulativeOperation : int32_t { kSUM };
+
+//! Selector of the three dimension sets of an optimization profile.
+enum class OptProfileSelector : int32_t { kMIN = 0, kOPT = 1, kMAX = 2 };
+
+}  // namespace kiln

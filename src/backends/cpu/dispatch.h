@@ -1,0 +1,101 @@
+// Type dispatch for CPU kernels: call a generic lambda with the C++ storage type of a DataType.
+// float16/bfloat16 are stored as Half/BFloat16 and computed in float (load/store below).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "core/half.h"
+#include "core/status.h"
+#include "ir/host_tensor.h"
+#include "kiln/types.h"
+
+namespace kiln::cpu {
+
+template <class T>
+struct TypeTag {
+    using type = T;
+};
+
+//! Calls fn(TypeTag<T>{}) for the storage type T of `type`. bool is stored as uint8_t but has
+//! its own tag type (Bool) so kernels can tell it from uint8.
+struct Bool {
+    uint8_t v;
+};
+
+template <class Fn>
+decltype(auto) dispatchType(DataType type, Fn&& fn) {
+    switch (type) {
+        case DataType::kFLOAT: return fn(TypeTag<float>{});
+        case DataType::kHALF: return fn(TypeTag<Half>{});
+        case DataType::kBF16: return fn(TypeTag<BFloat16>{});
+        case DataType::kINT32: return fn(TypeTag<int32_t>{});
+        case DataType::kINT64: return fn(TypeTag<int64_t>{});
+        case DataType::kINT8: return fn(TypeTag<int8_t>{});
+        case DataType::kUINT8: return fn(TypeTag<uint8_t>{});
+        case DataType::kBOOL: return fn(TypeTag<Bool>{});
+        default: break;
+    }
+    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "data type " << dataTypeName(type) << " is not supported";
+    return fn(TypeTag<float>{});
+}
+
+//! The type arithmetic happens in: float for the 16-bit floats, the type itself otherwise.
+template <class T>
+struct ComputeOf {
+    using type = T;
+};
+template <>
+struct ComputeOf<Half> {
+    using type = float;
+};
+template <>
+struct ComputeOf<BFloat16> {
+    using type = float;
+};
+template <>
+struct ComputeOf<Bool> {
+    using type = bool;
+};
+template <class T>
+using compute_t = typename ComputeOf<T>::type;
+
+template <class T>
+inline compute_t<T> load(const T* p, int64_t i) {
+    if constexpr (std::is_same_v<T, Half>) {
+        return halfToFloat(p[i].bits);
+    } else if constexpr (std::is_same_v<T, BFloat16>) {
+        return bf16ToFloat(p[i].bits);
+    } else if constexpr (std::is_same_v<T, Bool>) {
+        return p[i].v != 0;
+    } else {
+        return p[i];
+    }
+}
+
+template <class T, class V>
+inline void store(T* p, int64_t i, V value) {
+    if constexpr (std::is_same_v<T, Half>) {
+        p[i].bits = floatToHalf(static_cast<float>(value));
+    } else if constexpr (std::is_same_v<T, BFloat16>) {
+        p[i].bits = floatToBf16(static_cast<float>(value));
+    } else if constexpr (std::is_same_v<T, Bool>) {
+        p[i].v = static_cast<bool>(value) ? 1 : 0;
+    } else {
+        p[i] = static_cast<T>(value);
+    }
+}
+
+template <class T>
+constexpr bool isFloatStorage() {
+    return std::is_same_v<T, float> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16> ||
+           std::is_same_v<T, double>;
+}
+
+//! Reads element i of an integer (or bool) view as int64.
+int64_t loadIndex(const ir::TensorView& v, int64_t i);
+//! Reads element i of any view as double.
+double loadAsDouble(const ir::TensorView& v, int64_t i);
+
+}  // namespace kiln::cpu

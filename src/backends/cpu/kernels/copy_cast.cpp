@@ -1,0 +1,58 @@
+// Identity and Cast: reference kernels for every supported type pair.
+#include <cmath>
+#include <cstring>
+
+#include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernel.h"
+#include "ir/ops/cast.h"
+#include "ir/ops/identity.h"
+
+namespace kiln::cpu {
+namespace {
+
+void castView(const ir::TensorView& in, ir::TensorView& out) {
+    const int64_t n = in.numel();
+    if (in.type == out.type) {
+        if (n) std::memcpy(out.data, in.data, in.bytes());
+        return;
+    }
+    dispatchType(in.type, [&](auto inTag) {
+        using I = typename decltype(inTag)::type;
+        dispatchType(out.type, [&](auto outTag) {
+            using O = typename decltype(outTag)::type;
+            const I* src = in.as<const I>();
+            O* dst = out.as<O>();
+            for (int64_t i = 0; i < n; ++i) {
+                auto v = load(src, i);
+                if constexpr (std::is_same_v<O, Bool>) {
+                    store(dst, i, v != 0);
+                } else if constexpr (!isFloatStorage<O>() && isFloatStorage<I>()) {
+                    // float -> int truncates toward zero, as C++ and TensorRT do.
+                    store(dst, i, static_cast<compute_t<O>>(std::trunc(static_cast<double>(v))));
+                } else {
+                    store(dst, i, static_cast<compute_t<O>>(v));
+                }
+            }
+        });
+    });
+}
+
+Tactic identityReference() {
+    Tactic t;
+    t.name = "reference";
+    t.run = [](KernelArgs& a) { castView(a.inputs[0], a.outputs[0]); };
+    return t;
+}
+
+Tactic castReference() {
+    Tactic t;
+    t.name = "reference";
+    t.run = [](KernelArgs& a) { castView(a.inputs[0], a.outputs[0]); };
+    return t;
+}
+
+KILN_REGISTER_CPU_TACTIC("Identity", identityReference());
+KILN_REGISTER_CPU_TACTIC("Cast", castReference());
+
+}  // namespace
+}  // namespace kiln::cpu

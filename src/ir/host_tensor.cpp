@@ -1,0 +1,83 @@
+#include "ir/host_tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <sstream>
+
+#include "core/half.h"
+#include "core/status.h"
+
+namespace kiln::ir {
+
+AlignedBuffer::AlignedBuffer(size_t bytes) : mSize(bytes) {
+    size_t rounded = (bytes + 63) / 64 * 64;
+    if (rounded == 0) rounded = 64;
+    mData = std::aligned_alloc(64, rounded);
+    if (!mData) throw std::bad_alloc();
+    std::memset(mData, 0, rounded);
+}
+
+AlignedBuffer::~AlignedBuffer() { std::free(mData); }
+
+int64_t numelOf(const std::vector<int64_t>& dims) {
+    int64_t n = 1;
+    for (int64_t d : dims) n *= d;
+    return n;
+}
+
+std::string dimsToString(const std::vector<int64_t>& dims) {
+    std::ostringstream os;
+    os << "[";
+    for (size_t i = 0; i < dims.size(); ++i) os << (i ? "," : "") << dims[i];
+    os << "]";
+    return os.str();
+}
+
+HostTensor HostTensor::make(DataType type, std::vector<int64_t> dims) {
+    KILN_CHECK(dataTypeSize(type) > 0) << "unsupported data type " << dataTypeName(type);
+    KILN_CHECK(dims.size() <= static_cast<size_t>(Dims::MAX_DIMS))
+        << "tensors have at most " << Dims::MAX_DIMS << " dimensions, got " << dims.size();
+    for (int64_t d : dims) KILN_CHECK(d >= 0) << "negative dimension in " << dimsToString(dims);
+    HostTensor t;
+    t.type = type;
+    t.dims = std::move(dims);
+    t.buffer = std::make_shared<AlignedBuffer>(static_cast<size_t>(t.numel()) * dataTypeSize(type));
+    return t;
+}
+
+int64_t HostTensor::numel() const { return numelOf(dims); }
+size_t HostTensor::bytes() const { return static_cast<size_t>(numel()) * dataTypeSize(type); }
+
+int64_t HostTensor::intAt(int64_t i) const {
+    switch (type) {
+        case DataType::kINT64: return as<int64_t>()[i];
+        case DataType::kINT32: return as<int32_t>()[i];
+        case DataType::kINT8: return as<int8_t>()[i];
+        case DataType::kUINT8: return as<uint8_t>()[i];
+        case DataType::kBOOL: return as<uint8_t>()[i] != 0;
+        default: return static_cast<int64_t>(floatAt(i));
+    }
+}
+
+double HostTensor::floatAt(int64_t i) const {
+    switch (type) {
+        case DataType::kFLOAT: return as<float>()[i];
+        case DataType::kHALF: return halfToFloat(as<uint16_t>()[i]);
+        case DataType::kBF16: return bf16ToFloat(as<uint16_t>()[i]);
+        default: return static_cast<double>(intAt(i));
+    }
+}
+
+TensorView viewOf(HostTensor& t) {
+    TensorView v;
+    v.type = t.type;
+    v.rank = static_cast<int32_t>(t.dims.size());
+    for (int32_t i = 0; i < v.rank; ++i) v.dims[i] = t.dims[i];
+    v.data = t.data();
+    return v;
+}
+
+TensorView viewOf(const HostTensor& t) { return viewOf(const_cast<HostTensor&>(t)); }
+
+}  // namespace kiln::ir

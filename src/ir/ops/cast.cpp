@@ -1,0 +1,16 @@
+#include "ir/ops/cast.h"
+
+namespace kiln::ir {
+
+void CastOp::inferShapes(InferContext& ctx) const {
+    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1) << "Cast takes 1 input, got " << ctx.nbInputs();
+    KILN_SHAPE_CHECK(ctx, dataTypeSize(toType) > 0) << "cannot cast to " << dataTypeName(toType);
+    const ValueInfo& in = ctx.input(0);
+    bool intToInt = (in.type == DataType::kINT32 || in.type == DataType::kINT64) &&
+                    (toType == DataType::kINT32 || toType == DataType::kINT64);
+    ctx.setOutput(0, toType, in.shape, intToInt ? in.value : std::nullopt);
+}
+
+KILN_REGISTER_OP(CastOp)
+
+}  // namespace kiln::ir
