@@ -45,6 +45,9 @@ const Tactic* findTactic(const std::string& opName, const std::string& tacticNam
 //! Output shapes come from shape inference with the inputs' concrete shapes and values.
 std::vector<ir::HostTensor> evaluateReference(const ir::Op& op, const std::vector<const ir::HostTensor*>& inputs,
                                               const std::string& nodeName = "node");
+//! Same, with a named tactic (tests run every fast tactic against the reference this way).
+std::vector<ir::HostTensor> evaluateWithTactic(const ir::Op& op, const std::vector<const ir::HostTensor*>& inputs,
+                                               const std::string& tacticName, const std::string& nodeName = "node");
 
 struct TacticRegistration {
     TacticRegistration(const char* opName, Tactic tactic) { registerTactic(opName, std::move(tactic)); }

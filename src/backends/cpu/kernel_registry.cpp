@@ -59,6 +59,11 @@ double loadAsDouble(const ir::TensorView& v, int64_t i) {
 
 std::vector<ir::HostTensor> evaluateReference(const ir::Op& op, const std::vector<const ir::HostTensor*>& inputs,
                                               const std::string& nodeName) {
+    return evaluateWithTactic(op, inputs, "reference", nodeName);
+}
+
+std::vector<ir::HostTensor> evaluateWithTactic(const ir::Op& op, const std::vector<const ir::HostTensor*>& inputs,
+                                               const std::string& tacticName, const std::string& nodeName) {
     std::vector<ir::ValueInfo> infos(inputs.size());
     std::vector<const ir::ValueInfo*> ptrs(inputs.size(), nullptr);
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -74,10 +79,10 @@ std::vector<ir::HostTensor> evaluateReference(const ir::Op& op, const std::vecto
     }
     ir::InferContext ctx(nodeName, ptrs, [](const ir::DimExpr& bound) { return bound; });
     op.inferShapes(ctx);
-    const auto& tactics = tacticsFor(op.name());
-    KILN_CHECK_CODE(!tactics.empty(), ErrorCode::kUNSUPPORTED_STATE)
-        << nodeName << ": no CPU kernel for op " << op.name();
-    const Tactic& ref = tactics.front();
+    const Tactic* tactic = findTactic(op.name(), tacticName);
+    KILN_CHECK_CODE(tactic != nullptr, ErrorCode::kUNSUPPORTED_STATE)
+        << nodeName << ": no CPU tactic '" << tacticName << "' for op " << op.name();
+    const Tactic& ref = *tactic;
     KernelArgs args;
     args.op = &op;
     for (const ir::HostTensor* in : inputs) {
