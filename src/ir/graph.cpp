@@ -193,42 +193,43 @@ int32_t Graph::addSymbol(Symbol s) {
 }
 
 void Graph::inferShapes() {
-    for (auto& node : mNodes) {
-        std::vector<ValueInfo> infos(node->inputs.size());
-        std::vector<const ValueInfo*> ptrs(node->inputs.size(), nullptr);
-        for (size_t i = 0; i < node->inputs.size(); ++i) {
-            if (!node->inputs[i]) continue;
-            infos[i] = node->inputs[i]->info();
-            ptrs[i] = &infos[i];
-        }
-        int32_t dataDependentIndex = 0;
-        Node* raw = node.get();
-        InferContext ctx(node->name, ptrs, [&](const DimExpr& bound) {
-            // One symbol per (node, occurrence), reused when inference runs again after a pass.
-            std::string desc = "data-dependent size " + std::to_string(dataDependentIndex++) + " of node '" +
-                               raw->name + "'";
-            for (size_t s = 0; s < mSymbols.size(); ++s) {
-                if (mSymbols[s].description == desc) {
-                    mSymbols[s].upperBound = bound;
-                    return DimExpr::symbol(static_cast<int32_t>(s));
-                }
+    for (auto& node : mNodes) inferNode(node.get());
+}
+
+void Graph::inferNode(Node* node) {
+    std::vector<ValueInfo> infos(node->inputs.size());
+    std::vector<const ValueInfo*> ptrs(node->inputs.size(), nullptr);
+    for (size_t i = 0; i < node->inputs.size(); ++i) {
+        if (!node->inputs[i]) continue;
+        infos[i] = node->inputs[i]->info();
+        ptrs[i] = &infos[i];
+    }
+    int32_t dataDependentIndex = 0;
+    InferContext ctx(node->name, ptrs, [&](const DimExpr& bound) {
+        // One symbol per (node, occurrence), reused when inference runs again after a pass.
+        std::string desc =
+            "data-dependent size " + std::to_string(dataDependentIndex++) + " of node '" + node->name + "'";
+        for (size_t s = 0; s < mSymbols.size(); ++s) {
+            if (mSymbols[s].description == desc) {
+                mSymbols[s].upperBound = bound;
+                return DimExpr::symbol(static_cast<int32_t>(s));
             }
-            Symbol sym;
-            sym.description = desc;
-            sym.upperBound = bound;
-            return DimExpr::symbol(addSymbol(sym));
-        });
-        node->op->inferShapes(ctx);
-        auto& outs = ctx.outputs();
-        KILN_CHECK_CODE(outs.size() == node->outputs.size(), ErrorCode::kINTERNAL_ERROR)
-            << node->name << ": shape inference produced " << outs.size() << " outputs, expected "
-            << node->outputs.size();
-        for (size_t i = 0; i < outs.size(); ++i) {
-            Value* v = node->outputs[i];
-            v->type = outs[i].type;
-            v->shape = outs[i].shape;
-            v->shapeValue = outs[i].value;
         }
+        Symbol sym;
+        sym.description = desc;
+        sym.upperBound = bound;
+        return DimExpr::symbol(addSymbol(sym));
+    });
+    node->op->inferShapes(ctx);
+    auto& outs = ctx.outputs();
+    KILN_CHECK_CODE(outs.size() == node->outputs.size(), ErrorCode::kINTERNAL_ERROR)
+        << node->name << ": shape inference produced " << outs.size() << " outputs, expected "
+        << node->outputs.size();
+    for (size_t i = 0; i < outs.size(); ++i) {
+        Value* v = node->outputs[i];
+        v->type = outs[i].type;
+        v->shape = outs[i].shape;
+        v->shapeValue = outs[i].value;
     }
 }
 

@@ -89,6 +89,8 @@ public:
 
     //! Re-runs shape inference over every node in order; throws on the first error.
     void inferShapes();
+    //! Shape inference of one node from its inputs' current infos.
+    void inferNode(Node* node);
     //! Checks structure: topological order, every input defined, outputs produced.
     void verify() const;
     std::unique_ptr<Graph> clone() const;

@@ -27,6 +27,8 @@ struct ShuffleOp : OpBase<ShuffleOp> {
         v("zeroIsPlaceholder", zeroIsPlaceholder);
     }
     void inferShapes(InferContext& ctx) const override;
+    //! Input 1, when present, holds the reshape dims: its values decide the output shape.
+    bool isShapeInput(int32_t index) const override { return index == 1; }
 };
 
 }  // namespace kiln::ir

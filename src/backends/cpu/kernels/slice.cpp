@@ -1,0 +1,126 @@
+// Slice: every sample mode, negative strides, start/stride/axes from inputs. Moves bytes.
+#include <algorithm>
+#include <vector>
+
+#include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernel.h"
+#include "backends/cpu/kernels/data_movement.h"
+#include "ir/ops/slice.h"
+
+namespace kiln::cpu {
+namespace {
+
+//! Where output position `o` samples the input along an axis of size `dim`; -1: the fill value.
+//! Same mapping as the shape-value folding in ir/ops/slice.cpp.
+int64_t sampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, int64_t dim, int32_t axis) {
+    const int64_t c = start + o * stride;
+    if (c >= 0 && c < dim) return c;
+    switch (mode) {
+        case SampleMode::kFILL: return -1;
+        case SampleMode::kSTRICT_BOUNDS: break;
+        default:
+            KILN_CHECK(dim > 0) << "Slice: axis " << axis << " has size 0, nothing to sample from";
+            break;
+    }
+    switch (mode) {
+        case SampleMode::kWRAP: return ((c % dim) + dim) % dim;
+        case SampleMode::kCLAMP: return std::clamp<int64_t>(c, 0, dim - 1);
+        case SampleMode::kREFLECT: {
+            if (dim == 1) return 0;
+            const int64_t period = 2 * (dim - 1);
+            const int64_t m = ((c % period) + period) % period;
+            return m < dim ? m : period - m;
+        }
+        default:
+            KILN_CHECK(false) << "Slice: index " << c << " (start " << start << " + " << o << " * stride " << stride
+                              << ") is out of bounds for axis " << axis << " of size " << dim
+                              << " in mode kSTRICT_BOUNDS";
+    }
+    return -1;
+}
+
+//! Parameter k of the sliced axes: input `index` when present, else the attribute, else `fallback`.
+int64_t param(const KernelArgs& a, size_t index, const std::vector<int64_t>& attr, size_t count, size_t k,
+              int64_t fallback, const char* what) {
+    if (a.has(index)) {
+        KILN_CHECK(a.inputs[index].numel() == static_cast<int64_t>(count))
+            << "Slice: " << what << " has " << a.inputs[index].numel() << " values, expected " << count;
+        return loadIndex(a.inputs[index], static_cast<int64_t>(k));
+    }
+    if (attr.empty()) return fallback;
+    KILN_CHECK(attr.size() == count) << "Slice: " << what << " has " << attr.size() << " values, expected " << count;
+    return attr[k];
+}
+
+void runSlice(KernelArgs& a) {
+    const auto& op = a.opAs<ir::SliceOp>();
+    const ir::TensorView& in = a.inputs[0];
+    ir::TensorView& out = a.outputs[0];
+    const size_t es = elementSize(in);
+    const int32_t rank = in.rank;
+    KILN_CHECK(out.rank == rank) << "Slice: output rank " << out.rank << " differs from input rank " << rank;
+
+    std::vector<int32_t> axes;
+    if (a.has(5)) {
+        for (int64_t k = 0; k < a.inputs[5].numel(); ++k) {
+            int64_t axis = loadIndex(a.inputs[5], k);
+            KILN_CHECK(axis >= -rank && axis < rank) << "Slice: axis " << axis << " out of range for rank " << rank;
+            axes.push_back(static_cast<int32_t>(axis < 0 ? axis + rank : axis));
+        }
+    } else {
+        for (int32_t i = 0; i < rank; ++i) axes.push_back(i);
+    }
+    std::vector<int64_t> start(rank, 0), stride(rank, 1);
+    for (size_t k = 0; k < axes.size(); ++k) {
+        start[axes[k]] = param(a, 1, op.start, axes.size(), k, 0, "start");
+        stride[axes[k]] = param(a, 3, op.stride, axes.size(), k, 1, "stride");
+        KILN_CHECK(stride[axes[k]] != 0) << "Slice: stride 0 on axis " << axes[k];
+    }
+
+    // Per axis, the input index of each output position (-1: fill).
+    std::vector<std::vector<int64_t>> source(rank);
+    for (int32_t d = 0; d < rank; ++d) {
+        source[d].resize(out.dims[d]);
+        for (int64_t o = 0; o < out.dims[d]; ++o) source[d][o] = sampleIndex(op.mode, start[d], stride[d], o, in.dims[d], d);
+    }
+    std::vector<uint8_t> fill(es, 0);
+    if (a.has(4)) {
+        KILN_CHECK(a.inputs[4].type == in.type && a.inputs[4].numel() == 1)
+            << "Slice: the fill value must be one element of the input's type";
+        copyElement(fill.data(), a.inputs[4].data, es);
+    }
+
+    const int64_t total = out.numel();
+    if (total == 0) return;
+    int64_t inStrides[ir::Dims::MAX_DIMS];
+    rowMajorStrides(rank, in.dims, inStrides);
+    int64_t idx[ir::Dims::MAX_DIMS]{};
+    auto* dst = static_cast<uint8_t*>(out.data);
+    const auto* src = static_cast<const uint8_t*>(in.data);
+    for (int64_t n = 0; n < total; ++n) {
+        int64_t offset = 0;
+        bool isFill = false;
+        for (int32_t d = 0; d < rank; ++d) {
+            int64_t s = source[d][idx[d]];
+            isFill |= s < 0;
+            offset += s * inStrides[d];
+        }
+        copyElement(dst + n * es, isFill ? fill.data() : src + offset * static_cast<int64_t>(es), es);
+        for (int32_t d = rank - 1; d >= 0; --d) {
+            if (++idx[d] < out.dims[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
+Tactic sliceReference() {
+    Tactic t;
+    t.name = "reference";
+    t.run = runSlice;
+    return t;
+}
+
+KILN_REGISTER_CPU_TACTIC("Slice", sliceReference());
+
+}  // namespace
+}  // namespace kiln::cpu

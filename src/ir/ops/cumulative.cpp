@@ -1,0 +1,29 @@
+#include "ir/ops/cumulative.h"
+
+namespace kiln::ir {
+
+void CumulativeOp::inferShapes(InferContext& ctx) const {
+    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 2) << "Cumulative takes 2 inputs (x, axis), got " << ctx.nbInputs();
+    KILN_SHAPE_CHECK(ctx, op == CumulativeOperation::kSUM)
+        << "Cumulative operation " << static_cast<int32_t>(op) << " is not supported (only SUM)";
+    const ValueInfo& x = ctx.input(0);
+    KILN_SHAPE_CHECK(ctx, x.type == DataType::kFLOAT || x.type == DataType::kHALF || x.type == DataType::kBF16 ||
+                              x.type == DataType::kINT32 || x.type == DataType::kINT64)
+        << "Cumulative supports float, int32 and int64 inputs, got " << dataTypeName(x.type);
+    const int32_t rank = static_cast<int32_t>(x.shape.size());
+    KILN_SHAPE_CHECK(ctx, rank >= 1) << "Cumulative input must have rank >= 1, got a scalar";
+    const ValueInfo& axisIn = ctx.input(1);
+    KILN_SHAPE_CHECK(ctx, axisIn.type == DataType::kINT32 || axisIn.type == DataType::kINT64)
+        << "Cumulative axis (input 1) must be int32 or int64, got " << dataTypeName(axisIn.type);
+    KILN_SHAPE_CHECK(ctx, axisIn.shape.size() <= 1)
+        << "Cumulative axis (input 1) must be a scalar, got shape " << toString(axisIn.shape);
+    std::vector<DimExpr> v = ctx.requireValue(1, "axis");
+    KILN_SHAPE_CHECK(ctx, v.size() == 1 && v[0].isConst())
+        << "Cumulative axis (input 1) must be one constant value";
+    ctx.normalizeAxis(v[0].value(), rank);
+    ctx.setOutput(0, x.type, x.shape);
+}
+
+KILN_REGISTER_OP(CumulativeOp)
+
+}  // namespace kiln::ir

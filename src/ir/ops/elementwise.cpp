@@ -1,0 +1,106 @@
+#include "ir/ops/elementwise.h"
+
+#include <optional>
+
+namespace kiln::ir {
+namespace {
+
+const char* opName(ElementWiseOperation op) {
+    static const char* const kNames[] = {"SUM", "PROD", "MAX", "MIN",  "SUB", "DIV",   "POW",
+                                         "FLOOR_DIV", "AND", "OR", "XOR", "EQUAL", "GREATER", "LESS"};
+    auto i = static_cast<size_t>(op);
+    return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
+}
+
+bool isFloat(DataType t) { return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16; }
+bool isInt(DataType t) {
+    return t == DataType::kINT32 || t == DataType::kINT64 || t == DataType::kINT8 || t == DataType::kUINT8;
+}
+
+// Shape values (Shape -> Mul -> Reshape) computed with DimExpr arithmetic, so symbols survive.
+std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, const ValueInfo& a, const ValueInfo& b,
+                                                    const Shape& outShape) {
+    if (!a.value || !b.value || outShape.size() > 1) return std::nullopt;
+    const auto& va = *a.value;
+    const auto& vb = *b.value;
+    const size_t n = std::max(va.size(), vb.size());
+    if (n > static_cast<size_t>(kMaxShapeValueElements)) return std::nullopt;
+    if (!(va.size() == vb.size() || va.size() == 1 || vb.size() == 1)) return std::nullopt;
+    std::vector<DimExpr> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        const DimExpr& x = va[va.size() == 1 ? 0 : i];
+        const DimExpr& y = vb[vb.size() == 1 ? 0 : i];
+        switch (op) {
+            case ElementWiseOperation::kSUM: out.push_back(x + y); break;
+            case ElementWiseOperation::kSUB: out.push_back(x - y); break;
+            case ElementWiseOperation::kPROD: out.push_back(x * y); break;
+            case ElementWiseOperation::kMIN: out.push_back(min(x, y)); break;
+            case ElementWiseOperation::kMAX: out.push_back(max(x, y)); break;
+            case ElementWiseOperation::kDIV:
+            case ElementWiseOperation::kFLOOR_DIV:
+                // Division by zero is the kernel's error to report, not shape inference's.
+                if (y.isConst() && y.value() == 0) return std::nullopt;
+                if (op == ElementWiseOperation::kDIV && x.isConst() && y.isConst()) {
+                    out.emplace_back(x.value() / y.value());  // integer DIV truncates toward zero
+                } else {
+                    // Symbolic: shape values are non-negative, where floor and truncation agree.
+                    out.push_back(floorDiv(x, y));
+                }
+                break;
+            default: return std::nullopt;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void ElementWiseOp::inferShapes(InferContext& ctx) const {
+    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 2) << "ElementWise takes 2 inputs, got " << ctx.nbInputs();
+    const ValueInfo& a = ctx.input(0);
+    const ValueInfo& b = ctx.input(1);
+    KILN_SHAPE_CHECK(ctx, a.type == b.type)
+        << "ElementWise " << opName(op) << " inputs must have the same type, got " << dataTypeName(a.type) << " and "
+        << dataTypeName(b.type);
+    const DataType t = a.type;
+    DataType outType = t;
+    switch (op) {
+        case ElementWiseOperation::kAND:
+        case ElementWiseOperation::kOR:
+        case ElementWiseOperation::kXOR:
+            KILN_SHAPE_CHECK(ctx, t == DataType::kBOOL)
+                << "ElementWise " << opName(op) << " needs bool inputs, got " << dataTypeName(t);
+            break;
+        case ElementWiseOperation::kEQUAL:
+        case ElementWiseOperation::kGREATER:
+        case ElementWiseOperation::kLESS:
+            KILN_SHAPE_CHECK(ctx, isFloat(t) || isInt(t) || t == DataType::kBOOL)
+                << "ElementWise " << opName(op) << " does not support " << dataTypeName(t);
+            outType = DataType::kBOOL;
+            break;
+        case ElementWiseOperation::kPOW:
+            KILN_SHAPE_CHECK(ctx, isFloat(t))
+                << "ElementWise POW needs float, float16 or bfloat16 inputs, got " << dataTypeName(t);
+            break;
+        case ElementWiseOperation::kSUM:
+        case ElementWiseOperation::kPROD:
+        case ElementWiseOperation::kMAX:
+        case ElementWiseOperation::kMIN:
+        case ElementWiseOperation::kSUB:
+        case ElementWiseOperation::kDIV:
+        case ElementWiseOperation::kFLOOR_DIV:
+            KILN_SHAPE_CHECK(ctx, isFloat(t) || isInt(t))
+                << "ElementWise " << opName(op) << " needs numeric inputs, got " << dataTypeName(t);
+            break;
+        default: KILN_SHAPE_CHECK(ctx, false) << "unknown ElementWise operation " << static_cast<int>(op);
+    }
+    Shape shape = broadcastShapes(ctx, a.shape, b.shape);
+    std::optional<std::vector<DimExpr>> value;
+    if (t == DataType::kINT32 || t == DataType::kINT64) value = propagateValues(op, a, b, shape);
+    ctx.setOutput(0, outType, std::move(shape), std::move(value));
+}
+
+KILN_REGISTER_OP(ElementWiseOp)
+
+}  // namespace kiln::ir

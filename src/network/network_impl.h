@@ -1,0 +1,231 @@
+// The NetworkDefinition implementation: tensors and layers as the public API sees them.
+// Each layer holds its IR op; lowering (lower.cpp) turns the network into an ir::Graph.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "ir/host_tensor.h"
+#include "ir/op.h"
+#include "kiln/network.h"
+
+namespace kiln {
+namespace ir {
+class Graph;
+}
+
+class NetworkImpl;
+class LayerCore;
+
+class TensorImpl : public Tensor {
+public:
+    TensorImpl(NetworkImpl& net, std::string name) : mNet(net), mName(std::move(name)) {}
+    void setName(const char* name) noexcept override;
+    const char* getName() const noexcept override { return mName.c_str(); }
+    void setDimensions(Dims dims) noexcept override;
+    Dims getDimensions() const noexcept override;
+    void setType(DataType type) noexcept override;
+    DataType getType() const noexcept override;
+    bool isNetworkInput() const noexcept override { return mIsInput; }
+    bool isNetworkOutput() const noexcept override { return mIsOutput; }
+
+    NetworkImpl& mNet;
+    std::string mName;
+    bool mIsInput{false};
+    bool mIsOutput{false};
+    Dims mInputDims{};              //!< for network inputs
+    DataType mInputType{DataType::kFLOAT};
+    LayerCore* mProducer{nullptr};
+    int32_t mProducerIndex{0};
+    ir::ValueInfo mInfo;            //!< refreshed by NetworkImpl::inferShapes
+    std::optional<DataType> mOutputTypeOverride;
+};
+
+//! An input slot of a layer: a tensor, constant weights (held as a host copy), or nothing.
+struct LayerInput {
+    TensorImpl* tensor{nullptr};
+    std::shared_ptr<const ir::HostTensor> weights;
+    bool present() const { return tensor || weights; }
+};
+
+//! State and behaviour shared by every layer; LayerImpl<Iface> adds the public interface.
+class LayerCore {
+public:
+    virtual ~LayerCore() = default;
+    virtual Layer* asLayer() = 0;
+    //! Dims of the weights in input `slot`, once input 0's shape is known (conv kernels depend on
+    //! the channel count and groups). Empty: keep the weights' own dims.
+    virtual std::vector<int64_t> weightDims(size_t /*slot*/, const ir::ValueInfo& /*input0*/) const { return {}; }
+
+    NetworkImpl* mNet{nullptr};
+    LayerType mType{};
+    std::string mName;
+    std::unique_ptr<ir::Op> mOp;  //!< nullptr for Constant layers
+    std::vector<LayerInput> mInputs;
+    std::vector<TensorImpl*> mOutputs;
+    std::optional<DataType> mPrecision;
+    std::shared_ptr<const ir::HostTensor> mConstant;  //!< Constant layers only
+};
+
+template <class Iface>
+class LayerImpl : public Iface, public LayerCore {
+public:
+    Layer* asLayer() override { return this; }
+    LayerType getType() const noexcept override { return mType; }
+    void setName(const char* name) noexcept override { mName = name ? name : ""; }
+    const char* getName() const noexcept override { return mName.c_str(); }
+    int32_t getNbInputs() const noexcept override { return static_cast<int32_t>(mInputs.size()); }
+    Tensor* getInput(int32_t i) const noexcept override {
+        return i >= 0 && i < getNbInputs() ? mInputs[i].tensor : nullptr;
+    }
+    int32_t getNbOutputs() const noexcept override { return static_cast<int32_t>(mOutputs.size()); }
+    Tensor* getOutput(int32_t i) const noexcept override {
+        return i >= 0 && i < getNbOutputs() ? mOutputs[i] : nullptr;
+    }
+    void setInput(int32_t index, Tensor& tensor) noexcept override;
+    void setPrecision(DataType type) noexcept override { mPrecision = type; }
+    DataType getPrecision() const noexcept override { return mPrecision.value_or(DataType::kFLOAT); }
+    bool precisionIsSet() const noexcept override { return mPrecision.has_value(); }
+    void resetPrecision() noexcept override { mPrecision.reset(); }
+
+protected:
+    template <class OpT>
+    OpT& op() {
+        return static_cast<OpT&>(*mOp);
+    }
+    template <class OpT>
+    const OpT& op() const {
+        return static_cast<const OpT&>(*mOp);
+    }
+};
+
+class NetworkImpl : public NetworkDefinition {
+public:
+    explicit NetworkImpl(Logger* logger) : mSink(logger) {}
+
+    Tensor* addInput(const char* name, DataType type, Dims dims) noexcept override;
+    void markOutput(Tensor& tensor) noexcept override;
+    bool unmarkOutput(Tensor& tensor) noexcept override;
+
+    ConvolutionLayer* addConvolutionNd(Tensor& input, int64_t nbOutputMaps, Dims kernelSize, Weights kernelWeights,
+                                       Weights biasWeights) noexcept override;
+    DeconvolutionLayer* addDeconvolutionNd(Tensor& input, int64_t nbOutputMaps, Dims kernelSize,
+                                           Weights kernelWeights, Weights biasWeights) noexcept override;
+    MatrixMultiplyLayer* addMatrixMultiply(Tensor& input0, MatrixOperation op0, Tensor& input1,
+                                           MatrixOperation op1) noexcept override;
+    ElementWiseLayer* addElementWise(Tensor& input1, Tensor& input2, ElementWiseOperation op) noexcept override;
+    ActivationLayer* addActivation(Tensor& input, ActivationType type) noexcept override;
+    UnaryLayer* addUnary(Tensor& input, UnaryOperation op) noexcept override;
+    PoolingLayer* addPoolingNd(Tensor& input, PoolingType type, Dims windowSize) noexcept override;
+    ReduceLayer* addReduce(Tensor& input, ReduceOperation op, uint32_t reduceAxes, bool keepDimensions) noexcept override;
+    SoftMaxLayer* addSoftMax(Tensor& input) noexcept override;
+    NormalizationLayer* addNormalization(Tensor& input, Tensor& scale, Tensor& bias, uint32_t axesMask) noexcept override;
+    ScaleLayer* addScaleNd(Tensor& input, ScaleMode mode, Weights shift, Weights scale, Weights power,
+                           int32_t channelAxis) noexcept override;
+    ConcatenationLayer* addConcatenation(Tensor* const* inputs, int32_t nbInputs) noexcept override;
+    ShuffleLayer* addShuffle(Tensor& input) noexcept override;
+    SliceLayer* addSlice(Tensor& input, Dims start, Dims size, Dims stride) noexcept override;
+    GatherLayer* addGather(Tensor& data, Tensor& indices, int32_t axis) noexcept override;
+    GatherLayer* addGatherV2(Tensor& data, Tensor& indices, GatherMode mode) noexcept override;
+    ScatterLayer* addScatter(Tensor& data, Tensor& indices, Tensor& updates, ScatterMode mode) noexcept override;
+    SelectLayer* addSelect(Tensor& condition, Tensor& thenInput, Tensor& elseInput) noexcept override;
+    ShapeLayer* addShape(Tensor& input) noexcept override;
+    ConstantLayer* addConstant(Dims dims, Weights weights) noexcept override;
+    IdentityLayer* addIdentity(Tensor& input) noexcept override;
+    CastLayer* addCast(Tensor& input, DataType toType) noexcept override;
+    PaddingLayer* addPaddingNd(Tensor& input, Dims prePadding, Dims postPadding) noexcept override;
+    ResizeLayer* addResize(Tensor& input) noexcept override;
+    TopKLayer* addTopK(Tensor& input, TopKOperation op, int32_t k, uint32_t reduceAxes) noexcept override;
+    FillLayer* addFill(Dims dims, FillOperation op, DataType outputType) noexcept override;
+    CumulativeLayer* addCumulative(Tensor& input, Tensor& axis, CumulativeOperation op, bool exclusive,
+                                   bool reverse) noexcept override;
+    OneHotLayer* addOneHot(Tensor& indices, Tensor& values, Tensor& depth, int32_t axis) noexcept override;
+    NonZeroLayer* addNonZero(Tensor& input) noexcept override;
+    SqueezeLayer* addSqueeze(Tensor& input, Tensor& axes) noexcept override;
+    UnsqueezeLayer* addUnsqueeze(Tensor& input, Tensor& axes) noexcept override;
+    EinsumLayer* addEinsum(Tensor* const* inputs, int32_t nbInputs, const char* equation) noexcept override;
+    AssertionLayer* addAssertion(Tensor& condition, const char* message) noexcept override;
+
+    int32_t getNbLayers() const noexcept override { return static_cast<int32_t>(mLayers.size()); }
+    Layer* getLayer(int32_t i) const noexcept override;
+    int32_t getNbInputs() const noexcept override { return static_cast<int32_t>(mInputs.size()); }
+    Tensor* getInput(int32_t i) const noexcept override;
+    int32_t getNbOutputs() const noexcept override { return static_cast<int32_t>(mOutputs.size()); }
+    Tensor* getOutput(int32_t i) const noexcept override;
+    void setName(const char* name) noexcept override { mName = name ? name : ""; }
+    const char* getName() const noexcept override { return mName.c_str(); }
+    void setErrorRecorder(ErrorRecorder* recorder) noexcept override { mSink.setRecorder(recorder); }
+    ErrorRecorder* getErrorRecorder() const noexcept override { return mSink.recorder(); }
+
+    const LogSink& sink() const { return mSink; }
+    //! Re-runs shape inference over all layers (after setters changed attributes).
+    //! Returns false (and reports the error) if a layer's inputs are invalid.
+    bool inferShapes() const;
+    //! Lowers to the IR. Throws KilnError on invalid networks.
+    std::unique_ptr<ir::Graph> lower() const;
+
+    const std::vector<std::unique_ptr<LayerCore>>& layers() const { return mLayers; }
+    const std::vector<TensorImpl*>& inputs() const { return mInputs; }
+    const std::vector<TensorImpl*>& outputs() const { return mOutputs; }
+    TensorImpl* findTensor(const std::string& name) const;
+
+    // Used by the add* helpers.
+    template <class L>
+    L* newLayer(LayerType type, const char* typeName, std::unique_ptr<ir::Op> op,
+                std::vector<LayerInput> inputs, int32_t nbOutputs);
+    TensorImpl* newTensor(const std::string& name);
+    //! The default name the next layer of this type will get (TensorRT's style).
+    std::string nextLayerName(const char* typeName) const {
+        return "(Unnamed Layer* " + std::to_string(mLayers.size()) + ") [" + typeName + "]";
+    }
+    TensorImpl* checkTensor(Tensor& t, const char* what) const;
+    std::shared_ptr<const ir::HostTensor> copyWeights(const std::string& layer, const char* what, const Weights& w,
+                                                      std::vector<int64_t> dims, bool optional) const;
+    //! Number of dims a symbol count has been given to input dims so far.
+    mutable int32_t mNextSymbol{0};
+
+private:
+    LogSink mSink;
+    std::string mName{"network"};
+    std::vector<std::unique_ptr<TensorImpl>> mTensors;
+    std::vector<std::unique_ptr<LayerCore>> mLayers;
+    std::vector<TensorImpl*> mInputs;
+    std::vector<TensorImpl*> mOutputs;
+};
+
+template <class L>
+L* NetworkImpl::newLayer(LayerType type, const char* typeName, std::unique_ptr<ir::Op> op,
+                         std::vector<LayerInput> inputs, int32_t nbOutputs) {
+    auto layer = std::make_unique<L>();
+    layer->mNet = this;
+    layer->mType = type;
+    layer->mName = nextLayerName(typeName);
+    layer->mOp = std::move(op);
+    layer->mInputs = std::move(inputs);
+    for (int32_t i = 0; i < nbOutputs; ++i) {
+        TensorImpl* t = newTensor(layer->mName + "_output" + (nbOutputs > 1 ? "_" + std::to_string(i) : ""));
+        t->mProducer = layer.get();
+        t->mProducerIndex = i;
+        layer->mOutputs.push_back(t);
+    }
+    L* raw = layer.get();
+    mLayers.push_back(std::move(layer));
+    return raw;
+}
+
+template <class Iface>
+void LayerImpl<Iface>::setInput(int32_t index, Tensor& tensor) noexcept {
+    if (index < 0 || index > 8) {
+        mNet->sink().error(ErrorCode::kINVALID_ARGUMENT,
+                           mName + ": setInput index " + std::to_string(index) + " is out of range");
+        return;
+    }
+    if (mInputs.size() <= static_cast<size_t>(index)) mInputs.resize(index + 1);
+    mInputs[index].tensor = static_cast<TensorImpl*>(&tensor);
+    mInputs[index].weights.reset();
+}
+
+}  // namespace kiln
