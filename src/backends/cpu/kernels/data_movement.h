@@ -37,7 +37,7 @@ inline void stridedCopy(void* dst, const void* src, int32_t rank, const int64_t*
     if (total == 0) return;
     auto* out = static_cast<uint8_t*>(dst);
     const auto* in = static_cast<const uint8_t*>(src);
-    int64_t idx[ir::Dims::MAX_DIMS]{};
+    int64_t idx[Dims::MAX_DIMS]{};
     int64_t offset = 0;
     for (int64_t n = 0; n < total; ++n) {
         copyElement(out + n * elemSize, in + offset * static_cast<int64_t>(elemSize), elemSize);

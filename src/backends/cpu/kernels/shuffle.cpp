@@ -25,9 +25,9 @@ bool isIdentity(const std::vector<int64_t>& perm) {
 void transpose(void* dst, const void* src, int32_t rank, const int64_t* srcDims, const std::vector<int64_t>& perm,
                size_t elemSize) {
     checkPerm(perm, rank);
-    int64_t srcStrides[ir::Dims::MAX_DIMS];
+    int64_t srcStrides[Dims::MAX_DIMS];
     rowMajorStrides(rank, srcDims, srcStrides);
-    int64_t dims[ir::Dims::MAX_DIMS], strides[ir::Dims::MAX_DIMS];
+    int64_t dims[Dims::MAX_DIMS], strides[Dims::MAX_DIMS];
     for (int32_t i = 0; i < rank; ++i) {
         dims[i] = srcDims[perm[i]];
         strides[i] = srcStrides[perm[i]];
@@ -47,7 +47,7 @@ void runShuffle(KernelArgs& a) {
     if (in.numel() == 0) return;
 
     // The reshaped dims (before the second transpose) follow from the output: out[i] = reshaped[perm[i]].
-    int64_t reshaped[ir::Dims::MAX_DIMS];
+    int64_t reshaped[Dims::MAX_DIMS];
     for (int32_t i = 0; i < out.rank; ++i) reshaped[i] = out.dims[i];
     if (second) {
         checkPerm(op.secondTranspose, out.rank);

@@ -92,9 +92,9 @@ void runSlice(KernelArgs& a) {
 
     const int64_t total = out.numel();
     if (total == 0) return;
-    int64_t inStrides[ir::Dims::MAX_DIMS];
+    int64_t inStrides[Dims::MAX_DIMS];
     rowMajorStrides(rank, in.dims, inStrides);
-    int64_t idx[ir::Dims::MAX_DIMS]{};
+    int64_t idx[Dims::MAX_DIMS]{};
     auto* dst = static_cast<uint8_t*>(out.data);
     const auto* src = static_cast<const uint8_t*>(in.data);
     for (int64_t n = 0; n < total; ++n) {

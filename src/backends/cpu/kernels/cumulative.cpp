@@ -1,0 +1,59 @@
+// Cumulative sum reference (ONNX CumSum): running sum along the axis held by input 1,
+// optionally exclusive (shifted by one) and/or reversed. Floats sum in double, ints in int64.
+#include <type_traits>
+
+#include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernel.h"
+#include "ir/ops/cumulative.h"
+
+namespace kiln::cpu {
+namespace {
+
+void cumsumReference(KernelArgs& args) {
+    const auto& op = args.opAs<ir::CumulativeOp>();
+    const ir::TensorView& in = args.inputs[0];
+    KILN_CHECK(args.has(1) && args.inputs[1].numel() == 1) << "Cumulative: the axis (input 1) must be one value";
+    const int64_t a = loadIndex(args.inputs[1], 0);
+    KILN_CHECK(in.rank >= 1 && a >= -in.rank && a < in.rank)
+        << "Cumulative: axis " << a << " out of range for rank " << in.rank;
+    const int32_t axis = static_cast<int32_t>(a < 0 ? a + in.rank : a);
+    int64_t outer = 1, inner = 1;
+    for (int32_t d = 0; d < axis; ++d) outer *= in.dims[d];
+    for (int32_t d = axis + 1; d < in.rank; ++d) inner *= in.dims[d];
+    const int64_t len = in.dims[axis];
+    dispatchType(in.type, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (std::is_same_v<T, Bool>) {
+            KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "Cumulative: bool is not supported";
+        } else {
+            using Acc = std::conditional_t<isFloatStorage<T>(), double, int64_t>;
+            const T* src = in.as<const T>();
+            T* dst = args.outputs[0].as<T>();
+            for (int64_t o = 0; o < outer; ++o) {
+                for (int64_t i = 0; i < inner; ++i) {
+                    Acc acc = 0;
+                    for (int64_t step = 0; step < len; ++step) {
+                        const int64_t j = op.reverse ? len - 1 - step : step;
+                        const int64_t at = (o * len + j) * inner + i;
+                        const Acc v = static_cast<Acc>(load(src, at));
+                        if (!op.exclusive) acc += v;
+                        store(dst, at, static_cast<compute_t<T>>(acc));
+                        if (op.exclusive) acc += v;
+                    }
+                }
+            }
+        }
+    });
+}
+
+Tactic reference() {
+    Tactic t;
+    t.name = "reference";
+    t.run = cumsumReference;
+    return t;
+}
+
+KILN_REGISTER_CPU_TACTIC("Cumulative", reference());
+
+}  // namespace
+}  // namespace kiln::cpu

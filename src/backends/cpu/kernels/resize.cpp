@@ -1,0 +1,149 @@
+// Resize reference kernel. Every mode is separable: each axis maps an output coordinate to a few
+// input taps with weights (nearest: 1, linear: 2, cubic: 4), and an output element is the sum of
+// the tap products over the axes. Out-of-range taps take the edge value (ONNX), or are dropped
+// and the rest renormalised with excludeOutside (cubic).
+#include <cmath>
+#include <vector>
+
+#include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernel.h"
+#include "ir/ops/resize.h"
+
+namespace kiln::cpu {
+namespace {
+
+struct Tap {
+    int64_t index;
+    double weight;
+};
+
+//! The scale of each axis: the given scales, else output/input.
+std::vector<double> axisScales(const ir::ResizeOp& op, const KernelArgs& a) {
+    const ir::TensorView& x = a.inputs[0];
+    const ir::TensorView& y = a.outputs[0];
+    std::vector<double> s(x.rank);
+    bool floatInput = a.has(1) && (a.inputs[1].type == DataType::kFLOAT || a.inputs[1].type == DataType::kHALF ||
+                                   a.inputs[1].type == DataType::kBF16);
+    for (int32_t i = 0; i < x.rank; ++i) {
+        if (floatInput) {
+            s[i] = loadAsDouble(a.inputs[1], i);
+        } else if (!a.has(1) && op.outputDims.empty() && static_cast<int32_t>(op.scales.size()) == x.rank) {
+            s[i] = op.scales[i];
+        } else {
+            s[i] = x.dims[i] ? static_cast<double>(y.dims[i]) / static_cast<double>(x.dims[i]) : 1.0;
+        }
+    }
+    return s;
+}
+
+double sourceCoordinate(const ir::ResizeOp& op, int64_t o, int64_t inLen, int64_t outLen, double scale) {
+    if (outLen == 1 && (op.selector == ResizeSelector::kUPPER ||
+                        op.coordinateTransformation == ResizeCoordinateTransformation::kALIGN_CORNERS))
+        return 0.0;
+    switch (op.coordinateTransformation) {
+        case ResizeCoordinateTransformation::kALIGN_CORNERS:
+            return static_cast<double>(o) * static_cast<double>(inLen - 1) / static_cast<double>(outLen - 1);
+        case ResizeCoordinateTransformation::kASYMMETRIC: return static_cast<double>(o) / scale;
+        default: return (static_cast<double>(o) + 0.5) / scale - 0.5;
+    }
+}
+
+int64_t roundNearest(ResizeRoundMode mode, double v) {
+    switch (mode) {
+        case ResizeRoundMode::kHALF_UP: return static_cast<int64_t>(std::floor(v + 0.5));
+        case ResizeRoundMode::kHALF_DOWN: return static_cast<int64_t>(std::ceil(v - 0.5));
+        case ResizeRoundMode::kFLOOR: return static_cast<int64_t>(std::floor(v));
+        default: return static_cast<int64_t>(std::ceil(v));
+    }
+}
+
+std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, int64_t outLen, double scale) {
+    std::vector<std::vector<Tap>> taps(outLen);
+    const double A = op.cubicCoeff;
+    for (int64_t o = 0; o < outLen; ++o) {
+        double x = sourceCoordinate(op, o, inLen, outLen, scale);
+        std::vector<Tap> raw;
+        if (op.mode == InterpolationMode::kNEAREST) {
+            raw.push_back({roundNearest(op.nearestRounding, x), 1.0});
+        } else if (op.mode == InterpolationMode::kLINEAR) {
+            double f = std::floor(x), r = x - f;
+            raw = {{static_cast<int64_t>(f), 1.0 - r}, {static_cast<int64_t>(f) + 1, r}};
+        } else {
+            double f = std::floor(x), r = x - f;
+            auto far = [A](double t) { return ((A * t - 5 * A) * t + 8 * A) * t - 4 * A; };  // 1 < t < 2
+            auto near = [A](double t) { return ((A + 2) * t - (A + 3)) * t * t + 1; };      // t <= 1
+            int64_t i = static_cast<int64_t>(f);
+            raw = {{i - 1, far(r + 1)}, {i, near(r)}, {i + 1, near(1 - r)}, {i + 2, far(2 - r)}};
+        }
+        double total = 0;
+        for (Tap& t : raw) {
+            bool outside = t.index < 0 || t.index >= inLen;
+            if (outside && op.excludeOutside && op.mode == InterpolationMode::kCUBIC) t.weight = 0;
+            t.index = std::min(std::max<int64_t>(t.index, 0), inLen - 1);
+            total += t.weight;
+        }
+        for (Tap& t : raw) {
+            if (op.excludeOutside && op.mode == InterpolationMode::kCUBIC && total != 0) t.weight /= total;
+            if (t.weight != 0) taps[o].push_back(t);
+        }
+        if (taps[o].empty()) taps[o].push_back({raw[0].index, 0.0});
+    }
+    return taps;
+}
+
+template <class T>
+void resizeTyped(const ir::ResizeOp& op, KernelArgs& a) {
+    const ir::TensorView& x = a.inputs[0];
+    ir::TensorView& y = a.outputs[0];
+    const int32_t rank = x.rank;
+    if (y.numel() == 0) return;
+    std::vector<double> scales = axisScales(op, a);
+    std::vector<std::vector<std::vector<Tap>>> taps(rank);
+    int64_t inStride[Dims::MAX_DIMS];
+    stridesOf(x, inStride);
+    for (int32_t d = 0; d < rank; ++d) taps[d] = axisTaps(op, x.dims[d], y.dims[d], scales[d]);
+    const T* src = x.as<const T>();
+    T* dst = y.as<T>();
+    int64_t o[Dims::MAX_DIMS]{}, t[Dims::MAX_DIMS]{};
+    for (int64_t oi = 0; oi < y.numel(); ++oi) {
+        for (int64_t r = oi, d = rank - 1; d >= 0; --d) o[d] = r % y.dims[d], r /= y.dims[d];
+        if (op.mode == InterpolationMode::kNEAREST) {
+            int64_t off = 0;
+            for (int32_t d = 0; d < rank; ++d) off += taps[d][o[d]][0].index * inStride[d];
+            dst[oi] = src[off];
+            continue;
+        }
+        // Sum over every combination of taps (odometer over the axes).
+        double sum = 0;
+        for (int32_t d = 0; d < rank; ++d) t[d] = 0;
+        while (true) {
+            int64_t off = 0;
+            double w = 1;
+            for (int32_t d = 0; d < rank; ++d) {
+                const Tap& tap = taps[d][o[d]][t[d]];
+                off += tap.index * inStride[d];
+                w *= tap.weight;
+            }
+            if constexpr (isFloatStorage<T>()) sum += w * static_cast<double>(load(src, off));
+            int32_t d = rank - 1;
+            for (; d >= 0 && ++t[d] == static_cast<int64_t>(taps[d][o[d]].size()); --d) t[d] = 0;
+            if (d < 0) break;
+        }
+        store(dst, oi, static_cast<compute_t<T>>(sum));
+    }
+}
+
+Tactic resizeReference() {
+    Tactic t;
+    t.name = "reference";
+    t.run = [](KernelArgs& a) {
+        const auto& op = a.opAs<ir::ResizeOp>();
+        dispatchType(a.inputs[0].type, [&](auto tag) { resizeTyped<typename decltype(tag)::type>(op, a); });
+    };
+    return t;
+}
+
+KILN_REGISTER_CPU_TACTIC("Resize", resizeReference());
+
+}  // namespace
+}  // namespace kiln::cpu

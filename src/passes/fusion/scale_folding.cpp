@@ -1,0 +1,132 @@
+// Scale (batch-norm) folding: y = conv(x, W) + b followed by a per-channel (or uniform) Scale
+// with power 1 becomes conv(x, W * s) + (b * s + t) — exact up to float rounding. Likewise a
+// MatrixMultiply by constant weights [K, N] followed by a per-column Scale. The folded scale
+// is skipped (with a VERBOSE reason) when the intermediate tensor is a network output.
+#include <cstring>
+
+#include "ir/ops/convolution.h"
+#include "ir/ops/matrix_multiply.h"
+#include "ir/ops/scale.h"
+#include "passes/pass.h"
+
+namespace kiln::passes {
+namespace {
+
+//! Per-channel factors of a Scale, or nullopt when it cannot fold (power != 1, non-float...).
+struct Factors {
+    std::vector<float> scale, shift;
+};
+
+std::optional<Factors> scaleFactors(const ir::Node& n, int64_t channels) {
+    const auto& op = static_cast<const ir::ScaleOp&>(*n.op);
+    auto constant = [&](size_t i) -> const ir::HostTensor* {
+        return i < n.inputs.size() && n.inputs[i] ? n.inputs[i]->constant.get() : nullptr;
+    };
+    for (size_t i = 1; i < n.inputs.size(); ++i)
+        if (n.inputs[i] && (!n.inputs[i]->isConstant() || n.inputs[i]->type != DataType::kFLOAT)) return std::nullopt;
+    if (const ir::HostTensor* power = constant(3)) {
+        for (int64_t i = 0; i < power->numel(); ++i)
+            if (power->as<float>()[i] != 1.0f) return std::nullopt;
+    }
+    int64_t count = op.mode == ScaleMode::kUNIFORM ? 1 : op.mode == ScaleMode::kCHANNEL ? channels : -1;
+    if (count < 0) return std::nullopt;
+    Factors f{std::vector<float>(channels, 1.0f), std::vector<float>(channels, 0.0f)};
+    for (auto [slot, target] : {std::pair<size_t, std::vector<float>*>{1, &f.shift}, {2, &f.scale}}) {
+        const ir::HostTensor* t = constant(slot);
+        if (!t) continue;
+        if (t->numel() != count) return std::nullopt;
+        for (int64_t c = 0; c < channels; ++c) (*target)[c] = t->as<float>()[count == 1 ? 0 : c];
+    }
+    return f;
+}
+
+class ScaleFolding : public Pass {
+public:
+    const char* name() const override { return "scale_folding"; }
+    bool run(ir::Graph& graph, PassContext& ctx) override {
+        bool changed = false;
+        std::vector<ir::Node*> nodes;
+        for (const auto& n : graph.nodes()) nodes.push_back(n.get());
+        for (ir::Node* scale : nodes) {
+            if (std::string(scale->op->name()) != "Scale" || scale->inputs.empty() || !scale->inputs[0]) continue;
+            ir::Value* mid = scale->inputs[0];
+            ir::Node* producer = mid->producer;
+            if (!producer || graph.users(mid).size() != 1) continue;
+            if (mid->isGraphOutput) {
+                KILN_LOG(ctx.sink, kVERBOSE) << "scale_folding: not folding '" << scale->name << "' into '"
+                                             << producer->name << "': tensor '" << mid->name
+                                             << "' is marked as an output";
+                continue;
+            }
+            const std::string kind = producer->op->name();
+            bool folded = false;
+            if (kind == "Convolution") folded = foldIntoConvolution(graph, *producer, *scale);
+            if (kind == "MatrixMultiply") folded = foldIntoMatrixMultiply(graph, *producer, *scale);
+            if (!folded) continue;
+            producer->fusedFrom.push_back(scale->name);
+            graph.replaceAllUsesWith(scale->outputs[0], producer->outputs[0]);
+            KILN_LOG(ctx.sink, kVERBOSE) << "scale_folding: folded Scale '" << scale->name << "' into " << kind << " '"
+                                         << producer->name << "'";
+            changed = true;
+        }
+        return changed;
+    }
+
+private:
+    static bool foldIntoConvolution(ir::Graph& graph, ir::Node& conv, ir::Node& scale) {
+        const auto& sop = static_cast<const ir::ScaleOp&>(*scale.op);
+        const auto& cop = static_cast<const ir::ConvolutionOp&>(*conv.op);
+        if (cop.fusedActivation >= 0) return false;  // scale must come before any activation
+        if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != 1) return false;
+        if (!graph.canReplace(scale.outputs[0], conv.outputs[0])) return false;
+        if (conv.inputs.size() < 2 || !conv.inputs[1] || !conv.inputs[1]->isConstant()) return false;
+        const ir::HostTensor& w = *conv.inputs[1]->constant;
+        if (w.type != DataType::kFLOAT || w.dims.empty()) return false;
+        const ir::HostTensor* b = conv.inputs.size() > 2 && conv.inputs[2] ? conv.inputs[2]->constant.get() : nullptr;
+        if (conv.inputs.size() > 2 && conv.inputs[2] && (!b || b->type != DataType::kFLOAT)) return false;
+        const int64_t k = w.dims[0];
+        auto f = scaleFactors(scale, k);
+        if (!f) return false;
+        ir::HostTensor nw = ir::HostTensor::make(DataType::kFLOAT, w.dims);
+        const int64_t per = w.numel() / std::max<int64_t>(k, 1);
+        for (int64_t o = 0; o < k; ++o)
+            for (int64_t i = 0; i < per; ++i) nw.as<float>()[o * per + i] = w.as<float>()[o * per + i] * f->scale[o];
+        ir::HostTensor nb = ir::HostTensor::make(DataType::kFLOAT, {k});
+        for (int64_t o = 0; o < k; ++o) nb.as<float>()[o] = (b ? b->as<float>()[o] : 0.0f) * f->scale[o] + f->shift[o];
+        conv.inputs.resize(3);
+        conv.inputs[1] = graph.addConstant(graph.uniqueName(conv.name + "_folded_kernel"), std::move(nw));
+        conv.inputs[2] = graph.addConstant(graph.uniqueName(conv.name + "_folded_bias"), std::move(nb));
+        return true;
+    }
+
+    static bool foldIntoMatrixMultiply(ir::Graph& graph, ir::Node& mm, ir::Node& scale) {
+        const auto& sop = static_cast<const ir::ScaleOp&>(*scale.op);
+        const auto& mop = static_cast<const ir::MatrixMultiplyOp&>(*mm.op);
+        if (mop.op1 != MatrixOperation::kNONE || mop.op0 == MatrixOperation::kVECTOR) return false;
+        if (mop.fusedActivation >= 0 || mm.inputs.size() > 2) return false;
+        if (!graph.canReplace(scale.outputs[0], mm.outputs[0])) return false;
+        if (!mm.inputs[1] || !mm.inputs[1]->isConstant()) return false;
+        const ir::HostTensor& w = *mm.inputs[1]->constant;
+        if (w.type != DataType::kFLOAT || w.dims.size() != 2) return false;
+        const int64_t rank = static_cast<int64_t>(mm.outputs[0]->shape.size());
+        if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != rank - 1) return false;
+        const int64_t kDim = w.dims[0], n = w.dims[1];
+        auto f = scaleFactors(scale, n);
+        if (!f) return false;
+        ir::HostTensor nw = ir::HostTensor::make(DataType::kFLOAT, w.dims);
+        for (int64_t r = 0; r < kDim; ++r)
+            for (int64_t c = 0; c < n; ++c) nw.as<float>()[r * n + c] = w.as<float>()[r * n + c] * f->scale[c];
+        ir::HostTensor nb = ir::HostTensor::make(DataType::kFLOAT, {n});
+        std::memcpy(nb.data(), f->shift.data(), n * sizeof(float));
+        mm.inputs.resize(3);
+        mm.inputs[1] = graph.addConstant(graph.uniqueName(mm.name + "_folded_weights"), std::move(nw));
+        mm.inputs[2] = graph.addConstant(graph.uniqueName(mm.name + "_folded_bias"), std::move(nb));
+        return true;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> createScaleFoldingPass() { return std::make_unique<ScaleFolding>(); }
+
+}  // namespace kiln::passes

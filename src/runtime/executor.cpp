@@ -1,0 +1,234 @@
+#include "runtime/executor.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "backends/cpu/dispatch.h"
+#include "core/status.h"
+
+namespace kiln::runtime {
+
+namespace {
+size_t alignUp(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+std::unique_ptr<ir::Op> makeOp(const engine::Step& step) {
+    std::unique_ptr<ir::Op> op = ir::createOp(step.opName);
+    KILN_CHECK_CODE(op != nullptr, ErrorCode::kINVALID_ARGUMENT)
+        << "engine step '" << step.layerName << "' uses unknown op '" << step.opName << "'";
+    op->setAttributes(step.attributes);
+    return op;
+}
+
+//! Concrete shape inference of one step from its inputs' dims and (for shape inputs) values.
+std::vector<ir::ValueInfo> inferStep(const PreparedPlan& p, size_t s, const std::vector<SlotState>& slots,
+                                     const std::vector<DataType>& types) {
+    const engine::Step& step = p.plan().steps[s];
+    std::vector<ir::ValueInfo> infos(step.inputs.size());
+    std::vector<const ir::ValueInfo*> ptrs(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+        int32_t slot = step.inputs[i];
+        if (slot < 0) continue;
+        infos[i].type = types[slot];
+        infos[i].shape = ir::shapeOf(slots[slot].dims);
+        if (slots[slot].values) infos[i].value = ir::shapeOf(*slots[slot].values);
+        ptrs[i] = &infos[i];
+    }
+    ir::InferContext ctx(step.layerName, ptrs, [](const ir::DimExpr& bound) { return bound; });
+    p.op(s).inferShapes(ctx);
+    return std::move(ctx.outputs());
+}
+
+std::optional<std::vector<int64_t>> concreteValues(const std::optional<std::vector<ir::DimExpr>>& v) {
+    if (!v) return std::nullopt;
+    std::vector<int64_t> out;
+    for (const auto& d : *v) {
+        if (!d.isConst()) return std::nullopt;
+        out.push_back(d.value());
+    }
+    return out;
+}
+
+std::vector<int64_t> readValues(const ir::TensorView& v) {
+    std::vector<int64_t> out;
+    int64_t n = v.numel();
+    for (int64_t i = 0; i < n; ++i) out.push_back(cpu::loadIndex(v, i));
+    return out;
+}
+}  // namespace
+
+PreparedPlan::PreparedPlan(const engine::Plan& plan) : mPlan(plan) {
+    for (const auto& w : plan.weights) {
+        ir::HostTensor t = ir::HostTensor::make(w.type, w.dims);
+        KILN_CHECK_CODE(t.bytes() == w.bytes.size(), ErrorCode::kINVALID_ARGUMENT)
+            << "engine weights have " << w.bytes.size() << " bytes, expected " << t.bytes();
+        if (!w.bytes.empty()) std::memcpy(t.data(), w.bytes.data(), w.bytes.size());
+        mWeights.push_back(std::move(t));
+    }
+    for (size_t i = 0; i < plan.tensors.size(); ++i) mSlotByName[plan.tensors[i].name] = static_cast<int32_t>(i);
+    for (const auto& step : plan.steps) {
+        mOps.push_back(makeOp(step));
+        const cpu::Tactic* t = cpu::findTactic(step.opName, step.tacticName);
+        KILN_CHECK_CODE(t != nullptr, ErrorCode::kINVALID_ARGUMENT)
+            << "engine step '" << step.layerName << "' uses unknown implementation '" << step.tacticName << "'";
+        mTactics.push_back(t);
+    }
+}
+
+int32_t PreparedPlan::slotIndex(const std::string& name) const {
+    auto it = mSlotByName.find(name);
+    return it == mSlotByName.end() ? -1 : it->second;
+}
+
+MemoryPlan PreparedPlan::planMemory(const std::map<std::string, std::vector<int64_t>>& inputDims) const {
+    MemoryPlan mp;
+    const auto& tensors = mPlan.tensors;
+    mp.slots.resize(tensors.size());
+    std::vector<DataType> types;
+    for (const auto& t : tensors) types.push_back(t.type);
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        if (tensors[i].weightIndex >= 0) {
+            const ir::HostTensor& w = mWeights[tensors[i].weightIndex];
+            mp.slots[i].dims = w.dims;
+            if (ir::constantInfo(w).value) mp.slots[i].values = concreteValues(ir::constantInfo(w).value);
+        } else if (tensors[i].isInput) {
+            auto it = inputDims.find(tensors[i].name);
+            KILN_CHECK_CODE(it != inputDims.end(), ErrorCode::kINVALID_STATE)
+                << "input '" << tensors[i].name << "' has no shape";
+            mp.slots[i].dims = it->second;
+        }
+    }
+    for (size_t s = 0; s < mPlan.steps.size(); ++s) {
+        auto outs = inferStep(*this, s, mp.slots, types);
+        const auto& step = mPlan.steps[s];
+        KILN_CHECK_CODE(outs.size() == step.outputs.size(), ErrorCode::kINVALID_ARGUMENT)
+            << step.layerName << ": the engine lists " << step.outputs.size() << " outputs, the op produces "
+            << outs.size();
+        for (size_t o = 0; o < outs.size(); ++o) {
+            SlotState& st = mp.slots[step.outputs[o]];
+            st.dims = ir::constValues(outs[o].shape);
+            st.values = concreteValues(outs[o].value);
+        }
+    }
+    // Liveness-based placement: largest first, each at the lowest offset that does not
+    // overlap a placed tensor whose lifetime overlaps.
+    struct Item {
+        int32_t slot;
+        size_t bytes;
+        int32_t first, last;
+    };
+    std::vector<Item> items;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        mp.slots[i].bytes = static_cast<size_t>(ir::numelOf(mp.slots[i].dims)) * dataTypeSize(tensors[i].type);
+        bool activation = !tensors[i].isInput && !tensors[i].isOutput && tensors[i].weightIndex < 0;
+        if (activation && tensors[i].firstStep >= 0)
+            items.push_back({static_cast<int32_t>(i), alignUp(std::max<size_t>(mp.slots[i].bytes, 1), kArenaAlignment),
+                             tensors[i].firstStep, std::max(tensors[i].lastStep, tensors[i].firstStep)});
+    }
+    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.bytes > b.bytes; });
+    std::vector<const Item*> placed;
+    for (Item& it : items) {
+        std::vector<std::pair<size_t, size_t>> busy;
+        for (const Item* p : placed)
+            if (!(p->last < it.first || it.last < p->first))
+                busy.emplace_back(mp.slots[p->slot].arenaOffset, mp.slots[p->slot].arenaOffset + p->bytes);
+        std::sort(busy.begin(), busy.end());
+        size_t offset = 0;
+        for (const auto& [b, e] : busy) {
+            if (offset + it.bytes <= b) break;
+            offset = std::max(offset, e);
+        }
+        mp.slots[it.slot].arenaOffset = offset;
+        mp.arenaSize = std::max(mp.arenaSize, offset + it.bytes);
+        placed.push_back(&it);
+    }
+    for (const auto& step : mPlan.steps) mp.workspaceSize = std::max<size_t>(mp.workspaceSize, step.workspaceSize);
+    return mp;
+}
+
+std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPlan& memory, void* arena,
+                                          const std::map<std::string, void*>& io, const ExecuteOptions& options) {
+    const engine::Plan& plan = p.plan();
+    const size_t n = plan.tensors.size();
+    std::vector<SlotState> slots = memory.slots;  // dims become exact as steps run
+    std::vector<void*> data(n, nullptr);
+    std::vector<DataType> types;
+    for (const auto& t : plan.tensors) types.push_back(t.type);
+    auto* base = static_cast<uint8_t*>(arena);
+    for (size_t i = 0; i < n; ++i) {
+        const auto& t = plan.tensors[i];
+        if (t.weightIndex >= 0) {
+            data[i] = const_cast<void*>(p.weights(t.weightIndex).data());
+        } else if (t.isInput || t.isOutput) {
+            auto it = io.find(t.name);
+            KILN_CHECK_CODE(it != io.end() && (it->second || slots[i].bytes == 0), ErrorCode::kINVALID_STATE)
+                << "no address was set for I/O tensor '" << t.name << "' (setTensorAddress)";
+            data[i] = it->second;
+        } else {
+            data[i] = base + slots[i].arenaOffset;
+        }
+    }
+    void* workspace = base + alignUp(memory.arenaSize, kArenaAlignment);
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+        const engine::Step& step = plan.steps[s];
+        // Values of shape inputs come from the data itself at run time.
+        for (size_t i = 0; i < step.inputs.size(); ++i) {
+            int32_t slot = step.inputs[i];
+            if (slot >= 0 && p.op(s).isShapeInput(static_cast<int32_t>(i)) &&
+                ir::numelOf(slots[slot].dims) <= ir::kMaxShapeValueElements) {
+                ir::TensorView v;
+                v.type = types[slot];
+                v.rank = static_cast<int32_t>(slots[slot].dims.size());
+                std::copy(slots[slot].dims.begin(), slots[slot].dims.end(), v.dims);
+                v.data = data[slot];
+                slots[slot].values = readValues(v);
+            }
+        }
+        auto outs = inferStep(p, s, slots, types);
+        cpu::KernelArgs args;
+        args.op = &p.op(s);
+        for (int32_t slot : step.inputs) {
+            ir::TensorView v;
+            if (slot < 0) {
+                v.rank = -1;
+            } else {
+                v.type = types[slot];
+                v.rank = static_cast<int32_t>(slots[slot].dims.size());
+                std::copy(slots[slot].dims.begin(), slots[slot].dims.end(), v.dims);
+                v.data = data[slot];
+            }
+            args.inputs.push_back(v);
+        }
+        for (size_t o = 0; o < outs.size(); ++o) {
+            int32_t slot = step.outputs[o];
+            std::vector<int64_t> dims = ir::constValues(outs[o].shape);
+            size_t bytes = static_cast<size_t>(ir::numelOf(dims)) * dataTypeSize(outs[o].type);
+            KILN_CHECK_CODE(bytes <= slots[slot].bytes, ErrorCode::kFAILED_EXECUTION)
+                << step.layerName << ": output '" << plan.tensors[slot].name << "' needs " << bytes
+                << " bytes but only " << slots[slot].bytes << " were planned for the current input shapes";
+            ir::TensorView v;
+            v.type = types[slot];
+            v.rank = static_cast<int32_t>(dims.size());
+            std::copy(dims.begin(), dims.end(), v.dims);
+            v.data = data[slot];
+            args.outputs.push_back(v);
+        }
+        args.workspace = workspace;
+        args.workspaceSize = step.workspaceSize;
+        if (options.replaceStep) {
+            options.replaceStep(s, args);
+        } else {
+            p.tactic(s).run(args);
+        }
+        for (size_t o = 0; o < args.outputs.size(); ++o) {
+            SlotState& st = slots[step.outputs[o]];
+            st.dims = args.outputs[o].shape();
+            st.values = concreteValues(outs[o].value);
+        }
+        if (options.afterStep) options.afterStep(s, args);
+    }
+    std::vector<std::vector<int64_t>> dims;
+    for (const auto& st : slots) dims.push_back(st.dims);
+    return dims;
+}
+
+}  // namespace kiln::runtime

@@ -1,0 +1,78 @@
+// The executor: runs a plan's steps on the CPU. Shared by the execution context (inference)
+// and the builder (tactic timing at the OPT shape).
+//
+//   reshape(input dims)  → every tensor's concrete dims (upper bounds for data-dependent sizes)
+//                          and its offset in one activation arena (liveness-based reuse)
+//   execute(arena, I/O)  → runs the steps; shapes are re-inferred from the actual inputs so
+//                          data-dependent sizes (NonZero) become exact as execution proceeds.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/cpu/kernel.h"
+#include "engine/engine_data.h"
+#include "ir/host_tensor.h"
+#include "ir/op.h"
+
+namespace kiln::runtime {
+
+constexpr size_t kArenaAlignment = 256;
+
+//! What execution knows of each tensor slot for the current shapes.
+struct SlotState {
+    std::vector<int64_t> dims;
+    size_t bytes{0};        //!< planned capacity (upper bound)
+    size_t arenaOffset{0};  //!< activations only
+    std::optional<std::vector<int64_t>> values;  //!< known values of small int tensors
+};
+
+struct MemoryPlan {
+    std::vector<SlotState> slots;
+    size_t arenaSize{0};
+    size_t workspaceSize{0};  //!< largest workspace of any step (placed after the activations)
+};
+
+//! Immutable, prepared form of a plan: ops built from their attributes, tactics resolved,
+//! weights viewed in place. Shared by all contexts of an engine.
+class PreparedPlan {
+public:
+    //! Throws KilnError if an op or tactic is unknown, or attributes don't fit the op.
+    explicit PreparedPlan(const engine::Plan& plan);
+
+    const engine::Plan& plan() const { return mPlan; }
+    const ir::Op& op(size_t step) const { return *mOps[step]; }
+    const cpu::Tactic& tactic(size_t step) const { return *mTactics[step]; }
+    void setTactic(size_t step, const cpu::Tactic* tactic) { mTactics[step] = tactic; }
+    const ir::HostTensor& weights(int32_t index) const { return mWeights[index]; }
+    int32_t slotIndex(const std::string& name) const;
+
+    //! Concrete dims and arena offsets for these input dims (by input name).
+    MemoryPlan planMemory(const std::map<std::string, std::vector<int64_t>>& inputDims) const;
+
+private:
+    const engine::Plan& mPlan;
+    std::vector<std::unique_ptr<ir::Op>> mOps;
+    std::vector<const cpu::Tactic*> mTactics;
+    std::vector<ir::HostTensor> mWeights;
+    std::map<std::string, int32_t> mSlotByName;
+};
+
+//! Called after each step (profiling) or instead of it (tactic timing).
+using StepHook = std::function<void(size_t step, cpu::KernelArgs& args)>;
+
+struct ExecuteOptions {
+    StepHook replaceStep;  //!< if set, called instead of the tactic's run
+    StepHook afterStep;
+};
+
+//! Runs every step. `io` maps I/O tensor names to their memory; `arena` holds at least
+//! plan.arenaSize + plan.workspaceSize bytes. Returns the actual dims of every slot.
+std::vector<std::vector<int64_t>> execute(const PreparedPlan& prepared, const MemoryPlan& memory, void* arena,
+                                          const std::map<std::string, void*>& io, const ExecuteOptions& options = {});
+
+}  // namespace kiln::runtime
