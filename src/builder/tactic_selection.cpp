@@ -1,0 +1,207 @@
+#include <chrono>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "backends/cpu/dispatch.h"
+#include "builder/plan_builder.h"
+#include "core/status.h"
+#include "kiln/version.h"
+#include "runtime/executor.h"
+
+namespace kiln::builder {
+
+namespace {
+
+std::map<std::string, std::vector<int64_t>> profileDims(const engine::Profile& p, int which) {
+    std::map<std::string, std::vector<int64_t>> dims;
+    for (const auto& in : p.inputs) dims[in.name] = which == 0 ? in.min : which == 1 ? in.opt : in.max;
+    return dims;
+}
+
+std::string timingKey(const engine::Plan& plan, const engine::Step& step, const ir::Op& op,
+                      const std::vector<ir::TensorView>& inputs) {
+    std::ostringstream os;
+    os << "cpu|" << KILN_VERSION << "|" << op.signature();
+    for (const auto& v : inputs) {
+        if (v.rank < 0) {
+            os << "|none";
+            continue;
+        }
+        os << "|" << dataTypeName(v.type) << ir::dimsToString(v.shape());
+    }
+    std::string key = os.str();
+    for (char& c : key)
+        if (c == '\n') c = ' ';
+    return key;
+}
+
+//! Random host buffers for the network inputs at the given dims (small non-negative ints for
+//! integer inputs, which are often indices).
+std::vector<ir::HostTensor> randomInputs(const engine::Plan& plan, const std::map<std::string, std::vector<int64_t>>& dims,
+                                         std::map<std::string, void*>& io) {
+    std::vector<ir::HostTensor> buffers;
+    std::mt19937 rng(1234);
+    std::uniform_real_distribution<float> dist(-1.f, 1.f);
+    for (const auto& t : plan.tensors) {
+        if (!t.isInput) continue;
+        ir::HostTensor b = ir::HostTensor::make(t.type, dims.at(t.name));
+        cpu::dispatchType(t.type, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            for (int64_t i = 0; i < b.numel(); ++i) {
+                if constexpr (cpu::isFloatStorage<T>()) cpu::store(b.as<T>(), i, dist(rng));
+                else cpu::store(b.as<T>(), i, 0);
+            }
+        });
+        buffers.push_back(std::move(b));
+    }
+    size_t k = 0;
+    for (const auto& t : plan.tensors)
+        if (t.isInput) io[t.name] = buffers[k++].data();
+    return buffers;
+}
+
+}  // namespace
+
+void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const LogSink& sink) {
+    runtime::PreparedPlan prepared(plan);
+    // Candidates that support the node and fit the workspace at every profile's MAX shapes.
+    std::vector<std::vector<const cpu::Tactic*>> candidates(plan.steps.size());
+    std::vector<std::map<const cpu::Tactic*, size_t>> workspaceOf(plan.steps.size());
+    auto choose = [&](size_t s, const cpu::Tactic* t) {
+        prepared.setTactic(s, t);
+        plan.steps[s].tacticName = t->name;
+        plan.steps[s].workspaceSize = workspaceOf[s][t];
+    };
+    std::vector<runtime::MemoryPlan> maxPlans;
+    for (const auto& p : plan.profiles) maxPlans.push_back(prepared.planMemory(profileDims(p, 2)));
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+        const engine::Step& step = plan.steps[s];
+        const auto& all = cpu::tacticsFor(step.opName);
+        for (const cpu::Tactic& t : all) {
+            size_t workspace = 0;
+            bool supported = true;
+            for (const auto& mp : maxPlans) {
+                cpu::KernelArgs args;
+                args.op = &prepared.op(s);
+                std::vector<ir::ValueInfo> infos;
+                for (int32_t slot : step.inputs) {
+                    ir::TensorView v;
+                    ir::ValueInfo info;
+                    if (slot < 0) {
+                        v.rank = -1;
+                    } else {
+                        v.type = info.type = plan.tensors[slot].type;
+                        v.rank = static_cast<int32_t>(mp.slots[slot].dims.size());
+                        std::copy(mp.slots[slot].dims.begin(), mp.slots[slot].dims.end(), v.dims);
+                        info.shape = ir::shapeOf(mp.slots[slot].dims);
+                    }
+                    args.inputs.push_back(v);
+                    infos.push_back(info);
+                }
+                for (int32_t slot : step.outputs) {
+                    ir::TensorView v;
+                    v.type = plan.tensors[slot].type;
+                    v.rank = static_cast<int32_t>(mp.slots[slot].dims.size());
+                    std::copy(mp.slots[slot].dims.begin(), mp.slots[slot].dims.end(), v.dims);
+                    args.outputs.push_back(v);
+                }
+                if (t.supports && !t.supports(prepared.op(s), infos)) supported = false;
+                if (supported && t.workspaceSize) workspace = std::max(workspace, t.workspaceSize(args));
+            }
+            if (!supported) {
+                KILN_LOG(sink, kVERBOSE) << "layer '" << step.layerName << "': tactic " << t.name
+                                         << " does not support this configuration";
+                continue;
+            }
+            if (workspace > config.mWorkspace) {
+                KILN_LOG(sink, kVERBOSE) << "layer '" << step.layerName << "': skipping tactic " << t.name
+                                         << ": needs " << workspace << " bytes of workspace, limit is "
+                                         << config.mWorkspace;
+                continue;
+            }
+            candidates[s].push_back(&t);
+            workspaceOf[s][&t] = workspace;
+        }
+        KILN_CHECK_CODE(!candidates[s].empty(), ErrorCode::kUNSUPPORTED_STATE)
+            << "Internal error: could not find any implementation for node " << step.layerName
+            << ". Try increasing the workspace size with setMemoryPoolLimit().";
+        choose(s, candidates[s].front());
+    }
+    // Time the candidates at profile 0's OPT shape, on random inputs, through the timing cache.
+    bool anyChoice = false;
+    for (const auto& c : candidates) anyChoice = anyChoice || c.size() > 1;
+    if (!anyChoice || plan.profiles.empty()) return;
+    auto optDims = profileDims(plan.profiles[0], 1);
+    runtime::MemoryPlan mp = prepared.planMemory(optDims);
+    std::map<std::string, void*> io;
+    auto inputs = randomInputs(plan, optDims, io);
+    std::vector<ir::HostTensor> outputs;
+    for (size_t i = 0; i < plan.tensors.size(); ++i) {
+        if (!plan.tensors[i].isOutput || plan.tensors[i].isInput) continue;
+        outputs.push_back(ir::HostTensor::make(DataType::kUINT8, {static_cast<int64_t>(mp.slots[i].bytes)}));
+        io[plan.tensors[i].name] = outputs.back().data();
+    }
+    std::vector<uint8_t> arena(mp.arenaSize + runtime::kArenaAlignment);
+    const int runs = std::max(1, config.mAvgTiming);
+    runtime::ExecuteOptions options;
+    options.replaceStep = [&](size_t s, cpu::KernelArgs& args) {
+        const auto& cands = candidates[s];
+        if (cands.size() <= 1 || config.mLevel == 0) {
+            // Level 0: no timing; the last registered candidate is the specialised one.
+            const cpu::Tactic* t = cands.back();
+            choose(s, t);
+            std::vector<uint8_t> ws(t->workspaceSize ? t->workspaceSize(args) : 0);
+            args.workspace = ws.data();
+            args.workspaceSize = ws.size();
+            t->run(args);
+            return;
+        }
+        std::string key = timingKey(plan, plan.steps[s], prepared.op(s), args.inputs);
+        TimingCacheImpl::Record cached;
+        const cpu::Tactic* best = nullptr;
+        if (config.mTimingCache && config.mTimingCache->lookup(key, cached)) {
+            for (const cpu::Tactic* t : cands)
+                if (t->name == cached.tactic) best = t;
+            if (best)
+                KILN_LOG(sink, kVERBOSE) << "layer '" << plan.steps[s].layerName << "': timing cache hit, tactic "
+                                         << best->name << " (" << cached.ms << " ms)";
+        }
+        double bestMs = cached.ms;
+        if (!best) {
+            for (const cpu::Tactic* t : cands) {
+                std::vector<uint8_t> ws(t->workspaceSize ? t->workspaceSize(args) : 0);
+                cpu::KernelArgs a = args;
+                a.workspace = ws.data();
+                a.workspaceSize = ws.size();
+                t->run(a);  // warm-up
+                auto start = std::chrono::steady_clock::now();
+                for (int r = 0; r < runs; ++r) t->run(a);
+                double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
+                            runs;
+                KILN_LOG(sink, kVERBOSE) << "layer '" << plan.steps[s].layerName << "': tactic " << t->name << ": "
+                                         << ms << " ms";
+                if (!best || ms < bestMs) {
+                    best = t;
+                    bestMs = ms;
+                }
+            }
+            if (config.mTimingCache) config.mTimingCache->insert(key, {best->name, bestMs});
+        }
+        choose(s, best);
+        KILN_LOG(sink, kVERBOSE) << "layer '" << plan.steps[s].layerName << "': chose tactic " << best->name;
+        std::vector<uint8_t> ws(best->workspaceSize ? best->workspaceSize(args) : 0);
+        args.workspace = ws.data();
+        args.workspaceSize = ws.size();
+        best->run(args);
+    };
+    try {
+        runtime::execute(prepared, mp, arena.data(), io, options);
+    } catch (const KilnError& e) {
+        // Random inputs can be invalid for data-dependent ops (indices...): keep the choices
+        // made so far and the first candidate elsewhere.
+        KILN_LOG(sink, kVERBOSE) << "tactic timing stopped early: " << e.what();
+    }
+}
+
+}  // namespace kiln::builder
