@@ -19,4 +19,6 @@ namespace kiln {
 KILN_API int32_t getKilnVersion() noexcept;
 //! "MAJOR.MINOR.PATCH.BUILD".
 KILN_API const char* getKilnVersionString() noexcept;
+//! Every KILN_* environment variable with its meaning, one per line (`kiln --list-env`).
+KILN_API const char* listEnvironmentKnobs() noexcept;
 }  // namespace kiln

@@ -1,4 +1,5 @@
 #include "core/env.h"
+#include "kiln/version.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -35,4 +36,15 @@ std::vector<std::string> getEnvList(const char* name) {
     return out;
 }
 
+}  // namespace kiln
+
+namespace kiln {
+const char* listEnvironmentKnobs() noexcept {
+    static const std::string text = [] {
+        std::string t;
+        for (const auto& k : envKnobs()) t += std::string(k.name) + "  " + k.description + "\n";
+        return t;
+    }();
+    return text.c_str();
+}
 }  // namespace kiln

@@ -19,8 +19,8 @@ using ir::HostTensor;
 using ir::Shape;
 using ir::ValueInfo;
 
-inline const std::vector<DataType> kAllTypes = {DataType::kFLOAT, DataType::kHALF,  DataType::kBF16,  DataType::kINT32,
-                                         DataType::kINT64, DataType::kINT8,  DataType::kUINT8, DataType::kBOOL};
+inline const std::vector<DataType> kAllTypes = {DataType::kFLOAT, DataType::kHALF, DataType::kBF16,  DataType::kINT32,
+                                                DataType::kINT64, DataType::kINT8, DataType::kUINT8, DataType::kBOOL};
 
 inline HostTensor randomOf(DataType type, std::vector<int64_t> dims) {
     // uint8 from non-negative values only (a negative double -> uint8 cast is undefined).
@@ -39,8 +39,8 @@ inline ::testing::AssertionResult sameBytes(const HostTensor& a, const HostTenso
         return ::testing::AssertionFailure() << "shape/type " << ir::dimsToString(a.dims) << " vs "
                                              << ir::dimsToString(b.dims) << " (seed " << test::seed() << ")";
     if (a.bytes() && std::memcmp(a.data(), b.data(), a.bytes()) != 0)
-        return ::testing::AssertionFailure() << "bytes differ for " << dataTypeName(a.type) << " (seed "
-                                             << test::seed() << ")";
+        return ::testing::AssertionFailure()
+               << "bytes differ for " << dataTypeName(a.type) << " (seed " << test::seed() << ")";
     return ::testing::AssertionSuccess();
 }
 
@@ -69,11 +69,11 @@ inline std::string errorOf(const std::function<void()>& fn) {
     return "";
 }
 
-#define EXPECT_ERROR_HAS(stmt, text)                                               \
-    do {                                                                           \
-        std::string msg_ = errorOf([&] { stmt; });                                 \
-        EXPECT_FALSE(msg_.empty()) << "no KilnError from " #stmt;                  \
-        EXPECT_NE(msg_.find(text), std::string::npos) << "message: " << msg_;      \
+#define EXPECT_ERROR_HAS(stmt, text)                                          \
+    do {                                                                      \
+        std::string msg_ = errorOf([&] { stmt; });                            \
+        EXPECT_FALSE(msg_.empty()) << "no KilnError from " #stmt;             \
+        EXPECT_NE(msg_.find(text), std::string::npos) << "message: " << msg_; \
     } while (0)
 
 inline const DimExpr s0 = DimExpr::symbol(0);

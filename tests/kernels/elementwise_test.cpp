@@ -1,11 +1,12 @@
 // ElementWise: every operation against a naive broadcasting loop written here, on random inputs
 // of odd shapes; integer division rules, type rules and shape-value propagation.
+#include "ir/ops/elementwise.h"
+
 #include <cmath>
 #include <functional>
 
 #include "backends/cpu/kernel.h"
 #include "common/test_util.h"
-#include "ir/ops/elementwise.h"
 
 namespace kiln {
 namespace {
@@ -40,13 +41,21 @@ HostTensor naive(const HostTensor& a, const HostTensor& b, DataType outType,
     std::vector<int64_t> idx(dims.size(), 0);
     for (int64_t i = 0; i < out.numel(); ++i) {
         double v = f(a.floatAt(sourceIndex(a.dims, idx)), b.floatAt(sourceIndex(b.dims, idx)));
-        std::vector<double> one{v};
         switch (outType) {
-            case DataType::kFLOAT: out.as<float>()[i] = static_cast<float>(v); break;
-            case DataType::kINT32: out.as<int32_t>()[i] = static_cast<int32_t>(v); break;
-            case DataType::kINT64: out.as<int64_t>()[i] = static_cast<int64_t>(v); break;
-            case DataType::kBOOL: out.as<uint8_t>()[i] = v != 0; break;
-            default: ADD_FAILURE() << "naive(): unsupported output type";
+            case DataType::kFLOAT:
+                out.as<float>()[i] = static_cast<float>(v);
+                break;
+            case DataType::kINT32:
+                out.as<int32_t>()[i] = static_cast<int32_t>(v);
+                break;
+            case DataType::kINT64:
+                out.as<int64_t>()[i] = static_cast<int64_t>(v);
+                break;
+            case DataType::kBOOL:
+                out.as<uint8_t>()[i] = v != 0;
+                break;
+            default:
+                ADD_FAILURE() << "naive(): unsupported output type";
         }
         for (int64_t d = static_cast<int64_t>(dims.size()) - 1; d >= 0; --d) {
             if (++idx[d] < dims[d]) break;
@@ -58,20 +67,34 @@ HostTensor naive(const HostTensor& a, const HostTensor& b, DataType outType,
 
 std::function<double(double, double)> oracle(Op op) {
     switch (op) {
-        case Op::kSUM: return [](double x, double y) { return x + y; };
-        case Op::kPROD: return [](double x, double y) { return x * y; };
-        case Op::kMAX: return [](double x, double y) { return std::max(x, y); };
-        case Op::kMIN: return [](double x, double y) { return std::min(x, y); };
-        case Op::kSUB: return [](double x, double y) { return x - y; };
-        case Op::kDIV: return [](double x, double y) { return x / y; };
-        case Op::kPOW: return [](double x, double y) { return std::pow(x, y); };
-        case Op::kFLOOR_DIV: return [](double x, double y) { return std::floor(x / y); };
-        case Op::kAND: return [](double x, double y) { return double(x != 0 && y != 0); };
-        case Op::kOR: return [](double x, double y) { return double(x != 0 || y != 0); };
-        case Op::kXOR: return [](double x, double y) { return double((x != 0) != (y != 0)); };
-        case Op::kEQUAL: return [](double x, double y) { return double(x == y); };
-        case Op::kGREATER: return [](double x, double y) { return double(x > y); };
-        case Op::kLESS: return [](double x, double y) { return double(x < y); };
+        case Op::kSUM:
+            return [](double x, double y) { return x + y; };
+        case Op::kPROD:
+            return [](double x, double y) { return x * y; };
+        case Op::kMAX:
+            return [](double x, double y) { return std::max(x, y); };
+        case Op::kMIN:
+            return [](double x, double y) { return std::min(x, y); };
+        case Op::kSUB:
+            return [](double x, double y) { return x - y; };
+        case Op::kDIV:
+            return [](double x, double y) { return x / y; };
+        case Op::kPOW:
+            return [](double x, double y) { return std::pow(x, y); };
+        case Op::kFLOOR_DIV:
+            return [](double x, double y) { return std::floor(x / y); };
+        case Op::kAND:
+            return [](double x, double y) { return double(x != 0 && y != 0); };
+        case Op::kOR:
+            return [](double x, double y) { return double(x != 0 || y != 0); };
+        case Op::kXOR:
+            return [](double x, double y) { return double((x != 0) != (y != 0)); };
+        case Op::kEQUAL:
+            return [](double x, double y) { return double(x == y); };
+        case Op::kGREATER:
+            return [](double x, double y) { return double(x > y); };
+        case Op::kLESS:
+            return [](double x, double y) { return double(x < y); };
     }
     return nullptr;
 }
@@ -89,7 +112,7 @@ const Op kCompare[] = {Op::kEQUAL, Op::kGREATER, Op::kLESS};
 
 TEST(ElementWise, FloatOpsMatchNaiveOverBroadcastShapes) {
     const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> shapes = {
-        {{3, 5, 7}, {3, 5, 7}}, {{}, {4, 3}},       {{4, 3}, {}},          {{2, 1, 4}, {3, 1}},
+        {{3, 5, 7}, {3, 5, 7}},       {{}, {4, 3}},  {{4, 3}, {}},     {{2, 1, 4}, {3, 1}},
         {{1, 3, 1, 5}, {2, 1, 4, 1}}, {{6, 1}, {1}}, {{0, 3}, {1, 3}}, {{1}, {1, 1, 1}},
         {{2, 3, 4, 5}, {3, 1, 1}}};
     for (const auto& [da, db] : shapes) {
@@ -154,8 +177,8 @@ TEST(ElementWise, IntegerOpsMatchNaive) {
         auto a = test::randomTensor(t, {3, 1, 5}, -50, 50);
         auto b = test::randomTensor(t, {4, 1}, 1, 20);
         for (Op op : {Op::kSUM, Op::kPROD, Op::kMAX, Op::kMIN, Op::kSUB, Op::kFLOOR_DIV})
-            EXPECT_TRUE(test::allClose(run(op, a, b), naive(a, b, t == DataType::kINT32 ? t : DataType::kINT64,
-                                                            oracle(op)), 0, 0))
+            EXPECT_TRUE(test::allClose(run(op, a, b),
+                                       naive(a, b, t == DataType::kINT32 ? t : DataType::kINT64, oracle(op)), 0, 0))
                 << "op " << int(op);
         EXPECT_TRUE(test::allClose(run(Op::kDIV, a, b),
                                    naive(a, b, t, [](double x, double y) { return std::trunc(x / y); }), 0, 0));

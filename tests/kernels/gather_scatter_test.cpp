@@ -3,7 +3,6 @@
 #include "ir/ops/gather.h"
 #include "ir/ops/scatter.h"
 #include "ir/ops/shape.h"
-
 #include "kernels/data_movement_test_util.h"
 
 namespace kiln {

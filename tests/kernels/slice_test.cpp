@@ -189,12 +189,13 @@ TEST(Slice, Errors) {
     EXPECT_ERROR_HAS(cpu::evaluateReference(slice({0, 0}, {1, 1}, {1, 0}), {&x}), "has a 0");
     EXPECT_ERROR_HAS(cpu::evaluateReference(slice({0, 0}, {1, -1}, {1, 1}), {&x}), "negative");
     auto axes = test::intTensor(DataType::kINT32, {2}, {1, -1});
-    EXPECT_ERROR_HAS(cpu::evaluateReference(slice({0, 0}, {1, 1}, {1, 1}), {&x, nullptr, nullptr, nullptr, nullptr, &axes}),
-                     "twice");
-    auto fill = test::intTensor(DataType::kINT32, {}, {1});
     EXPECT_ERROR_HAS(
-        cpu::evaluateReference(slice({0, 0}, {1, 1}, {1, 1}, SampleMode::kFILL), {&x, nullptr, nullptr, nullptr, &fill}),
-        "fill value type");
+        cpu::evaluateReference(slice({0, 0}, {1, 1}, {1, 1}), {&x, nullptr, nullptr, nullptr, nullptr, &axes}),
+        "twice");
+    auto fill = test::intTensor(DataType::kINT32, {}, {1});
+    EXPECT_ERROR_HAS(cpu::evaluateReference(slice({0, 0}, {1, 1}, {1, 1}, SampleMode::kFILL),
+                                            {&x, nullptr, nullptr, nullptr, &fill}),
+                     "fill value type");
 }
 
 TEST(Slice, SymbolicSizeAndShapeValues) {

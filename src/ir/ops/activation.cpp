@@ -9,7 +9,7 @@ void ActivationOp::inferShapes(InferContext& ctx) const {
         << "unknown activation type " << t;
     const ValueInfo& in = ctx.input(0);
     KILN_SHAPE_CHECK(ctx, in.type == DataType::kFLOAT || in.type == DataType::kHALF || in.type == DataType::kBF16)
-        << "Activation needs a float, float16 or bfloat16 input, got " << dataTypeName(in.type);
+        << "Activation needs a float32, float16 or bfloat16 input, got " << dataTypeName(in.type);
     ctx.setOutput(0, in.type, in.shape);
 }
 

@@ -15,9 +15,9 @@ void ConcatenationOp::inferShapes(InferContext& ctx) const {
     bool values = first.value.has_value() && rank == 1;
     for (int32_t i = 1; i < ctx.nbInputs(); ++i) {
         const ValueInfo& in = ctx.input(i);
-        KILN_SHAPE_CHECK(ctx, in.type == first.type) << "Concatenation input " << i << " has type "
-                                                     << dataTypeName(in.type) << ", input 0 has "
-                                                     << dataTypeName(first.type) << " (all must match)";
+        KILN_SHAPE_CHECK(ctx, in.type == first.type)
+            << "Concatenation input " << i << " has type " << dataTypeName(in.type) << ", input 0 has "
+            << dataTypeName(first.type) << " (all must match)";
         KILN_SHAPE_CHECK(ctx, ctx.rank(i) == rank)
             << "Concatenation input " << i << " has shape " << toString(in.shape) << " of rank " << ctx.rank(i)
             << ", expected rank " << rank << " like input 0 " << toString(first.shape);
@@ -26,9 +26,8 @@ void ConcatenationOp::inferShapes(InferContext& ctx) const {
             const DimExpr& a = shape[d];
             const DimExpr& b = in.shape[d];
             KILN_SHAPE_CHECK(ctx, !(a.isConst() && b.isConst()) || a.value() == b.value())
-                << "Concatenation input " << i << " has shape " << toString(in.shape)
-                << ", which differs from input 0 " << toString(first.shape) << " at dimension " << d
-                << " (only axis " << ax << " may differ)";
+                << "Concatenation input " << i << " has shape " << toString(in.shape) << ", which differs from input 0 "
+                << toString(first.shape) << " at dimension " << d << " (only axis " << ax << " may differ)";
             if (!a.isConst() && b.isConst()) shape[d] = b;  // symbolic dims are assumed to agree
         }
         shape[ax] = shape[ax] + in.shape[ax];

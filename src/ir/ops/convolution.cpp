@@ -15,14 +15,12 @@ void ConvolutionOp::inferShapes(InferContext& ctx) const {
         << dataTypeName(w.type);
     const int32_t ns = kernelSize.empty() ? ctx.rank(1) - 2 : static_cast<int32_t>(kernelSize.size());
     KILN_SHAPE_CHECK(ctx, ns >= 1 && ns <= Dims::MAX_DIMS - 2)
-        << "kernel weights of shape " << toString(w.shape) << " give " << ns
-        << " spatial dimensions, expected 1 to " << Dims::MAX_DIMS - 2;
-    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns + 2)
-        << "input has shape " << toString(x.shape) << ", expected at least " << ns + 2 << " dimensions [N, C, "
-        << ns << " spatial]";
-    KILN_SHAPE_CHECK(ctx, ctx.rank(1) == ns + 2)
-        << "kernel weights have shape " << toString(w.shape) << ", expected " << ns + 2
-        << " dimensions [K, C/groups, kernel...]";
+        << "kernel weights of shape " << toString(w.shape) << " give " << ns << " spatial dimensions, expected 1 to "
+        << Dims::MAX_DIMS - 2;
+    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns + 2) << "input has shape " << toString(x.shape) << ", expected at least "
+                                                 << ns + 2 << " dimensions [N, C, " << ns << " spatial]";
+    KILN_SHAPE_CHECK(ctx, ctx.rank(1) == ns + 2) << "kernel weights have shape " << toString(w.shape) << ", expected "
+                                                 << ns + 2 << " dimensions [K, C/groups, kernel...]";
     KILN_SHAPE_CHECK(ctx, nbGroups >= 1) << "nbGroups must be >= 1, got " << nbGroups;
     KILN_SHAPE_CHECK(ctx, fusedActivation < 0 || isFusableActivation(fusedActivation))
         << "fused activation type " << fusedActivation
@@ -40,16 +38,17 @@ void ConvolutionOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, !k.isConst() || k.value() % nbGroups == 0)
         << "output maps " << k.toString() << " are not divisible by nbGroups " << nbGroups;
     KILN_SHAPE_CHECK(ctx, dimsMayMatch(w.shape[1], floorDiv(c, nbGroups)))
-        << "kernel weights have shape " << toString(w.shape) << ", expected dimension 1 = C/groups = "
-        << floorDiv(c, nbGroups).toString() << " for input " << toString(x.shape) << " and nbGroups " << nbGroups;
+        << "kernel weights have shape " << toString(w.shape)
+        << ", expected dimension 1 = C/groups = " << floorDiv(c, nbGroups).toString() << " for input "
+        << toString(x.shape) << " and nbGroups " << nbGroups;
 
     std::vector<int64_t> kernel(ns);
     for (int32_t i = 0; i < ns; ++i) {
         const DimExpr& kd = w.shape[2 + i];
         KILN_SHAPE_CHECK(ctx, kd.isConst()) << "kernel weights need known spatial dims, got " << toString(w.shape);
         kernel[i] = kd.value();
-        KILN_SHAPE_CHECK(ctx, kernel[i] >= 1) << "kernel weights have shape " << toString(w.shape)
-                                              << ", expected kernel dims >= 1";
+        KILN_SHAPE_CHECK(ctx, kernel[i] >= 1)
+            << "kernel weights have shape " << toString(w.shape) << ", expected kernel dims >= 1";
         KILN_SHAPE_CHECK(ctx, kernelSize.empty() || kernelSize[i] == kernel[i])
             << "kernelSize " << dimsToString(kernelSize) << " does not match kernel weights " << toString(w.shape);
     }

@@ -18,8 +18,7 @@ void CumulativeOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, axisIn.shape.size() <= 1)
         << "Cumulative axis (input 1) must be a scalar, got shape " << toString(axisIn.shape);
     std::vector<DimExpr> v = ctx.requireValue(1, "axis");
-    KILN_SHAPE_CHECK(ctx, v.size() == 1 && v[0].isConst())
-        << "Cumulative axis (input 1) must be one constant value";
+    KILN_SHAPE_CHECK(ctx, v.size() == 1 && v[0].isConst()) << "Cumulative axis (input 1) must be one constant value";
     ctx.normalizeAxis(v[0].value(), rank);
     ctx.setOutput(0, x.type, x.shape);
 }

@@ -11,18 +11,16 @@ void DeconvolutionOp::inferShapes(InferContext& ctx) const {
     const ValueInfo& x = ctx.input(0);
     const ValueInfo& w = ctx.input(1);
     KILN_SHAPE_CHECK(ctx, isFloatType(x.type) && isFloatType(w.type))
-        << "Deconvolution supports float32/float16/bfloat16 input and weights, got " << dataTypeName(x.type)
-        << " and " << dataTypeName(w.type);
+        << "Deconvolution supports float32/float16/bfloat16 input and weights, got " << dataTypeName(x.type) << " and "
+        << dataTypeName(w.type);
     const int32_t ns = kernelSize.empty() ? ctx.rank(1) - 2 : static_cast<int32_t>(kernelSize.size());
     KILN_SHAPE_CHECK(ctx, ns >= 1 && ns <= Dims::MAX_DIMS - 2)
-        << "kernel weights of shape " << toString(w.shape) << " give " << ns
-        << " spatial dimensions, expected 1 to " << Dims::MAX_DIMS - 2;
-    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns + 2)
-        << "input has shape " << toString(x.shape) << ", expected at least " << ns + 2 << " dimensions [N, C, "
-        << ns << " spatial]";
-    KILN_SHAPE_CHECK(ctx, ctx.rank(1) == ns + 2)
-        << "kernel weights have shape " << toString(w.shape) << ", expected " << ns + 2
-        << " dimensions [C, K/groups, kernel...]";
+        << "kernel weights of shape " << toString(w.shape) << " give " << ns << " spatial dimensions, expected 1 to "
+        << Dims::MAX_DIMS - 2;
+    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns + 2) << "input has shape " << toString(x.shape) << ", expected at least "
+                                                 << ns + 2 << " dimensions [N, C, " << ns << " spatial]";
+    KILN_SHAPE_CHECK(ctx, ctx.rank(1) == ns + 2) << "kernel weights have shape " << toString(w.shape) << ", expected "
+                                                 << ns + 2 << " dimensions [C, K/groups, kernel...]";
     KILN_SHAPE_CHECK(ctx, nbGroups >= 1) << "nbGroups must be >= 1, got " << nbGroups;
 
     const int32_t c0 = ctx.rank(0) - ns - 1;
@@ -35,16 +33,16 @@ void DeconvolutionOp::inferShapes(InferContext& ctx) const {
         << " for input " << toString(x.shape);
     DimExpr k = w.shape[1] * nbGroups;
     KILN_SHAPE_CHECK(ctx, nbOutputMaps <= 0 || dimsMayMatch(k, nbOutputMaps))
-        << "kernel weights have shape " << toString(w.shape) << ", expected dimension 1 = K/groups = "
-        << nbOutputMaps << "/" << nbGroups;
+        << "kernel weights have shape " << toString(w.shape) << ", expected dimension 1 = K/groups = " << nbOutputMaps
+        << "/" << nbGroups;
 
     std::vector<int64_t> kernel(ns);
     for (int32_t i = 0; i < ns; ++i) {
         const DimExpr& kd = w.shape[2 + i];
         KILN_SHAPE_CHECK(ctx, kd.isConst()) << "kernel weights need known spatial dims, got " << toString(w.shape);
         kernel[i] = kd.value();
-        KILN_SHAPE_CHECK(ctx, kernel[i] >= 1) << "kernel weights have shape " << toString(w.shape)
-                                              << ", expected kernel dims >= 1";
+        KILN_SHAPE_CHECK(ctx, kernel[i] >= 1)
+            << "kernel weights have shape " << toString(w.shape) << ", expected kernel dims >= 1";
         KILN_SHAPE_CHECK(ctx, kernelSize.empty() || kernelSize[i] == kernel[i])
             << "kernelSize " << dimsToString(kernelSize) << " does not match kernel weights " << toString(w.shape);
     }

@@ -35,8 +35,8 @@ void EinsumOp::inferShapes(InferContext& ctx) const {
     std::map<char, int> count;
     for (size_t i = 0; i < terms.size(); ++i) {
         const ValueInfo& in = ctx.input(static_cast<int32_t>(i));
-        KILN_SHAPE_CHECK(ctx, in.type == type) << "Einsum inputs have different types: " << dataTypeName(type)
-                                               << " and " << dataTypeName(in.type);
+        KILN_SHAPE_CHECK(ctx, in.type == type)
+            << "Einsum inputs have different types: " << dataTypeName(type) << " and " << dataTypeName(in.type);
         KILN_SHAPE_CHECK(ctx, terms[i].size() == in.shape.size())
             << "Einsum operand " << i << " '" << terms[i] << "' has " << terms[i].size() << " labels but input "
             << toString(in.shape) << " has rank " << in.shape.size();

@@ -6,8 +6,8 @@ namespace kiln::ir {
 namespace {
 
 const char* opName(ElementWiseOperation op) {
-    static const char* const kNames[] = {"SUM", "PROD", "MAX", "MIN",  "SUB", "DIV",   "POW",
-                                         "FLOOR_DIV", "AND", "OR", "XOR", "EQUAL", "GREATER", "LESS"};
+    static const char* const kNames[] = {"SUM",       "PROD", "MAX", "MIN", "SUB",   "DIV",     "POW",
+                                         "FLOOR_DIV", "AND",  "OR",  "XOR", "EQUAL", "GREATER", "LESS"};
     auto i = static_cast<size_t>(op);
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
@@ -32,11 +32,21 @@ std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, con
         const DimExpr& x = va[va.size() == 1 ? 0 : i];
         const DimExpr& y = vb[vb.size() == 1 ? 0 : i];
         switch (op) {
-            case ElementWiseOperation::kSUM: out.push_back(x + y); break;
-            case ElementWiseOperation::kSUB: out.push_back(x - y); break;
-            case ElementWiseOperation::kPROD: out.push_back(x * y); break;
-            case ElementWiseOperation::kMIN: out.push_back(min(x, y)); break;
-            case ElementWiseOperation::kMAX: out.push_back(max(x, y)); break;
+            case ElementWiseOperation::kSUM:
+                out.push_back(x + y);
+                break;
+            case ElementWiseOperation::kSUB:
+                out.push_back(x - y);
+                break;
+            case ElementWiseOperation::kPROD:
+                out.push_back(x * y);
+                break;
+            case ElementWiseOperation::kMIN:
+                out.push_back(min(x, y));
+                break;
+            case ElementWiseOperation::kMAX:
+                out.push_back(max(x, y));
+                break;
             case ElementWiseOperation::kDIV:
             case ElementWiseOperation::kFLOOR_DIV:
                 // Division by zero is the kernel's error to report, not shape inference's.
@@ -48,7 +58,8 @@ std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, con
                     out.push_back(floorDiv(x, y));
                 }
                 break;
-            default: return std::nullopt;
+            default:
+                return std::nullopt;
         }
     }
     return out;
@@ -60,9 +71,8 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 2) << "ElementWise takes 2 inputs, got " << ctx.nbInputs();
     const ValueInfo& a = ctx.input(0);
     const ValueInfo& b = ctx.input(1);
-    KILN_SHAPE_CHECK(ctx, a.type == b.type)
-        << "ElementWise " << opName(op) << " inputs must have the same type, got " << dataTypeName(a.type) << " and "
-        << dataTypeName(b.type);
+    KILN_SHAPE_CHECK(ctx, a.type == b.type) << "ElementWise " << opName(op) << " inputs must have the same type, got "
+                                            << dataTypeName(a.type) << " and " << dataTypeName(b.type);
     const DataType t = a.type;
     DataType outType = t;
     switch (op) {
@@ -81,7 +91,7 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
             break;
         case ElementWiseOperation::kPOW:
             KILN_SHAPE_CHECK(ctx, isFloat(t))
-                << "ElementWise POW needs float, float16 or bfloat16 inputs, got " << dataTypeName(t);
+                << "ElementWise POW needs float32, float16 or bfloat16 inputs, got " << dataTypeName(t);
             break;
         case ElementWiseOperation::kSUM:
         case ElementWiseOperation::kPROD:
@@ -93,7 +103,8 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
             KILN_SHAPE_CHECK(ctx, isFloat(t) || isInt(t))
                 << "ElementWise " << opName(op) << " needs numeric inputs, got " << dataTypeName(t);
             break;
-        default: KILN_SHAPE_CHECK(ctx, false) << "unknown ElementWise operation " << static_cast<int>(op);
+        default:
+            KILN_SHAPE_CHECK(ctx, false) << "unknown ElementWise operation " << static_cast<int>(op);
     }
     Shape shape = broadcastShapes(ctx, a.shape, b.shape);
     std::optional<std::vector<DimExpr>> value;

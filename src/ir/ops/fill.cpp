@@ -19,7 +19,7 @@ void FillOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, outputType == DataType::kFLOAT || outputType == DataType::kHALF ||
                               outputType == DataType::kBF16 || outputType == DataType::kINT32 ||
                               outputType == DataType::kINT64)
-        << "Fill output type must be float, float16, bfloat16, int32 or int64, got " << dataTypeName(outputType);
+        << "Fill output type must be float32, float16, bfloat16, int32 or int64, got " << dataTypeName(outputType);
 
     Shape shape;
     if (ctx.hasInput(0)) {
@@ -50,8 +50,8 @@ void FillOp::inferShapes(InferContext& ctx) const {
         const bool delta = op == FillOperation::kLINSPACE && i == 2;
         const int64_t want = delta && rank > 1 ? rank : 1;
         KILN_SHAPE_CHECK(ctx, n.value() == want || (delta && rank == 0))
-            << "Fill " << kNames[i] << " input has " << n.value() << " elements " << toString(p.shape)
-            << ", expected " << want << (delta ? " (one delta per output dimension)" : "");
+            << "Fill " << kNames[i] << " input has " << n.value() << " elements " << toString(p.shape) << ", expected "
+            << want << (delta ? " (one delta per output dimension)" : "");
     }
     KILN_SHAPE_CHECK(ctx, op != FillOperation::kLINSPACE || rank <= 1 || ctx.hasInput(2))
         << "Fill LINSPACE with a " << rank << "-D output " << toString(shape)

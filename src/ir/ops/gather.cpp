@@ -12,8 +12,8 @@ void checkBatchDims(const InferContext& ctx, const Shape& data, const Shape& ind
         const DimExpr& a = data[i];
         const DimExpr& b = indices[i];
         KILN_SHAPE_CHECK(ctx, !(a.isConst() && b.isConst()) || a.value() == b.value())
-            << "element-wise (batch) dimension " << i << " differs: data shape " << toString(data)
-            << ", indices shape " << toString(indices);
+            << "element-wise (batch) dimension " << i << " differs: data shape " << toString(data) << ", indices shape "
+            << toString(indices);
     }
 }
 
@@ -26,9 +26,8 @@ std::optional<std::vector<DimExpr>> gatherValues(const InferContext& ctx, const 
     for (const DimExpr& i : *indices.value) {
         if (!i.isConst()) return std::nullopt;
         int64_t k = i.value();
-        KILN_SHAPE_CHECK(ctx, k >= -dim && k < dim)
-            << "index " << k << " is out of range for axis 0 of size " << dim << " (expected [" << -dim << ", "
-            << dim - 1 << "])";
+        KILN_SHAPE_CHECK(ctx, k >= -dim && k < dim) << "index " << k << " is out of range for axis 0 of size " << dim
+                                                    << " (expected [" << -dim << ", " << dim - 1 << "])";
         out.push_back((*data.value)[k < 0 ? k + dim : k]);
     }
     return out;
@@ -91,7 +90,8 @@ void GatherOp::inferShapes(InferContext& ctx) const {
             out.insert(out.end(), data.shape.begin() + b + k, data.shape.end());
             break;
         }
-        default: KILN_SHAPE_CHECK(ctx, false) << "unknown gather mode " << static_cast<int32_t>(mode);
+        default:
+            KILN_SHAPE_CHECK(ctx, false) << "unknown gather mode " << static_cast<int32_t>(mode);
     }
     ctx.setOutput(0, data.type, std::move(out), std::move(value));
 }

@@ -11,8 +11,10 @@ bool isFusableActivation(int64_t a) {
         case ActivationType::kSIGMOID:
         case ActivationType::kTANH:
         case ActivationType::kGELU_ERF:
-        case ActivationType::kGELU_TANH: return true;
-        default: return false;
+        case ActivationType::kGELU_TANH:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -52,8 +54,8 @@ void MatrixMultiplyOp::inferShapes(InferContext& ctx) const {
         << "MatrixMultiply takes 2 inputs (+ optional bias), got " << ctx.nbInputs();
     const ValueInfo& a = ctx.input(0);
     const ValueInfo& b = ctx.input(1);
-    KILN_SHAPE_CHECK(ctx, a.type == b.type) << "MatrixMultiply inputs have different types: " << dataTypeName(a.type)
-                                            << " and " << dataTypeName(b.type);
+    KILN_SHAPE_CHECK(ctx, a.type == b.type)
+        << "MatrixMultiply inputs have different types: " << dataTypeName(a.type) << " and " << dataTypeName(b.type);
     KILN_SHAPE_CHECK(ctx, a.type == DataType::kFLOAT || a.type == DataType::kHALF || a.type == DataType::kBF16 ||
                               a.type == DataType::kINT32)
         << "MatrixMultiply supports float32, float16, bfloat16 and int32, got " << dataTypeName(a.type);

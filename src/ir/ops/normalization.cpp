@@ -12,8 +12,8 @@ bool fits(const DimExpr& d, const DimExpr& target) {
 }  // namespace
 
 void NormalizationOp::inferShapes(InferContext& ctx) const {
-    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 3) << "Normalization takes 3 inputs (x, scale, bias), got "
-                                               << ctx.nbInputs();
+    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 3)
+        << "Normalization takes 3 inputs (x, scale, bias), got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
     KILN_SHAPE_CHECK(ctx, isFloat(x.type)) << "Normalization supports float types, got " << dataTypeName(x.type);
     const int32_t rank = static_cast<int32_t>(x.shape.size());
@@ -38,8 +38,8 @@ void NormalizationOp::inferShapes(InferContext& ctx) const {
     for (int32_t i = 1; i < 3; ++i) {
         const ValueInfo& p = ctx.input(i);
         const char* what = i == 1 ? "scale" : "bias";
-        KILN_SHAPE_CHECK(ctx, isFloat(p.type)) << "Normalization " << what << " must be a float type, got "
-                                               << dataTypeName(p.type);
+        KILN_SHAPE_CHECK(ctx, isFloat(p.type))
+            << "Normalization " << what << " must be a float type, got " << dataTypeName(p.type);
         bool ok;
         if (group) {
             if (p.shape.size() == 1) {
@@ -50,8 +50,8 @@ void NormalizationOp::inferShapes(InferContext& ctx) const {
                     ok = d == 1 ? fits(p.shape[d], x.shape[1]) : p.shape[d].isConst() && p.shape[d].value() == 1;
             }
             KILN_SHAPE_CHECK(ctx, ok) << "group Normalization " << what << " has shape " << toString(p.shape)
-                                      << ", expected per channel [1," << x.shape[1].toString()
-                                      << ",1,...] of rank " << rank << " or [" << x.shape[1].toString() << "]";
+                                      << ", expected per channel [1," << x.shape[1].toString() << ",1,...] of rank "
+                                      << rank << " or [" << x.shape[1].toString() << "]";
         } else {
             ok = static_cast<int32_t>(p.shape.size()) <= rank;
             for (size_t d = 0; ok && d < p.shape.size(); ++d)

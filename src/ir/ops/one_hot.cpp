@@ -17,11 +17,10 @@ void OneHotOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, !nDepth.isConst() || nDepth.value() == 1)
         << "OneHot depth must be a scalar, got shape " << toString(depthIn.shape);
     std::vector<DimExpr> depthValue = ctx.requireValue(2, "depth");
-    KILN_SHAPE_CHECK(ctx, depthValue.size() == 1) << "OneHot depth must be a scalar, got " << depthValue.size()
-                                                  << " values";
+    KILN_SHAPE_CHECK(ctx, depthValue.size() == 1)
+        << "OneHot depth must be a scalar, got " << depthValue.size() << " values";
     const DimExpr depth = depthValue[0];
-    KILN_SHAPE_CHECK(ctx, !depth.isConst() || depth.value() >= 0)
-        << "OneHot depth must be >= 0, got " << depth.value();
+    KILN_SHAPE_CHECK(ctx, !depth.isConst() || depth.value() >= 0) << "OneHot depth must be >= 0, got " << depth.value();
     const int32_t rank = ctx.rank(0);
     const int32_t ax = ctx.normalizeAxis(axis, rank + 1);
     Shape shape = indices.shape;

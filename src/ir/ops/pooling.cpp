@@ -9,11 +9,10 @@ void PoolingOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1) << "Pooling takes 1 input, got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
     const int32_t ns = static_cast<int32_t>(window.size());
-    KILN_SHAPE_CHECK(ctx, ns >= 1 && ns <= Dims::MAX_DIMS) << "window must have 1 to " << Dims::MAX_DIMS
-                                                           << " dims, got " << dimsToString(window);
-    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns)
-        << "input has shape " << toString(x.shape) << ", expected at least " << ns << " dimensions for window "
-        << dimsToString(window);
+    KILN_SHAPE_CHECK(ctx, ns >= 1 && ns <= Dims::MAX_DIMS)
+        << "window must have 1 to " << Dims::MAX_DIMS << " dims, got " << dimsToString(window);
+    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns) << "input has shape " << toString(x.shape) << ", expected at least " << ns
+                                             << " dimensions for window " << dimsToString(window);
     const int32_t t = static_cast<int32_t>(type);
     KILN_SHAPE_CHECK(ctx, t >= 0 && t <= static_cast<int32_t>(PoolingType::kMAX_AVERAGE_BLEND))
         << "invalid pooling type " << t;

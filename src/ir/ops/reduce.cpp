@@ -34,11 +34,20 @@ void ReduceOp::inferShapes(InferContext& ctx) const {
             DimExpr acc = op == ReduceOperation::kPROD ? DimExpr(1) : DimExpr(0);
             for (size_t i = 0; i < v.size(); ++i) {
                 switch (op) {
-                    case ReduceOperation::kSUM: acc = acc + v[i]; break;
-                    case ReduceOperation::kPROD: acc = acc * v[i]; break;
-                    case ReduceOperation::kMAX: acc = i ? max(acc, v[i]) : v[i]; break;
-                    case ReduceOperation::kMIN: acc = i ? min(acc, v[i]) : v[i]; break;
-                    default: break;
+                    case ReduceOperation::kSUM:
+                        acc = acc + v[i];
+                        break;
+                    case ReduceOperation::kPROD:
+                        acc = acc * v[i];
+                        break;
+                    case ReduceOperation::kMAX:
+                        acc = i ? max(acc, v[i]) : v[i];
+                        break;
+                    case ReduceOperation::kMIN:
+                        acc = i ? min(acc, v[i]) : v[i];
+                        break;
+                    default:
+                        break;
                 }
             }
             value = std::vector<DimExpr>{acc};

@@ -39,8 +39,8 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
     const int32_t m = static_cast<int32_t>(mode);
     KILN_SHAPE_CHECK(ctx, m >= 0 && m <= static_cast<int32_t>(InterpolationMode::kCUBIC))
         << "invalid interpolation mode " << m;
-    KILN_SHAPE_CHECK(ctx, static_cast<int32_t>(coordinateTransformation) >= 0 &&
-                              static_cast<int32_t>(coordinateTransformation) <= 2)
+    KILN_SHAPE_CHECK(
+        ctx, static_cast<int32_t>(coordinateTransformation) >= 0 && static_cast<int32_t>(coordinateTransformation) <= 2)
         << "invalid coordinate transformation " << static_cast<int32_t>(coordinateTransformation);
     KILN_SHAPE_CHECK(ctx, static_cast<int32_t>(nearestRounding) >= 0 && static_cast<int32_t>(nearestRounding) <= 3)
         << "invalid nearest rounding mode " << static_cast<int32_t>(nearestRounding);
@@ -53,8 +53,8 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
     std::vector<double> sc;  // set when the output comes from scales
     if (ctx.hasInput(1)) {
         const ValueInfo& s = ctx.input(1);
-        KILN_SHAPE_CHECK(ctx, ctx.rank(1) == 1) << "input 1 (output shape or scales) must be 1-d, got shape "
-                                                << toString(s.shape);
+        KILN_SHAPE_CHECK(ctx, ctx.rank(1) == 1)
+            << "input 1 (output shape or scales) must be 1-d, got shape " << toString(s.shape);
         if (isFloatType(s.type)) {
             KILN_SHAPE_CHECK(ctx, s.constant != nullptr) << "the scales (input 1) must be a build-time constant";
             for (int64_t i = 0; i < s.constant->numel(); ++i) sc.push_back(s.constant->floatAt(i));

@@ -12,12 +12,13 @@ void ScaleOp::inferShapes(InferContext& ctx) const {
         << "Scale takes 1 to 4 inputs (x, shift, scale, power), got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
     KILN_SHAPE_CHECK(ctx, isFloat(x.type))
-        << "Scale needs a float, float16 or bfloat16 input, got " << dataTypeName(x.type);
+        << "Scale needs a float32, float16 or bfloat16 input, got " << dataTypeName(x.type);
     const int32_t rank = ctx.rank(0);
     DimExpr expected(1);
     std::string what = "mode UNIFORM";
     if (mode == ScaleMode::kCHANNEL || mode == ScaleMode::kELEMENTWISE) {
-        KILN_SHAPE_CHECK(ctx, rank >= 1) << "Scale in mode " << (mode == ScaleMode::kCHANNEL ? "CHANNEL" : "ELEMENTWISE")
+        KILN_SHAPE_CHECK(ctx, rank >= 1) << "Scale in mode "
+                                         << (mode == ScaleMode::kCHANNEL ? "CHANNEL" : "ELEMENTWISE")
                                          << " needs an input of rank >= 1, got " << toString(x.shape);
         const int32_t axis = ctx.normalizeAxis(channelAxis, rank);
         if (mode == ScaleMode::kCHANNEL) {
@@ -35,7 +36,7 @@ void ScaleOp::inferShapes(InferContext& ctx) const {
         if (!ctx.hasInput(i)) continue;
         const ValueInfo& p = ctx.input(i);
         KILN_SHAPE_CHECK(ctx, isFloat(p.type))
-            << "Scale " << kNames[i] << " must be float, float16 or bfloat16, got " << dataTypeName(p.type);
+            << "Scale " << kNames[i] << " must be float32, float16 or bfloat16, got " << dataTypeName(p.type);
         const DimExpr count = volume(p.shape);
         // Symbolic counts are checked by the kernel with the concrete shapes.
         KILN_SHAPE_CHECK(ctx, !(count.isConst() && expected.isConst()) || count.value() == expected.value())

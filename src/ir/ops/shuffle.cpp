@@ -8,9 +8,8 @@ namespace {
 
 void checkPermutation(const InferContext& ctx, const std::vector<int64_t>& perm, size_t rank, const char* which,
                       const Shape& shape) {
-    KILN_SHAPE_CHECK(ctx, perm.size() == rank)
-        << which << " has " << perm.size() << " entries for an input of shape " << toString(shape)
-        << " (expected " << rank << ")";
+    KILN_SHAPE_CHECK(ctx, perm.size() == rank) << which << " has " << perm.size() << " entries for an input of shape "
+                                               << toString(shape) << " (expected " << rank << ")";
     std::vector<bool> seen(rank, false);
     for (int64_t p : perm) {
         KILN_SHAPE_CHECK(ctx, p >= 0 && static_cast<size_t>(p) < rank && !seen[p])
@@ -45,7 +44,8 @@ struct Factors {
     //! Removes the symbolic factors the two products share.
     static void cancel(Factors& a, Factors& b) {
         for (auto it = a.symbols.begin(); it != a.symbols.end();) {
-            auto match = std::find_if(b.symbols.begin(), b.symbols.end(), [&](const DimExpr& x) { return x.equals(*it); });
+            auto match =
+                std::find_if(b.symbols.begin(), b.symbols.end(), [&](const DimExpr& x) { return x.equals(*it); });
             if (match != b.symbols.end()) {
                 b.symbols.erase(match);
                 it = a.symbols.erase(it);
@@ -134,8 +134,7 @@ void ShuffleOp::inferShapes(InferContext& ctx) const {
         }
     }
 
-    if (!secondTranspose.empty())
-        checkPermutation(ctx, secondTranspose, reshaped.size(), "second transpose", reshaped);
+    if (!secondTranspose.empty()) checkPermutation(ctx, secondTranspose, reshaped.size(), "second transpose", reshaped);
     Shape out = permute(reshaped, secondTranspose);
     // Reshapes between scalar and 1-D keep the element order, so shape values carry over.
     std::optional<std::vector<DimExpr>> value;

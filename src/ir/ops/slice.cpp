@@ -15,15 +15,18 @@ int64_t sampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, i
     if (c >= 0 && c < dim) return c;
     if (dim <= 0) return -1;
     switch (mode) {
-        case SampleMode::kWRAP: return ((c % dim) + dim) % dim;
-        case SampleMode::kCLAMP: return std::clamp<int64_t>(c, 0, dim - 1);
+        case SampleMode::kWRAP:
+            return ((c % dim) + dim) % dim;
+        case SampleMode::kCLAMP:
+            return std::clamp<int64_t>(c, 0, dim - 1);
         case SampleMode::kREFLECT: {
             if (dim == 1) return 0;
             int64_t period = 2 * (dim - 1);
             int64_t m = ((c % period) + period) % period;
             return m < dim ? m : period - m;
         }
-        default: return -1;
+        default:
+            return -1;
     }
 }
 

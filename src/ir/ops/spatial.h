@@ -45,9 +45,8 @@ inline WindowAttrs windowAttrs(const std::string& node, size_t n, const std::vec
     for (size_t i = 0; i < n; ++i) {
         KILN_CHECK(a.stride[i] >= 1) << node << ": stride must be >= 1, got " << dimsToString(a.stride);
         KILN_CHECK(a.dilation[i] >= 1) << node << ": dilation must be >= 1, got " << dimsToString(a.dilation);
-        KILN_CHECK(a.pre[i] >= 0 && a.post[i] >= 0)
-            << node << ": padding must be >= 0, got prePadding " << dimsToString(a.pre) << " postPadding "
-            << dimsToString(a.post);
+        KILN_CHECK(a.pre[i] >= 0 && a.post[i] >= 0) << node << ": padding must be >= 0, got prePadding "
+                                                    << dimsToString(a.pre) << " postPadding " << dimsToString(a.post);
     }
     return a;
 }
@@ -95,8 +94,10 @@ inline bool isFusableActivation(int64_t type) {
         case ActivationType::kTANH:
         case ActivationType::kLEAKY_RELU:
         case ActivationType::kCLIP:
-        case ActivationType::kGELU_ERF: return true;
-        default: return false;
+        case ActivationType::kGELU_ERF:
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -18,8 +18,8 @@ void TopKOp::inferShapes(InferContext& ctx) const {
         const ValueInfo& kIn = ctx.input(1);
         KILN_SHAPE_CHECK(ctx, kIn.type == DataType::kINT32 || kIn.type == DataType::kINT64)
             << "TopK k (input 1) must be int32 or int64, got " << dataTypeName(kIn.type);
-        KILN_SHAPE_CHECK(ctx, kIn.shape.size() <= 1) << "TopK k (input 1) must be a scalar or a 1-element vector, got "
-                                                     << toString(kIn.shape);
+        KILN_SHAPE_CHECK(ctx, kIn.shape.size() <= 1)
+            << "TopK k (input 1) must be a scalar or a 1-element vector, got " << toString(kIn.shape);
         std::vector<DimExpr> v = ctx.requireValue(1, "k");
         KILN_SHAPE_CHECK(ctx, v.size() == 1) << "TopK k (input 1) must hold one value, got " << v.size();
         kDim = v[0];

@@ -4,10 +4,9 @@ namespace kiln::ir {
 namespace {
 
 const char* opName(UnaryOperation op) {
-    static const char* const kNames[] = {"EXP",   "LOG",   "SQRT", "RECIP", "ABS",   "NEG",  "SIN",
-                                         "COS",   "TAN",   "SINH", "COSH",  "ASIN",  "ACOS", "ATAN",
-                                         "ASINH", "ACOSH", "ATANH", "CEIL", "FLOOR", "ERF",  "NOT",
-                                         "SIGN",  "ROUND", "ISINF", "ISNAN"};
+    static const char* const kNames[] = {"EXP",   "LOG",  "SQRT", "RECIP", "ABS",   "NEG",   "SIN",   "COS",   "TAN",
+                                         "SINH",  "COSH", "ASIN", "ACOS",  "ATAN",  "ASINH", "ACOSH", "ATANH", "CEIL",
+                                         "FLOOR", "ERF",  "NOT",  "SIGN",  "ROUND", "ISINF", "ISNAN"};
     auto i = static_cast<size_t>(op);
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
@@ -31,20 +30,19 @@ void UnaryOp::inferShapes(InferContext& ctx) const {
         case UnaryOperation::kISINF:
         case UnaryOperation::kISNAN:
             KILN_SHAPE_CHECK(ctx, isFloat(t))
-                << "Unary " << opName(op) << " needs a float, float16 or bfloat16 input, got " << dataTypeName(t);
+                << "Unary " << opName(op) << " needs a float32, float16 or bfloat16 input, got " << dataTypeName(t);
             outType = DataType::kBOOL;
             break;
         case UnaryOperation::kABS:
         case UnaryOperation::kNEG:
         case UnaryOperation::kSIGN:
-            KILN_SHAPE_CHECK(ctx, isFloat(t) || t == DataType::kINT32 || t == DataType::kINT64 ||
-                                      t == DataType::kINT8)
-                << "Unary " << opName(op) << " needs a float, float16, bfloat16, int8, int32 or int64 input, got "
+            KILN_SHAPE_CHECK(ctx, isFloat(t) || t == DataType::kINT32 || t == DataType::kINT64 || t == DataType::kINT8)
+                << "Unary " << opName(op) << " needs a float32, float16, bfloat16, int8, int32 or int64 input, got "
                 << dataTypeName(t);
             break;
         default:
             KILN_SHAPE_CHECK(ctx, isFloat(t))
-                << "Unary " << opName(op) << " needs a float, float16 or bfloat16 input, got " << dataTypeName(t);
+                << "Unary " << opName(op) << " needs a float32, float16 or bfloat16 input, got " << dataTypeName(t);
     }
     // NEG of a shape value is still a shape value (negative sizes are the consumer's to reject).
     std::optional<std::vector<DimExpr>> value;

@@ -1,11 +1,12 @@
 // Activation: the 14 TensorRT activation functions with their alpha/beta meanings. float16 and
 // bfloat16 compute in float.
+#include "ir/ops/activation.h"
+
 #include <algorithm>
 #include <cmath>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/activation.h"
 
 namespace kiln::cpu {
 namespace {
@@ -23,7 +24,8 @@ void runActivation(const ir::ActivationOp& op, const ir::TensorView& in, ir::Ten
     const auto alpha = static_cast<float>(op.alpha);
     const auto beta = static_cast<float>(op.beta);
     switch (op.type) {
-        case ActivationType::kRELU: return mapFloat<T>(in, out, [](float x) { return x > 0.f ? x : 0.f; });
+        case ActivationType::kRELU:
+            return mapFloat<T>(in, out, [](float x) { return x > 0.f ? x : 0.f; });
         case ActivationType::kSIGMOID:
             return mapFloat<T>(in, out, [](float x) {
                 // Split at 0 so that exp never overflows.
@@ -31,7 +33,8 @@ void runActivation(const ir::ActivationOp& op, const ir::TensorView& in, ir::Ten
                 const float e = std::exp(x);
                 return e / (1.f + e);
             });
-        case ActivationType::kTANH: return mapFloat<T>(in, out, [](float x) { return std::tanh(x); });
+        case ActivationType::kTANH:
+            return mapFloat<T>(in, out, [](float x) { return std::tanh(x); });
         case ActivationType::kLEAKY_RELU:
             return mapFloat<T>(in, out, [=](float x) { return x >= 0.f ? x : alpha * x; });
         case ActivationType::kELU:

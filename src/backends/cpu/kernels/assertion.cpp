@@ -1,7 +1,8 @@
 // Assertion: fails the execution with the node's message when any element is false.
+#include "ir/ops/assertion.h"
+
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/assertion.h"
 
 namespace kiln::cpu {
 namespace {

@@ -31,9 +31,8 @@ BroadcastPlan<K> planBroadcast(const ir::TensorView& out, const std::array<const
         int64_t s = 1;
         for (int32_t i = r - 1; i >= offset; --i) {
             const int64_t d = in.dims[i - offset];
-            KILN_CHECK(d == out.dims[i] || d == 1)
-                << "operand " << k << " " << ir::dimsToString(in.shape()) << " cannot broadcast to "
-                << ir::dimsToString(out.shape());
+            KILN_CHECK(d == out.dims[i] || d == 1) << "operand " << k << " " << ir::dimsToString(in.shape())
+                                                   << " cannot broadcast to " << ir::dimsToString(out.shape());
             full[k][i] = d == 1 ? 0 : s;
             s *= d;
         }

@@ -1,10 +1,11 @@
 // Concatenation: for each outer index (dims before the axis), each input's contiguous block in
 // turn. Type-agnostic: blocks are copied as bytes.
+#include "ir/ops/concatenation.h"
+
 #include <cstring>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/concatenation.h"
 
 namespace kiln::cpu {
 namespace {

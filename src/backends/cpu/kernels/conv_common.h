@@ -42,10 +42,10 @@ ConvGeometry convGeometry(const OpT& op, const KernelArgs& a, bool forward) {
         g.out.push_back(y.dims[c0 + 1 + i]);
         g.kernel.push_back(w.dims[2 + i]);
         int64_t dk = 1 + g.dilation[i] * (g.kernel[i] - 1);
-        ir::WindowAxis ax = forward ? ir::forwardWindowAxis(op.paddingMode, g.in[i], dk, g.stride[i], attrs.pre[i],
-                                                            attrs.post[i], false)
-                                    : ir::deconvWindowAxis(op.paddingMode, g.in[i], dk, g.stride[i], attrs.pre[i],
-                                                           attrs.post[i]);
+        ir::WindowAxis ax =
+            forward
+                ? ir::forwardWindowAxis(op.paddingMode, g.in[i], dk, g.stride[i], attrs.pre[i], attrs.post[i], false)
+                : ir::deconvWindowAxis(op.paddingMode, g.in[i], dk, g.stride[i], attrs.pre[i], attrs.post[i]);
         g.pre.push_back(ax.pre.value());
         g.inVol *= g.in[i];
         g.outVol *= g.out[i];
@@ -68,13 +68,20 @@ inline std::vector<float> toFloatVector(const ir::TensorView& v) {
 //! The activations a Convolution may fuse (ir::isFusableActivation); TensorRT's alpha/beta meanings.
 inline float fusedActivation(int64_t type, float alpha, float beta, float v) {
     switch (static_cast<ActivationType>(type)) {
-        case ActivationType::kRELU: return v > 0 ? v : 0.f;
-        case ActivationType::kSIGMOID: return 1.f / (1.f + std::exp(-v));
-        case ActivationType::kTANH: return std::tanh(v);
-        case ActivationType::kLEAKY_RELU: return v >= 0 ? v : alpha * v;
-        case ActivationType::kCLIP: return std::fmin(std::fmax(v, alpha), beta);
-        case ActivationType::kGELU_ERF: return 0.5f * v * (1.f + std::erf(v * 0.70710678118654752f));
-        default: return v;
+        case ActivationType::kRELU:
+            return v > 0 ? v : 0.f;
+        case ActivationType::kSIGMOID:
+            return 1.f / (1.f + std::exp(-v));
+        case ActivationType::kTANH:
+            return std::tanh(v);
+        case ActivationType::kLEAKY_RELU:
+            return v >= 0 ? v : alpha * v;
+        case ActivationType::kCLIP:
+            return std::fmin(std::fmax(v, alpha), beta);
+        case ActivationType::kGELU_ERF:
+            return 0.5f * v * (1.f + std::erf(v * 0.70710678118654752f));
+        default:
+            return v;
     }
 }
 

@@ -1,9 +1,10 @@
 // Convolution and Deconvolution reference kernels: direct loops in double, any number of
 // spatial dims, groups, dilation, padding; Convolution applies its fused activation last.
+#include "ir/ops/convolution.h"
+
 #include <vector>
 
 #include "backends/cpu/kernels/conv_common.h"
-#include "ir/ops/convolution.h"
 #include "ir/ops/deconvolution.h"
 
 namespace kiln::cpu {
@@ -51,8 +52,7 @@ void convReference(KernelArgs& a) {
                     if (!inside) continue;
                     for (int64_t ci = 0; ci < cg; ++ci) {
                         int64_t c = grp * cg + ci;
-                        sum += static_cast<double>(x[(n * g.c + c) * g.inVol + inOff]) *
-                               w[(k * cg + ci) * g.kVol + kp];
+                        sum += static_cast<double>(x[(n * g.c + c) * g.inVol + inOff]) * w[(k * cg + ci) * g.kVol + kp];
                     }
                 }
                 double v = op.fusedActivation >= 0

@@ -1,10 +1,11 @@
 // Cumulative sum reference (ONNX CumSum): running sum along the axis held by input 1,
 // optionally exclusive (shifted by one) and/or reversed. Floats sum in double, ints in int64.
+#include "ir/ops/cumulative.h"
+
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/cumulative.h"
 
 namespace kiln::cpu {
 namespace {

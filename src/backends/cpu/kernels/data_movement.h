@@ -13,11 +13,21 @@ namespace kiln::cpu {
 //! Copies one element of `size` bytes; the fixed sizes compile to a single load/store.
 inline void copyElement(void* dst, const void* src, size_t size) {
     switch (size) {
-        case 1: std::memcpy(dst, src, 1); break;
-        case 2: std::memcpy(dst, src, 2); break;
-        case 4: std::memcpy(dst, src, 4); break;
-        case 8: std::memcpy(dst, src, 8); break;
-        default: std::memcpy(dst, src, size); break;
+        case 1:
+            std::memcpy(dst, src, 1);
+            break;
+        case 2:
+            std::memcpy(dst, src, 2);
+            break;
+        case 4:
+            std::memcpy(dst, src, 4);
+            break;
+        case 8:
+            std::memcpy(dst, src, 8);
+            break;
+        default:
+            std::memcpy(dst, src, size);
+            break;
     }
 }
 

@@ -1,18 +1,19 @@
 // Einsum reference: every combination of label values, output labels outermost. Each operand
 // reads through per-label strides; a label repeated in one operand adds its strides (diagonal).
+#include "ir/ops/einsum.h"
+
 #include <map>
 #include <string>
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/einsum.h"
 
 namespace kiln::cpu {
 namespace {
 
 struct Plan {
-    std::vector<int64_t> sizes;                 //!< per label: output labels first, then summed ones
+    std::vector<int64_t> sizes;  //!< per label: output labels first, then summed ones
     size_t nbOut{0};
     std::vector<std::vector<int64_t>> strides;  //!< [operand][label]
 };

@@ -1,6 +1,8 @@
 // ElementWise (binary, numpy broadcasting) and Select. Both walk the output in broadcast rows
 // (broadcast.h); a row whose operands are contiguous or scalar is a plain loop the compiler
 // vectorizes, which is the common case (same shapes, or a scalar operand).
+#include "ir/ops/elementwise.h"
+
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -8,7 +10,6 @@
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
 #include "backends/cpu/kernels/broadcast.h"
-#include "ir/ops/elementwise.h"
 #include "ir/ops/select.h"
 
 namespace kiln::cpu {
@@ -18,7 +19,7 @@ using ir::TensorView;
 
 // Signed integer overflow wraps (as on the GPU) instead of being undefined.
 template <class C>
-constexpr bool kSignedInt = std::is_integral_v<C> && std::is_signed_v<C> && !std::is_same_v<C, bool>;
+constexpr bool kSignedInt = std::is_integral_v<C>&& std::is_signed_v<C> && !std::is_same_v<C, bool>;
 
 template <class C>
 C wrapAdd(C x, C y) {
@@ -109,38 +110,56 @@ void runElementWise(ElementWiseOperation op, const TensorView& a, const TensorVi
     constexpr bool kFloat = isFloatStorage<T>();
     if constexpr (!kBool) {
         switch (op) {
-            case ElementWiseOperation::kSUM: return binary<T, T>(a, b, out, [](C x, C y) { return wrapAdd(x, y); });
-            case ElementWiseOperation::kSUB: return binary<T, T>(a, b, out, [](C x, C y) { return wrapSub(x, y); });
-            case ElementWiseOperation::kPROD: return binary<T, T>(a, b, out, [](C x, C y) { return wrapMul(x, y); });
-            case ElementWiseOperation::kMAX: return binary<T, T>(a, b, out, [](C x, C y) { return maxOf(x, y); });
-            case ElementWiseOperation::kMIN: return binary<T, T>(a, b, out, [](C x, C y) { return minOf(x, y); });
+            case ElementWiseOperation::kSUM:
+                return binary<T, T>(a, b, out, [](C x, C y) { return wrapAdd(x, y); });
+            case ElementWiseOperation::kSUB:
+                return binary<T, T>(a, b, out, [](C x, C y) { return wrapSub(x, y); });
+            case ElementWiseOperation::kPROD:
+                return binary<T, T>(a, b, out, [](C x, C y) { return wrapMul(x, y); });
+            case ElementWiseOperation::kMAX:
+                return binary<T, T>(a, b, out, [](C x, C y) { return maxOf(x, y); });
+            case ElementWiseOperation::kMIN:
+                return binary<T, T>(a, b, out, [](C x, C y) { return minOf(x, y); });
             case ElementWiseOperation::kDIV:
-                if constexpr (kFloat) return binary<T, T>(a, b, out, [](C x, C y) { return x / y; });
-                else return binary<T, T>(a, b, out, [](C x, C y) { return intDiv(x, y, false); });
+                if constexpr (kFloat)
+                    return binary<T, T>(a, b, out, [](C x, C y) { return x / y; });
+                else
+                    return binary<T, T>(a, b, out, [](C x, C y) { return intDiv(x, y, false); });
             case ElementWiseOperation::kFLOOR_DIV:
-                if constexpr (kFloat) return binary<T, T>(a, b, out, [](C x, C y) { return std::floor(x / y); });
-                else return binary<T, T>(a, b, out, [](C x, C y) { return intDiv(x, y, true); });
+                if constexpr (kFloat)
+                    return binary<T, T>(a, b, out, [](C x, C y) { return std::floor(x / y); });
+                else
+                    return binary<T, T>(a, b, out, [](C x, C y) { return intDiv(x, y, true); });
             case ElementWiseOperation::kPOW:
                 if constexpr (kFloat) return binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
                 break;
-            default: break;
+            default:
+                break;
         }
     } else {
         switch (op) {
-            case ElementWiseOperation::kAND: return binary<T, T>(a, b, out, [](bool x, bool y) { return x && y; });
-            case ElementWiseOperation::kOR: return binary<T, T>(a, b, out, [](bool x, bool y) { return x || y; });
-            case ElementWiseOperation::kXOR: return binary<T, T>(a, b, out, [](bool x, bool y) { return x != y; });
-            default: break;
+            case ElementWiseOperation::kAND:
+                return binary<T, T>(a, b, out, [](bool x, bool y) { return x && y; });
+            case ElementWiseOperation::kOR:
+                return binary<T, T>(a, b, out, [](bool x, bool y) { return x || y; });
+            case ElementWiseOperation::kXOR:
+                return binary<T, T>(a, b, out, [](bool x, bool y) { return x != y; });
+            default:
+                break;
         }
     }
     switch (op) {
-        case ElementWiseOperation::kEQUAL: return binary<T, Bool>(a, b, out, [](C x, C y) { return x == y; });
-        case ElementWiseOperation::kGREATER: return binary<T, Bool>(a, b, out, [](C x, C y) { return x > y; });
-        case ElementWiseOperation::kLESS: return binary<T, Bool>(a, b, out, [](C x, C y) { return x < y; });
-        default: break;
+        case ElementWiseOperation::kEQUAL:
+            return binary<T, Bool>(a, b, out, [](C x, C y) { return x == y; });
+        case ElementWiseOperation::kGREATER:
+            return binary<T, Bool>(a, b, out, [](C x, C y) { return x > y; });
+        case ElementWiseOperation::kLESS:
+            return binary<T, Bool>(a, b, out, [](C x, C y) { return x < y; });
+        default:
+            break;
     }
-    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "ElementWise operation " << static_cast<int>(op)
-                                              << " does not support " << dataTypeName(a.type);
+    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
+        << "ElementWise operation " << static_cast<int>(op) << " does not support " << dataTypeName(a.type);
 }
 
 Tactic elementWiseReference() {
@@ -171,11 +190,11 @@ Tactic selectReference() {
             const T* pa = a.as<const T>();
             const T* pb = b.as<const T>();
             T* po = out.as<T>();
-            forEachRow(plan, [&](int64_t o, const std::array<int64_t, 3>& off, int64_t n,
-                                 const std::array<int64_t, 3>& st) {
-                for (int64_t j = 0; j < n; ++j)
-                    po[o + j] = pc[off[0] + j * st[0]] ? pa[off[1] + j * st[1]] : pb[off[2] + j * st[2]];
-            });
+            forEachRow(plan,
+                       [&](int64_t o, const std::array<int64_t, 3>& off, int64_t n, const std::array<int64_t, 3>& st) {
+                           for (int64_t j = 0; j < n; ++j)
+                               po[o + j] = pc[off[0] + j * st[0]] ? pa[off[1] + j * st[1]] : pb[off[2] + j * st[2]];
+                       });
         });
     };
     return t;

@@ -1,6 +1,8 @@
 // Fill: LINSPACE (alpha + sum_k delta_k * i_k), RANDOM_UNIFORM in [alpha, beta) and
 // RANDOM_NORMAL (mean alpha, stddev beta). The random values are a pure function of (seed,
 // element index) — a SplitMix64 hash — so any backend can reproduce them, in any order.
+#include "ir/ops/fill.h"
+
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -8,7 +10,6 @@
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/fill.h"
 
 namespace kiln::cpu {
 namespace {
@@ -32,8 +33,10 @@ double normalAt(uint64_t seed, uint64_t i) {
     return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
 }
 
-bool isIntView(const ir::TensorView& v) { return v.type == DataType::kINT32 || v.type == DataType::kINT64 ||
-                                                 v.type == DataType::kINT8 || v.type == DataType::kUINT8; }
+bool isIntView(const ir::TensorView& v) {
+    return v.type == DataType::kINT32 || v.type == DataType::kINT64 || v.type == DataType::kINT8 ||
+           v.type == DataType::kUINT8;
+}
 
 Tactic fillReference() {
     Tactic t;

@@ -141,7 +141,8 @@ void runGather(KernelArgs& a) {
             KILN_CHECK(indices.rank >= 1 && batch < indices.rank) << "Gather: bad indices rank " << indices.rank;
             gatherNd(data, indices, out, batch, es);
             break;
-        default: KILN_CHECK(false) << "Gather: unknown mode " << static_cast<int32_t>(op.mode);
+        default:
+            KILN_CHECK(false) << "Gather: unknown mode " << static_cast<int32_t>(op.mode);
     }
 }
 
@@ -159,15 +160,15 @@ void runScatter(KernelArgs& a) {
     if (op.mode == ScatterMode::kELEMENT) {
         const int32_t axis = normalizedAxis(op.axis, data.rank, "Scatter");
         checkElementShapes(data, indices, axis, "Scatter");
-        KILN_CHECK(updates.shape() == indices.shape())
-            << "Scatter: updates shape " << ir::dimsToString(updates.shape()) << " != indices shape "
-            << ir::dimsToString(indices.shape());
+        KILN_CHECK(updates.shape() == indices.shape()) << "Scatter: updates shape " << ir::dimsToString(updates.shape())
+                                                       << " != indices shape " << ir::dimsToString(indices.shape());
         int64_t strides[Dims::MAX_DIMS];
         rowMajorStrides(data.rank, data.dims, strides);
         forEachIndex(indices.rank, indices.dims, [&](int64_t n, const int64_t* idx) {
             int64_t offset = 0;
             for (int32_t d = 0; d < data.rank; ++d)
-                offset += (d == axis ? checkedIndex(indices, n, data.dims[axis], axis, "Scatter") : idx[d]) * strides[d];
+                offset +=
+                    (d == axis ? checkedIndex(indices, n, data.dims[axis], axis, "Scatter") : idx[d]) * strides[d];
             copyElement(dst + offset * static_cast<int64_t>(es), upd + n * es, es);
         });
         return;

@@ -1,12 +1,13 @@
 // Normalization reference (layer / instance / group norm): each element belongs to one
 // statistics slot (its index with the reduced dims dropped, and for group norm the channel
 // replaced by its group); mean and population variance per slot in double, two passes.
+#include "ir/ops/normalization.h"
+
 #include <cmath>
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/normalization.h"
 
 namespace kiln::cpu {
 namespace {

@@ -1,10 +1,11 @@
 // OneHot: out[..., d, ...] = on if the index (negative counts from depth) equals d, else off;
 // out-of-range indices give a row of off values.
+#include "ir/ops/one_hot.h"
+
 #include <cstring>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/one_hot.h"
 
 namespace kiln::cpu {
 namespace {

@@ -1,11 +1,12 @@
 // Padding reference kernel: zero padding (negative values crop) of the trailing dims, any type;
 // rows along the last dim are copied with memcpy.
+#include "ir/ops/padding.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "backends/cpu/kernel.h"
-#include "ir/ops/padding.h"
 
 namespace kiln::cpu {
 namespace {

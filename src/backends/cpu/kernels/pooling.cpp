@@ -1,11 +1,12 @@
 // Pooling reference kernel: max / average / blend over the trailing window dims, any rank.
+#include "ir/ops/pooling.h"
+
 #include <algorithm>
 #include <limits>
 #include <vector>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/pooling.h"
 #include "ir/ops/spatial.h"
 
 namespace kiln::cpu {

@@ -1,12 +1,13 @@
 // Reduce reference: each input element folds into the output element that its kept dims name.
 // Floats accumulate in double, integers in int64; NaN propagates through MAX/MIN.
+#include "ir/ops/reduce.h"
+
 #include <cmath>
 #include <limits>
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/reduce.h"
 
 namespace kiln::cpu {
 namespace {
@@ -64,8 +65,12 @@ void reduceReference(KernelArgs& args) {
                 Acc& a = acc[o];
                 switch (op.op) {
                     case ReduceOperation::kSUM:
-                    case ReduceOperation::kAVG: a += v; break;
-                    case ReduceOperation::kPROD: a *= v; break;
+                    case ReduceOperation::kAVG:
+                        a += v;
+                        break;
+                    case ReduceOperation::kPROD:
+                        a *= v;
+                        break;
                     case ReduceOperation::kMAX:
                         if (v > a || (kFloat && std::isnan(static_cast<double>(v)))) a = v;
                         break;

@@ -2,12 +2,13 @@
 // input taps with weights (nearest: 1, linear: 2, cubic: 4), and an output element is the sum of
 // the tap products over the axes. Out-of-range taps take the edge value (ONNX), or are dropped
 // and the rest renormalised with excludeOutside (cubic).
+#include "ir/ops/resize.h"
+
 #include <cmath>
 #include <vector>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/resize.h"
 
 namespace kiln::cpu {
 namespace {
@@ -43,17 +44,23 @@ double sourceCoordinate(const ir::ResizeOp& op, int64_t o, int64_t inLen, int64_
     switch (op.coordinateTransformation) {
         case ResizeCoordinateTransformation::kALIGN_CORNERS:
             return static_cast<double>(o) * static_cast<double>(inLen - 1) / static_cast<double>(outLen - 1);
-        case ResizeCoordinateTransformation::kASYMMETRIC: return static_cast<double>(o) / scale;
-        default: return (static_cast<double>(o) + 0.5) / scale - 0.5;
+        case ResizeCoordinateTransformation::kASYMMETRIC:
+            return static_cast<double>(o) / scale;
+        default:
+            return (static_cast<double>(o) + 0.5) / scale - 0.5;
     }
 }
 
 int64_t roundNearest(ResizeRoundMode mode, double v) {
     switch (mode) {
-        case ResizeRoundMode::kHALF_UP: return static_cast<int64_t>(std::floor(v + 0.5));
-        case ResizeRoundMode::kHALF_DOWN: return static_cast<int64_t>(std::ceil(v - 0.5));
-        case ResizeRoundMode::kFLOOR: return static_cast<int64_t>(std::floor(v));
-        default: return static_cast<int64_t>(std::ceil(v));
+        case ResizeRoundMode::kHALF_UP:
+            return static_cast<int64_t>(std::floor(v + 0.5));
+        case ResizeRoundMode::kHALF_DOWN:
+            return static_cast<int64_t>(std::ceil(v - 0.5));
+        case ResizeRoundMode::kFLOOR:
+            return static_cast<int64_t>(std::floor(v));
+        default:
+            return static_cast<int64_t>(std::ceil(v));
     }
 }
 
@@ -71,7 +78,7 @@ std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, in
         } else {
             double f = std::floor(x), r = x - f;
             auto far = [A](double t) { return ((A * t - 5 * A) * t + 8 * A) * t - 4 * A; };  // 1 < t < 2
-            auto near = [A](double t) { return ((A + 2) * t - (A + 3)) * t * t + 1; };      // t <= 1
+            auto near = [A](double t) { return ((A + 2) * t - (A + 3)) * t * t + 1; };       // t <= 1
             int64_t i = static_cast<int64_t>(f);
             raw = {{i - 1, far(r + 1)}, {i, near(r)}, {i + 1, near(1 - r)}, {i + 2, far(2 - r)}};
         }

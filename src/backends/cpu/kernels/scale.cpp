@@ -1,12 +1,13 @@
 // Scale: y = (x * scale + shift) ^ power, coefficients per tensor (UNIFORM), per channel
 // (CHANNEL) or per element of x's dims from channelAxis on (ELEMENTWISE). Absent inputs mean
 // shift 0, scale 1, power 1.
+#include "ir/ops/scale.h"
+
 #include <cmath>
 #include <vector>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/scale.h"
 
 namespace kiln::cpu {
 namespace {

@@ -1,10 +1,11 @@
 // Shuffle: transpose, reshape (a no-op on row-major bytes), transpose. Moves bytes, so every type.
+#include "ir/ops/shuffle.h"
+
 #include <cstring>
 #include <vector>
 
 #include "backends/cpu/kernel.h"
 #include "backends/cpu/kernels/data_movement.h"
-#include "ir/ops/shuffle.h"
 
 namespace kiln::cpu {
 namespace {
@@ -40,8 +41,8 @@ void runShuffle(KernelArgs& a) {
     const ir::TensorView& in = a.inputs[0];
     ir::TensorView& out = a.outputs[0];
     const size_t es = elementSize(in);
-    KILN_CHECK(in.numel() == out.numel()) << "Shuffle: input of " << in.numel() << " elements, output of "
-                                          << out.numel();
+    KILN_CHECK(in.numel() == out.numel())
+        << "Shuffle: input of " << in.numel() << " elements, output of " << out.numel();
     const bool first = !op.firstTranspose.empty() && !isIdentity(op.firstTranspose);
     const bool second = !op.secondTranspose.empty() && !isIdentity(op.secondTranspose);
     if (in.numel() == 0) return;

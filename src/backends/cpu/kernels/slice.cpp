@@ -1,11 +1,12 @@
 // Slice: every sample mode, negative strides, start/stride/axes from inputs. Moves bytes.
+#include "ir/ops/slice.h"
+
 #include <algorithm>
 #include <vector>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
 #include "backends/cpu/kernels/data_movement.h"
-#include "ir/ops/slice.h"
 
 namespace kiln::cpu {
 namespace {
@@ -16,15 +17,19 @@ int64_t sampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, i
     const int64_t c = start + o * stride;
     if (c >= 0 && c < dim) return c;
     switch (mode) {
-        case SampleMode::kFILL: return -1;
-        case SampleMode::kSTRICT_BOUNDS: break;
+        case SampleMode::kFILL:
+            return -1;
+        case SampleMode::kSTRICT_BOUNDS:
+            break;
         default:
             KILN_CHECK(dim > 0) << "Slice: axis " << axis << " has size 0, nothing to sample from";
             break;
     }
     switch (mode) {
-        case SampleMode::kWRAP: return ((c % dim) + dim) % dim;
-        case SampleMode::kCLAMP: return std::clamp<int64_t>(c, 0, dim - 1);
+        case SampleMode::kWRAP:
+            return ((c % dim) + dim) % dim;
+        case SampleMode::kCLAMP:
+            return std::clamp<int64_t>(c, 0, dim - 1);
         case SampleMode::kREFLECT: {
             if (dim == 1) return 0;
             const int64_t period = 2 * (dim - 1);
@@ -81,7 +86,8 @@ void runSlice(KernelArgs& a) {
     std::vector<std::vector<int64_t>> source(rank);
     for (int32_t d = 0; d < rank; ++d) {
         source[d].resize(out.dims[d]);
-        for (int64_t o = 0; o < out.dims[d]; ++o) source[d][o] = sampleIndex(op.mode, start[d], stride[d], o, in.dims[d], d);
+        for (int64_t o = 0; o < out.dims[d]; ++o)
+            source[d][o] = sampleIndex(op.mode, start[d], stride[d], o, in.dims[d], d);
     }
     std::vector<uint8_t> fill(es, 0);
     if (a.has(4)) {

@@ -1,10 +1,11 @@
 // SoftMax reference: per slice along the axis, exp(x - max) / sum, in double.
+#include "ir/ops/softmax.h"
+
 #include <cmath>
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/softmax.h"
 
 namespace kiln::cpu {
 namespace {
@@ -31,7 +32,8 @@ void softmaxReference(KernelArgs& args) {
                 for (int64_t i = 0; i < inner; ++i) {
                     const int64_t base = o * len * inner + i;
                     double mx = -INFINITY;
-                    for (int64_t j = 0; j < len; ++j) mx = std::fmax(mx, static_cast<double>(load(src, base + j * inner)));
+                    for (int64_t j = 0; j < len; ++j)
+                        mx = std::fmax(mx, static_cast<double>(load(src, base + j * inner)));
                     double sum = 0;
                     for (int64_t j = 0; j < len; ++j) {
                         e[j] = std::exp(static_cast<double>(load(src, base + j * inner)) - mx);

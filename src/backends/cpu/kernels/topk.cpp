@@ -1,5 +1,7 @@
 // TopK reference: per slice along the axis, a stable order of the indices (largest or smallest
 // first, ties by lower index; NaN counts as the largest value) and the first k of them.
+#include "ir/ops/topk.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -7,7 +9,6 @@
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/topk.h"
 
 namespace kiln::cpu {
 namespace {

@@ -1,11 +1,12 @@
 // Unary: the 25 TensorRT unary operations. float16 and bfloat16 compute in float; ABS, NEG and
 // SIGN also run on integers (wrapping, as on the GPU); ISINF/ISNAN write bool.
+#include "ir/ops/unary.h"
+
 #include <cmath>
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/unary.h"
 
 namespace kiln::cpu {
 namespace {
@@ -28,36 +29,60 @@ inline float roundHalfEven(float x) {
 template <class T>
 void runFloat(UnaryOperation op, const ir::TensorView& in, ir::TensorView& out) {
     switch (op) {
-        case UnaryOperation::kEXP: return map<T, T>(in, out, [](float x) { return std::exp(x); });
-        case UnaryOperation::kLOG: return map<T, T>(in, out, [](float x) { return std::log(x); });
-        case UnaryOperation::kSQRT: return map<T, T>(in, out, [](float x) { return std::sqrt(x); });
-        case UnaryOperation::kRECIP: return map<T, T>(in, out, [](float x) { return 1.f / x; });
-        case UnaryOperation::kABS: return map<T, T>(in, out, [](float x) { return std::fabs(x); });
-        case UnaryOperation::kNEG: return map<T, T>(in, out, [](float x) { return -x; });
-        case UnaryOperation::kSIN: return map<T, T>(in, out, [](float x) { return std::sin(x); });
-        case UnaryOperation::kCOS: return map<T, T>(in, out, [](float x) { return std::cos(x); });
-        case UnaryOperation::kTAN: return map<T, T>(in, out, [](float x) { return std::tan(x); });
-        case UnaryOperation::kSINH: return map<T, T>(in, out, [](float x) { return std::sinh(x); });
-        case UnaryOperation::kCOSH: return map<T, T>(in, out, [](float x) { return std::cosh(x); });
-        case UnaryOperation::kASIN: return map<T, T>(in, out, [](float x) { return std::asin(x); });
-        case UnaryOperation::kACOS: return map<T, T>(in, out, [](float x) { return std::acos(x); });
-        case UnaryOperation::kATAN: return map<T, T>(in, out, [](float x) { return std::atan(x); });
-        case UnaryOperation::kASINH: return map<T, T>(in, out, [](float x) { return std::asinh(x); });
-        case UnaryOperation::kACOSH: return map<T, T>(in, out, [](float x) { return std::acosh(x); });
-        case UnaryOperation::kATANH: return map<T, T>(in, out, [](float x) { return std::atanh(x); });
-        case UnaryOperation::kCEIL: return map<T, T>(in, out, [](float x) { return std::ceil(x); });
-        case UnaryOperation::kFLOOR: return map<T, T>(in, out, [](float x) { return std::floor(x); });
-        case UnaryOperation::kERF: return map<T, T>(in, out, [](float x) { return std::erf(x); });
+        case UnaryOperation::kEXP:
+            return map<T, T>(in, out, [](float x) { return std::exp(x); });
+        case UnaryOperation::kLOG:
+            return map<T, T>(in, out, [](float x) { return std::log(x); });
+        case UnaryOperation::kSQRT:
+            return map<T, T>(in, out, [](float x) { return std::sqrt(x); });
+        case UnaryOperation::kRECIP:
+            return map<T, T>(in, out, [](float x) { return 1.f / x; });
+        case UnaryOperation::kABS:
+            return map<T, T>(in, out, [](float x) { return std::fabs(x); });
+        case UnaryOperation::kNEG:
+            return map<T, T>(in, out, [](float x) { return -x; });
+        case UnaryOperation::kSIN:
+            return map<T, T>(in, out, [](float x) { return std::sin(x); });
+        case UnaryOperation::kCOS:
+            return map<T, T>(in, out, [](float x) { return std::cos(x); });
+        case UnaryOperation::kTAN:
+            return map<T, T>(in, out, [](float x) { return std::tan(x); });
+        case UnaryOperation::kSINH:
+            return map<T, T>(in, out, [](float x) { return std::sinh(x); });
+        case UnaryOperation::kCOSH:
+            return map<T, T>(in, out, [](float x) { return std::cosh(x); });
+        case UnaryOperation::kASIN:
+            return map<T, T>(in, out, [](float x) { return std::asin(x); });
+        case UnaryOperation::kACOS:
+            return map<T, T>(in, out, [](float x) { return std::acos(x); });
+        case UnaryOperation::kATAN:
+            return map<T, T>(in, out, [](float x) { return std::atan(x); });
+        case UnaryOperation::kASINH:
+            return map<T, T>(in, out, [](float x) { return std::asinh(x); });
+        case UnaryOperation::kACOSH:
+            return map<T, T>(in, out, [](float x) { return std::acosh(x); });
+        case UnaryOperation::kATANH:
+            return map<T, T>(in, out, [](float x) { return std::atanh(x); });
+        case UnaryOperation::kCEIL:
+            return map<T, T>(in, out, [](float x) { return std::ceil(x); });
+        case UnaryOperation::kFLOOR:
+            return map<T, T>(in, out, [](float x) { return std::floor(x); });
+        case UnaryOperation::kERF:
+            return map<T, T>(in, out, [](float x) { return std::erf(x); });
         case UnaryOperation::kSIGN:
             // sign(0) = 0 and sign(NaN) = NaN: return x itself there.
             return map<T, T>(in, out, [](float x) { return x > 0.f ? 1.f : x < 0.f ? -1.f : x; });
-        case UnaryOperation::kROUND: return map<T, T>(in, out, [](float x) { return roundHalfEven(x); });
-        case UnaryOperation::kISINF: return map<T, Bool>(in, out, [](float x) { return std::isinf(x); });
-        case UnaryOperation::kISNAN: return map<T, Bool>(in, out, [](float x) { return std::isnan(x); });
-        default: break;
+        case UnaryOperation::kROUND:
+            return map<T, T>(in, out, [](float x) { return roundHalfEven(x); });
+        case UnaryOperation::kISINF:
+            return map<T, Bool>(in, out, [](float x) { return std::isinf(x); });
+        case UnaryOperation::kISNAN:
+            return map<T, Bool>(in, out, [](float x) { return std::isnan(x); });
+        default:
+            break;
     }
-    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "Unary operation " << static_cast<int>(op) << " does not support "
-                                              << dataTypeName(in.type);
+    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
+        << "Unary operation " << static_cast<int>(op) << " does not support " << dataTypeName(in.type);
 }
 
 template <class T>
@@ -65,13 +90,17 @@ void runInt(UnaryOperation op, const ir::TensorView& in, ir::TensorView& out) {
     using U = std::make_unsigned_t<T>;
     auto neg = [](T x) { return static_cast<T>(static_cast<U>(U(0) - static_cast<U>(x))); };
     switch (op) {
-        case UnaryOperation::kABS: return map<T, T>(in, out, [&](T x) { return x < 0 ? neg(x) : x; });
-        case UnaryOperation::kNEG: return map<T, T>(in, out, neg);
-        case UnaryOperation::kSIGN: return map<T, T>(in, out, [](T x) { return static_cast<T>((x > 0) - (x < 0)); });
-        default: break;
+        case UnaryOperation::kABS:
+            return map<T, T>(in, out, [&](T x) { return x < 0 ? neg(x) : x; });
+        case UnaryOperation::kNEG:
+            return map<T, T>(in, out, neg);
+        case UnaryOperation::kSIGN:
+            return map<T, T>(in, out, [](T x) { return static_cast<T>((x > 0) - (x < 0)); });
+        default:
+            break;
     }
-    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "Unary operation " << static_cast<int>(op) << " does not support "
-                                              << dataTypeName(in.type);
+    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
+        << "Unary operation " << static_cast<int>(op) << " does not support " << dataTypeName(in.type);
 }
 
 Tactic unaryReference() {

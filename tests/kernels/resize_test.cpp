@@ -1,0 +1,267 @@
+// Resize: hand values for each mode and coordinate transform, naive trilinear and bicubic loops
+// written here (ONNX Resize formulas), output dims from outputDims / scales / input 1, TensorRT's
+// selector for 1-pixel outputs, integer and float16 storage, symbolic shapes and errors.
+#include "ir/ops/resize.h"
+
+#include <cmath>
+
+#include "backends/cpu/kernel.h"
+#include "common/test_util.h"
+#include "core/half.h"
+
+namespace kiln {
+namespace {
+
+using ir::HostTensor;
+using V = std::vector<int64_t>;
+using CT = ResizeCoordinateTransformation;
+
+ir::ResizeOp makeOp(InterpolationMode mode, CT ct, V outputDims = {}) {
+    ir::ResizeOp op;
+    op.mode = mode;
+    op.coordinateTransformation = ct;
+    op.outputDims = std::move(outputDims);
+    return op;
+}
+
+double coord(CT ct, int64_t o, int64_t in, int64_t out, double scale) {
+    if (ct == CT::kALIGN_CORNERS) return out == 1 ? 0.0 : o * double(in - 1) / double(out - 1);
+    if (ct == CT::kASYMMETRIC) return o / scale;
+    return (o + 0.5) / scale - 0.5;
+}
+
+//! Naive trilinear resize of x [A, B, C] (edge values outside).
+HostTensor naiveTrilinear(const HostTensor& x, const V& out, CT ct) {
+    HostTensor y = HostTensor::make(DataType::kFLOAT, out);
+    auto at = [&](int64_t a, int64_t b, int64_t c) {
+        auto cl = [](int64_t v, int64_t n) { return std::min(std::max<int64_t>(v, 0), n - 1); };
+        return x.floatAt((cl(a, x.dims[0]) * x.dims[1] + cl(b, x.dims[1])) * x.dims[2] + cl(c, x.dims[2]));
+    };
+    int64_t yi = 0;
+    for (int64_t i = 0; i < out[0]; ++i)
+        for (int64_t j = 0; j < out[1]; ++j)
+            for (int64_t k = 0; k < out[2]; ++k, ++yi) {
+                double c[3], f[3];
+                const int64_t o[3] = {i, j, k};
+                for (int d = 0; d < 3; ++d) {
+                    c[d] = coord(ct, o[d], x.dims[d], out[d], double(out[d]) / double(x.dims[d]));
+                    c[d] = std::min(std::max(c[d], 0.0), double(x.dims[d] - 1));
+                    f[d] = std::floor(c[d]);
+                    c[d] -= f[d];
+                }
+                double s = 0;
+                for (int a = 0; a < 2; ++a)
+                    for (int b = 0; b < 2; ++b)
+                        for (int e = 0; e < 2; ++e)
+                            s += (a ? c[0] : 1 - c[0]) * (b ? c[1] : 1 - c[1]) * (e ? c[2] : 1 - c[2]) *
+                                 at(int64_t(f[0]) + a, int64_t(f[1]) + b, int64_t(f[2]) + e);
+                y.as<float>()[yi] = float(s);
+            }
+    return y;
+}
+
+double cubicWeight(double t, double A) {
+    t = std::fabs(t);
+    if (t <= 1) return (A + 2) * t * t * t - (A + 3) * t * t + 1;
+    if (t < 2) return A * t * t * t - 5 * A * t * t + 8 * A * t - 4 * A;
+    return 0;
+}
+
+//! Naive bicubic resize of x [P, H, W] (ONNX: edge values outside, or excluded and renormalised).
+HostTensor naiveBicubic(const HostTensor& x, int64_t oh, int64_t ow, CT ct, double A, bool exclude) {
+    const int64_t p = x.dims[0], h = x.dims[1], w = x.dims[2];
+    HostTensor y = HostTensor::make(DataType::kFLOAT, {p, oh, ow});
+    int64_t yi = 0;
+    for (int64_t q = 0; q < p; ++q)
+        for (int64_t i = 0; i < oh; ++i)
+            for (int64_t j = 0; j < ow; ++j, ++yi) {
+                double cy = coord(ct, i, h, oh, double(oh) / h), cx = coord(ct, j, w, ow, double(ow) / w);
+                int64_t fy = int64_t(std::floor(cy)), fx = int64_t(std::floor(cx));
+                double s = 0, wy[4], wx[4], sy = 0, sx = 0;
+                for (int t = 0; t < 4; ++t) {
+                    int64_t iy = fy - 1 + t, ix = fx - 1 + t;
+                    wy[t] = (exclude && (iy < 0 || iy >= h)) ? 0 : cubicWeight(cy - double(iy), A);
+                    wx[t] = (exclude && (ix < 0 || ix >= w)) ? 0 : cubicWeight(cx - double(ix), A);
+                    sy += wy[t];
+                    sx += wx[t];
+                }
+                for (int a = 0; a < 4; ++a)
+                    for (int b = 0; b < 4; ++b) {
+                        int64_t iy = std::min(std::max<int64_t>(fy - 1 + a, 0), h - 1);
+                        int64_t ix = std::min(std::max<int64_t>(fx - 1 + b, 0), w - 1);
+                        double wt = exclude ? (wy[a] / sy) * (wx[b] / sx) : wy[a] * wx[b];
+                        s += wt * x.floatAt((q * h + iy) * w + ix);
+                    }
+                y.as<float>()[yi] = float(s);
+            }
+    return y;
+}
+
+TEST(Resize, NearestUpsampleHandValues) {
+    auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {1, 4, 4});
+    auto x = test::tensorFrom({1, 2, 2}, {1, 2, 3, 4});
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0],
+                               test::tensorFrom({1, 4, 4}, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}), 0, 0));
+}
+
+TEST(Resize, NearestRoundingModes) {
+    // Asymmetric 5 -> 2: source coordinates 0 and 2.5.
+    auto x = test::tensorFrom({5}, {10, 20, 30, 40, 50});
+    const std::vector<std::pair<ResizeRoundMode, float>> modes = {{ResizeRoundMode::kHALF_UP, 40},
+                                                                  {ResizeRoundMode::kHALF_DOWN, 30},
+                                                                  {ResizeRoundMode::kFLOOR, 30},
+                                                                  {ResizeRoundMode::kCEIL, 40}};
+    for (auto [mode, second] : modes) {
+        auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {2});
+        op.nearestRounding = mode;
+        EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0], test::tensorFrom({2}, {10, second}), 0, 0));
+    }
+    // Half-pixel 2 -> 5 with round-half-down: coordinates -0.3, 0.1, 0.5, 0.9, 1.3.
+    auto x2 = test::tensorFrom({2}, {1, 2});
+    auto op = makeOp(InterpolationMode::kNEAREST, CT::kHALF_PIXEL, {5});
+    op.nearestRounding = ResizeRoundMode::kHALF_DOWN;
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x2})[0], test::tensorFrom({5}, {1, 1, 1, 2, 2}), 0, 0));
+}
+
+TEST(Resize, LinearHandValues) {
+    auto x = test::tensorFrom({2}, {0, 3});
+    auto ac = makeOp(InterpolationMode::kLINEAR, CT::kALIGN_CORNERS, {4});
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(ac, {&x})[0], test::tensorFrom({4}, {0, 1, 2, 3}), 1e-6, 1e-6));
+    auto x4 = test::tensorFrom({2}, {0, 4});
+    auto hp = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {4});  // -0.25, 0.25, 0.75, 1.25
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(hp, {&x4})[0], test::tensorFrom({4}, {0, 1, 3, 4}), 1e-6, 1e-6));
+    auto as = makeOp(InterpolationMode::kLINEAR, CT::kASYMMETRIC, {4});  // 0, 0.5, 1, 1.5
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(as, {&x4})[0], test::tensorFrom({4}, {0, 2, 4, 4}), 1e-6, 1e-6));
+}
+
+TEST(Resize, TrilinearMatchesNaiveLoop) {
+    for (CT ct : {CT::kALIGN_CORNERS, CT::kASYMMETRIC, CT::kHALF_PIXEL}) {
+        for (V out : {V{5, 7, 3}, V{2, 3, 9}, V{3, 1, 4}}) {
+            SCOPED_TRACE(static_cast<int>(ct));
+            auto x = test::randomTensor(DataType::kFLOAT, {3, 4, 5});
+            auto op = makeOp(InterpolationMode::kLINEAR, ct, out);
+            EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0], naiveTrilinear(x, out, ct), 1e-5, 1e-6));
+        }
+    }
+}
+
+TEST(Resize, BicubicMatchesNaiveLoop) {
+    for (CT ct : {CT::kALIGN_CORNERS, CT::kASYMMETRIC, CT::kHALF_PIXEL}) {
+        for (double A : {-0.75, -0.5}) {
+            for (bool exclude : {false, true}) {
+                for (V hw : {V{7, 9}, V{3, 2}, V{8, 5}}) {
+                    SCOPED_TRACE(std::to_string(static_cast<int>(ct)) + " A " + std::to_string(A) + " exclude " +
+                                 std::to_string(exclude) + " out " + ir::dimsToString(hw));
+                    auto x = test::randomTensor(DataType::kFLOAT, {2, 4, 5});
+                    auto op = makeOp(InterpolationMode::kCUBIC, ct, {2, hw[0], hw[1]});
+                    op.cubicCoeff = A;
+                    op.excludeOutside = exclude;
+                    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0],
+                                               naiveBicubic(x, hw[0], hw[1], ct, A, exclude), 1e-5, 1e-5));
+                }
+            }
+        }
+    }
+}
+
+TEST(Resize, OutputDimsFromScalesAndInput1) {
+    auto x = test::randomTensor(DataType::kFLOAT, {1, 2, 5, 3});
+    ir::ResizeOp op;
+    op.scales = {1, 1, 1.5, 0.7};
+    EXPECT_EQ(cpu::evaluateReference(op, {&x})[0].dims, (V{1, 2, 7, 2}));  // floor(7.5), floor(2.1)
+    auto scales = test::tensorFrom({4}, {1, 2, 2.5f, 1});
+    ir::ResizeOp plain;
+    EXPECT_EQ(cpu::evaluateReference(plain, {&x, &scales})[0].dims, (V{1, 4, 12, 3}));
+    auto sizes = test::intTensor(DataType::kINT64, {4}, {1, 2, 3, 6});
+    EXPECT_EQ(cpu::evaluateReference(plain, {&x, &sizes})[0].dims, (V{1, 2, 3, 6}));
+    auto sizes32 = test::intTensor(DataType::kINT32, {4}, {2, 1, 1, 1});
+    EXPECT_EQ(cpu::evaluateReference(plain, {&x, &sizes32})[0].dims, (V{2, 1, 1, 1}));
+}
+
+TEST(Resize, GivenScalesDriveTheCoordinateTransform) {
+    // Scale 2.5 on 2 pixels gives 5 outputs; asymmetric coordinates are o / 2.5 (not o * 2/5... the same
+    // here), and with scale 1.7 on 3 pixels (5 outputs) o / 1.7 differs from o * 3/5.
+    auto x = test::tensorFrom({3}, {0, 10, 20});
+    auto scales = test::tensorFrom({1}, {1.7f});
+    auto op = makeOp(InterpolationMode::kLINEAR, CT::kASYMMETRIC);
+    auto y = cpu::evaluateReference(op, {&x, &scales});
+    ASSERT_EQ(y[0].dims, (V{5}));
+    for (int64_t o = 0; o < 5; ++o) EXPECT_NEAR(y[0].floatAt(o), std::min(20.0, 10 * o / double(1.7f)), 1e-4);
+}
+
+TEST(Resize, SelectorForOnePixelOutputs) {
+    auto x = test::tensorFrom({4}, {0, 10, 20, 30});
+    auto op = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {1});
+    EXPECT_NEAR(cpu::evaluateReference(op, {&x})[0].floatAt(0), 15, 1e-5);  // formula: coordinate 1.5
+    op.selector = ResizeSelector::kUPPER;
+    EXPECT_NEAR(cpu::evaluateReference(op, {&x})[0].floatAt(0), 0, 1e-6);  // upper-left pixel
+    auto ac = makeOp(InterpolationMode::kLINEAR, CT::kALIGN_CORNERS, {1});
+    EXPECT_NEAR(cpu::evaluateReference(ac, {&x})[0].floatAt(0), 0, 1e-6);
+}
+
+TEST(Resize, IntegerNearestAndHalfLinear) {
+    auto xi = test::intTensor(DataType::kINT32, {2, 2}, {1, -2, 300000001, 4});
+    auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {4, 2});
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&xi})[0],
+                               test::intTensor(DataType::kINT32, {4, 2}, {1, -2, 1, -2, 300000001, 4, 300000001, 4}), 0,
+                               0));
+    auto lin = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {3, 7});
+    EXPECT_THROW(cpu::evaluateReference(lin, {&xi}), KilnError);
+    auto xf = test::randomTensor(DataType::kFLOAT, {2, 3});
+    HostTensor xh = HostTensor::make(DataType::kHALF, {2, 3});
+    for (int64_t i = 0; i < 6; ++i) xh.as<uint16_t>()[i] = floatToHalf(xf.as<float>()[i]);
+    auto yh = cpu::evaluateReference(lin, {&xh});
+    auto yf = cpu::evaluateReference(lin, {&xf});
+    ASSERT_EQ(yh[0].type, DataType::kHALF);
+    for (int64_t i = 0; i < yf[0].numel(); ++i) EXPECT_NEAR(yh[0].floatAt(i), yf[0].floatAt(i), 3e-3);
+}
+
+TEST(Resize, EmptyDims) {
+    auto x = test::randomTensor(DataType::kFLOAT, {0, 3});
+    auto op = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {0, 6});
+    EXPECT_EQ(cpu::evaluateReference(op, {&x})[0].dims, (V{0, 6}));
+    auto y = test::randomTensor(DataType::kFLOAT, {2, 3});
+    auto toZero = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {2, 0});
+    EXPECT_EQ(cpu::evaluateReference(toZero, {&y})[0].dims, (V{2, 0}));
+}
+
+TEST(Resize, SymbolicShapeFromScales) {
+    ir::ResizeOp op;
+    op.scales = {1, 2.5, 0.75};
+    ir::ValueInfo x;
+    x.shape = {ir::DimExpr::symbol(0), ir::DimExpr::symbol(1), 8};
+    ir::InferContext ctx("resize", {&x}, [](const ir::DimExpr& d) { return d; });
+    op.inferShapes(ctx);
+    const ir::Shape& s = ctx.outputs()[0].shape;
+    EXPECT_EQ(s[2].value(), 6);
+    for (int64_t v : {1, 2, 3, 7, 11}) EXPECT_EQ(s[1].evaluate([&](int32_t) { return v; }), (v * 5) / 2);
+}
+
+TEST(Resize, Errors) {
+    auto x = test::randomTensor(DataType::kFLOAT, {1, 2, 4, 4});
+    ir::ResizeOp none;
+    EXPECT_THROW(cpu::evaluateReference(none, {&x}), KilnError);
+    auto wrong = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {8, 8});
+    try {
+        cpu::evaluateReference(wrong, {&x}, "resize_2");
+        ADD_FAILURE();
+    } catch (const KilnError& e) {
+        EXPECT_NE(std::string(e.what()).find("resize_2: outputDims [8,8]"), std::string::npos) << e.what();
+    }
+    auto cubic3 = makeOp(InterpolationMode::kCUBIC, CT::kASYMMETRIC, {1, 3, 8, 8});
+    EXPECT_THROW(cpu::evaluateReference(cubic3, {&x}), KilnError);
+    ir::ResizeOp bad;
+    bad.scales = {1, 1, -2, 1};
+    EXPECT_THROW(cpu::evaluateReference(bad, {&x}), KilnError);
+    auto sizes = test::intTensor(DataType::kINT64, {3}, {1, 2, 3});
+    EXPECT_THROW(cpu::evaluateReference(none, {&x, &sizes}), KilnError);
+    // Float scales that are not constant cannot give a shape.
+    ir::ValueInfo xi, si;
+    xi.shape = {1, 2, 4, 4};
+    si.shape = {4};
+    ir::InferContext ctx("resize", {&xi, &si}, [](const ir::DimExpr& d) { return d; });
+    EXPECT_THROW(none.inferShapes(ctx), KilnError);
+}
+
+}  // namespace
+}  // namespace kiln

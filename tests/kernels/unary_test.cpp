@@ -1,0 +1,147 @@
+// Unary: each of the 25 operations against the C library in double on random inputs in its
+// domain; integer ABS/NEG/SIGN; NOT on bool; ISINF/ISNAN give bool; ROUND is half to even.
+#include "ir/ops/unary.h"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "backends/cpu/kernel.h"
+#include "common/test_util.h"
+
+namespace kiln {
+namespace {
+
+using ir::HostTensor;
+using U = UnaryOperation;
+
+HostTensor run(U op, const HostTensor& x) {
+    ir::UnaryOp node;
+    node.op = op;
+    auto out = cpu::evaluateReference(node, {&x});
+    EXPECT_EQ(out.size(), 1u);
+    return out[0];
+}
+
+HostTensor mapNaive(const HostTensor& x, const std::function<double(double)>& f) {
+    HostTensor out = HostTensor::make(DataType::kFLOAT, x.dims);
+    for (int64_t i = 0; i < x.numel(); ++i) out.as<float>()[i] = static_cast<float>(f(x.floatAt(i)));
+    return out;
+}
+
+struct Case {
+    U op;
+    double lo, hi;
+    std::function<double(double)> f;
+};
+
+TEST(Unary, FloatOpsMatchLibm) {
+    const std::vector<Case> cases = {
+        {U::kEXP, -5, 5, [](double x) { return std::exp(x); }},
+        {U::kLOG, 0.01, 10, [](double x) { return std::log(x); }},
+        {U::kSQRT, 0, 10, [](double x) { return std::sqrt(x); }},
+        {U::kRECIP, 0.1, 10, [](double x) { return 1 / x; }},
+        {U::kABS, -5, 5, [](double x) { return std::fabs(x); }},
+        {U::kNEG, -5, 5, [](double x) { return -x; }},
+        {U::kSIN, -5, 5, [](double x) { return std::sin(x); }},
+        {U::kCOS, -5, 5, [](double x) { return std::cos(x); }},
+        {U::kTAN, -1.2, 1.2, [](double x) { return std::tan(x); }},
+        {U::kSINH, -3, 3, [](double x) { return std::sinh(x); }},
+        {U::kCOSH, -3, 3, [](double x) { return std::cosh(x); }},
+        {U::kASIN, -0.99, 0.99, [](double x) { return std::asin(x); }},
+        {U::kACOS, -0.99, 0.99, [](double x) { return std::acos(x); }},
+        {U::kATAN, -5, 5, [](double x) { return std::atan(x); }},
+        {U::kASINH, -5, 5, [](double x) { return std::asinh(x); }},
+        {U::kACOSH, 1, 10, [](double x) { return std::acosh(x); }},
+        {U::kATANH, -0.99, 0.99, [](double x) { return std::atanh(x); }},
+        {U::kCEIL, -5, 5, [](double x) { return std::ceil(x); }},
+        {U::kFLOOR, -5, 5, [](double x) { return std::floor(x); }},
+        {U::kERF, -3, 3, [](double x) { return std::erf(x); }},
+        {U::kSIGN, -5, 5, [](double x) { return x > 0   ? 1.0
+                                                : x < 0 ? -1.0
+                                                        : 0.0; }},
+        {U::kROUND, -5, 5, [](double x) { return std::nearbyint(x); }},
+    };
+    for (const Case& c : cases) {
+        auto x = test::randomTensor(DataType::kFLOAT, {2, 13, 3}, c.lo, c.hi);
+        EXPECT_TRUE(test::allClose(run(c.op, x), mapNaive(x, c.f), 3e-6, 1e-6)) << "op " << int(c.op);
+        auto h = test::randomTensor(DataType::kHALF, {17}, c.lo, c.hi);
+        HostTensor got = run(c.op, h);
+        ASSERT_EQ(got.type, DataType::kHALF);
+        HostTensor gotF = HostTensor::make(DataType::kFLOAT, got.dims);
+        for (int64_t i = 0; i < got.numel(); ++i) gotF.as<float>()[i] = static_cast<float>(got.floatAt(i));
+        EXPECT_TRUE(test::allClose(gotF, mapNaive(h, c.f), 2e-3, 1e-3)) << "half op " << int(c.op);
+    }
+}
+
+TEST(Unary, RoundIsHalfToEven) {
+    auto x = test::tensorFrom({9}, {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 2.4f, 2.6f, -3.7f});
+    EXPECT_TRUE(test::allClose(run(U::kROUND, x), test::tensorFrom({9}, {0, 2, 2, -0.f, -2, -2, 2, 3, -4}), 0, 0));
+}
+
+TEST(Unary, IsInfIsNanGiveBool) {
+    const float inf = std::numeric_limits<float>::infinity();
+    auto x = test::tensorFrom({5}, {1, inf, -inf, NAN, 0});
+    EXPECT_TRUE(test::allClose(run(U::kISINF, x), test::intTensor(DataType::kBOOL, {5}, {0, 1, 1, 0, 0}), 0, 0));
+    EXPECT_TRUE(test::allClose(run(U::kISNAN, x), test::intTensor(DataType::kBOOL, {5}, {0, 0, 0, 1, 0}), 0, 0));
+    auto b = HostTensor::make(DataType::kBF16, {2});
+    b.as<uint16_t>()[0] = 0x7f80;  // +inf
+    b.as<uint16_t>()[1] = 0x7fc0;  // NaN
+    EXPECT_TRUE(test::allClose(run(U::kISINF, b), test::intTensor(DataType::kBOOL, {2}, {1, 0}), 0, 0));
+    EXPECT_TRUE(test::allClose(run(U::kISNAN, b), test::intTensor(DataType::kBOOL, {2}, {0, 1}), 0, 0));
+}
+
+TEST(Unary, NotOnBool) {
+    auto x = test::intTensor(DataType::kBOOL, {2, 2}, {0, 1, 1, 0});
+    EXPECT_TRUE(test::allClose(run(U::kNOT, x), test::intTensor(DataType::kBOOL, {2, 2}, {1, 0, 0, 1}), 0, 0));
+}
+
+TEST(Unary, IntegerAbsNegSign) {
+    for (DataType t : {DataType::kINT32, DataType::kINT64, DataType::kINT8}) {
+        auto x = test::intTensor(t, {5}, {-7, 0, 3, -1, 100});
+        EXPECT_TRUE(test::allClose(run(U::kABS, x), test::intTensor(t, {5}, {7, 0, 3, 1, 100}), 0, 0));
+        EXPECT_TRUE(test::allClose(run(U::kNEG, x), test::intTensor(t, {5}, {7, 0, -3, 1, -100}), 0, 0));
+        EXPECT_TRUE(test::allClose(run(U::kSIGN, x), test::intTensor(t, {5}, {-1, 0, 1, -1, 1}), 0, 0));
+        EXPECT_EQ(run(U::kABS, x).type, t);
+    }
+    auto m = test::intTensor(DataType::kINT32, {1}, {INT32_MIN});  // wraps, no UB
+    EXPECT_TRUE(test::allClose(run(U::kNEG, m), m, 0, 0));
+}
+
+TEST(Unary, NegPropagatesShapeValues) {
+    auto x = test::intTensor(DataType::kINT64, {2}, {4, -2});
+    ir::ValueInfo info = ir::constantInfo(x);
+    ir::UnaryOp node;
+    node.op = U::kNEG;
+    ir::InferContext ctx("neg", {&info}, [](const ir::DimExpr& d) { return d; });
+    node.inferShapes(ctx);
+    ASSERT_TRUE(ctx.outputs()[0].value.has_value());
+    EXPECT_EQ((*ctx.outputs()[0].value)[0].value(), -4);
+    EXPECT_EQ((*ctx.outputs()[0].value)[1].value(), 2);
+}
+
+TEST(Unary, TypeErrorsNameTheOp) {
+    auto f = test::randomTensor(DataType::kFLOAT, {3});
+    auto i = test::randomTensor(DataType::kINT32, {3});
+    auto u = test::randomTensor(DataType::kUINT8, {3});
+    auto check = [](U op, const HostTensor& x, const std::string& text) {
+        try {
+            run(op, x);
+            ADD_FAILURE() << "expected an error with '" << text << "'";
+        } catch (const KilnError& e) {
+            EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        }
+    };
+    check(U::kNOT, f, "NOT needs a bool");
+    check(U::kEXP, i, "EXP");
+    check(U::kISNAN, i, "ISNAN");
+    check(U::kABS, u, "uint8");
+}
+
+TEST(Unary, EmptyTensor) {
+    auto x = test::randomTensor(DataType::kFLOAT, {4, 0});
+    EXPECT_EQ(run(U::kEXP, x).dims, (std::vector<int64_t>{4, 0}));
+}
+
+}  // namespace
+}  // namespace kiln
