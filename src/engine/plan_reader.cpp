@@ -20,22 +20,25 @@ namespace fbs = kiln::engine::fb;
 using flatbuffers::Vector;
 
 constexpr size_t kMinFileSize = 16;                   // root offset, identifier, a minimal root table
-constexpr size_t kPreambleWindow = 64 * 1024;        // the preamble lies at the front of the FlatBuffer
 constexpr uint64_t kMaxFlatBufferSize = FLATBUFFERS_MAX_BUFFER_SIZE - 1;
 constexpr size_t kMaxRank = 8;                        // Dims::MAX_DIMS
 
 #define KILN_CORRUPT(cond) KILN_CHECK(cond) << "engine plan file is corrupted: "
 
-//! Scalars in a FlatBuffer are read in place, so the buffer is copied to 8-byte aligned storage.
-class AlignedCopy {
+//! FlatBuffers reads scalars in place: `data` itself when it is 8-byte aligned, else an aligned copy.
+class AlignedView {
 public:
-    AlignedCopy(const uint8_t* data, size_t size) : mWords((size + 7) / 8, 0) {
-        if (size > 0) std::memcpy(mWords.data(), data, size);
+    AlignedView(const uint8_t* data, size_t size) : mData(data) {
+        if (reinterpret_cast<uintptr_t>(data) % alignof(uint64_t) == 0) return;
+        mCopy.resize((size + 7) / 8);
+        std::memcpy(mCopy.data(), data, size);
+        mData = reinterpret_cast<const uint8_t*>(mCopy.data());
     }
-    const uint8_t* data() const { return reinterpret_cast<const uint8_t*>(mWords.data()); }
+    const uint8_t* data() const { return mData; }
 
 private:
-    std::vector<uint64_t> mWords;
+    const uint8_t* mData;
+    std::vector<uint64_t> mCopy;
 };
 
 std::string label(const std::string& name, size_t index) { return "'" + name + "' (#" + std::to_string(index) + ")"; }
@@ -349,16 +352,15 @@ Plan readPlan(const void* data, size_t size) {
 
     // The preamble (versions and layout) is verified on its own, so that a file of another version
     // gets the version message rather than a verifier error.
+    const AlignedView view(file, static_cast<size_t>(std::min<uint64_t>(size, kMaxFlatBufferSize)));
     uint64_t weightsOffset = 0, weightsSize = 0;
     {
-        const size_t window = std::min(size, kPreambleWindow);
-        AlignedCopy copy(file, window);
         flatbuffers::Verifier::Options opts;
         opts.max_depth = 2;
         opts.max_tables = 2;
-        flatbuffers::Verifier verifier(copy.data(), window, opts);
+        flatbuffers::Verifier verifier(view.data(), std::min<uint64_t>(size, kMaxFlatBufferSize), opts);
         KILN_CORRUPT(verifier.VerifyBuffer<fbs::EnginePreamble>(nullptr)) << "its header cannot be read";
-        const auto* pre = flatbuffers::GetRoot<fbs::EnginePreamble>(copy.data());
+        const auto* pre = flatbuffers::GetRoot<fbs::EnginePreamble>(view.data());
         checkFormatVersion(pre->format_version());
         checkLibraryVersion(pre->library_version());
         weightsOffset = pre->weights_offset();
@@ -373,15 +375,16 @@ Plan readPlan(const void* data, size_t size) {
     KILN_CORRUPT(weightsOffset + weightsSize == size)
         << (size - weightsOffset - weightsSize) << " bytes of unexpected data follow the weights region";
 
-    AlignedCopy flatBuffer(file, static_cast<size_t>(weightsOffset));
+    // The FlatBuffer must lie before the weights region. Tables can be shared, so their number is
+    // bounded (each takes at least 4 bytes) to keep the verifier's work linear-ish in the size.
     flatbuffers::Verifier::Options opts;
     opts.max_depth = 16;
     opts.max_tables = static_cast<flatbuffers::uoffset_t>(weightsOffset / 4 + 16);
-    flatbuffers::Verifier verifier(flatBuffer.data(), static_cast<size_t>(weightsOffset), opts);
+    flatbuffers::Verifier verifier(view.data(), static_cast<size_t>(weightsOffset), opts);
     KILN_CORRUPT(fbs::VerifyEngineBuffer(verifier)) << "the FlatBuffers verifier rejected it";
 
     PlanReader reader(file, size, weightsOffset, weightsOffset);
-    return reader.read(*fbs::GetEngine(flatBuffer.data()));
+    return reader.read(*fbs::GetEngine(view.data()));
 }
 
 }  // namespace kiln::engine

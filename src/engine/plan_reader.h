@@ -12,7 +12,8 @@ namespace kiln::engine {
 //! the FlatBuffers verifier, then the plan's meaning (indices, types, dims, weights ranges and
 //! checksums, liveness, every step input defined before use). Any failure throws KilnError
 //! (kINVALID_ARGUMENT for a damaged or foreign file, kINVALID_STATE for a version mismatch); no
-//! input makes it crash. `data` needs no particular alignment.
+//! input makes it crash. `data` needs no particular alignment, but 8-byte aligned data is read in
+//! place (otherwise the FlatBuffer part is copied first).
 Plan readPlan(const void* data, size_t size);
 
 }  // namespace kiln::engine

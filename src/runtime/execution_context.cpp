@@ -51,6 +51,7 @@ public:
                            << text(range->min) << ", max " << text(range->max);
             mInputDims[name] = given;
             mPlanned = false;
+            mLastDims.clear();  // output shapes of the previous run no longer apply
             return true;
         });
     }
@@ -149,6 +150,7 @@ private:
         for (const auto& in : mEngine.plan().profiles[index].inputs)
             if (in.min == in.max) mInputDims[in.name] = in.min;
         mPlanned = false;
+        mLastDims.clear();
     }
 
     //! Plans memory for the current input shapes; false if some input shape is missing.

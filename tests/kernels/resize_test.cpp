@@ -223,6 +223,8 @@ TEST(Resize, EmptyDims) {
     auto y = test::randomTensor(DataType::kFLOAT, {2, 3});
     auto toZero = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {2, 0});
     EXPECT_EQ(cpu::evaluateReference(toZero, {&y})[0].dims, (V{2, 0}));
+    auto fromEmpty = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {2, 3});
+    EXPECT_THROW(cpu::evaluateReference(fromEmpty, {&x}), KilnError);
 }
 
 TEST(Resize, SymbolicShapeFromScales) {

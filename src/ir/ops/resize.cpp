@@ -90,6 +90,10 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
     for (int32_t i = 0; i < rank; ++i) {
         KILN_SHAPE_CHECK(ctx, !out[i].isConst() || out[i].value() >= 0)
             << "output dims " << toString(out) << " must be >= 0";
+        KILN_SHAPE_CHECK(ctx, !x.shape[i].isConst() || x.shape[i].value() != 0 || !out[i].isConst() ||
+                                  out[i].value() == 0)
+            << "cannot resize the empty dimension " << i << " of input " << toString(x.shape) << " to output "
+            << toString(out);
         if (mode == InterpolationMode::kCUBIC && i < rank - 2) {
             bool same = sc.empty() ? dimsMayMatch(out[i], x.shape[i]) : sc[i] == 1.0;
             KILN_SHAPE_CHECK(ctx, same) << "cubic Resize resizes only the two innermost dims, input "

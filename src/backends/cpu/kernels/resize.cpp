@@ -104,6 +104,7 @@ void resizeTyped(const ir::ResizeOp& op, KernelArgs& a) {
     ir::TensorView& y = a.outputs[0];
     const int32_t rank = x.rank;
     if (y.numel() == 0) return;
+    KILN_CHECK(x.numel() > 0) << "Resize: cannot fill a non-empty output from an empty input";
     std::vector<double> scales = axisScales(op, a);
     std::vector<std::vector<std::vector<Tap>>> taps(rank);
     int64_t inStride[Dims::MAX_DIMS];
