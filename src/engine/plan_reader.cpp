@@ -5,7 +5,6 @@
 #include <set>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 
 #include "core/status.h"
 #include "engine/checksum.h"
@@ -19,9 +18,9 @@ namespace {
 namespace fbs = kiln::engine::fb;
 using flatbuffers::Vector;
 
-constexpr size_t kMinFileSize = 16;                   // root offset, identifier, a minimal root table
+constexpr size_t kMinFileSize = 16;  // root offset, identifier, a minimal root table
 constexpr uint64_t kMaxFlatBufferSize = FLATBUFFERS_MAX_BUFFER_SIZE - 1;
-constexpr size_t kMaxRank = 8;                        // Dims::MAX_DIMS
+constexpr size_t kMaxRank = 8;  // Dims::MAX_DIMS
 
 #define KILN_CORRUPT(cond) KILN_CHECK(cond) << "engine plan file is corrupted: "
 

@@ -225,8 +225,8 @@ TEST(PlanFile, WeightsAreAlignedAndChecksummed) {
         EXPECT_EQ(w->offset() % kWeightsAlignment, 0u);
         EXPECT_EQ(w->size(), plan.weights[i].bytes.size());
         EXPECT_EQ(w->checksum(), checksum64(plan.weights[i].bytes.data(), plan.weights[i].bytes.size()));
-        EXPECT_EQ(0, std::memcmp(file.data() + e->weights_offset() + w->offset(), plan.weights[i].bytes.data(),
-                                 plan.weights[i].bytes.size()));
+        const uint8_t* stored = file.data() + e->weights_offset() + w->offset();
+        EXPECT_EQ(std::vector<uint8_t>(stored, stored + w->size()), plan.weights[i].bytes);
     }
 }
 
