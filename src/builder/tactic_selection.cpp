@@ -19,8 +19,7 @@ std::map<std::string, std::vector<int64_t>> profileDims(const engine::Profile& p
     return dims;
 }
 
-std::string timingKey(const engine::Plan& plan, const engine::Step& step, const ir::Op& op,
-                      const std::vector<ir::TensorView>& inputs) {
+std::string timingKey(const ir::Op& op, const std::vector<ir::TensorView>& inputs) {
     std::ostringstream os;
     os << "cpu|" << KILN_VERSION << "|" << op.signature();
     for (const auto& v : inputs) {
@@ -86,26 +85,18 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
                 args.op = &prepared.op(s);
                 std::vector<ir::ValueInfo> infos;
                 for (int32_t slot : step.inputs) {
-                    ir::TensorView v;
                     ir::ValueInfo info;
                     if (slot < 0) {
-                        v.rank = -1;
+                        args.inputs.push_back(cpu::absentInput());
                     } else {
-                        v.type = info.type = plan.tensors[slot].type;
-                        v.rank = static_cast<int32_t>(mp.slots[slot].dims.size());
-                        std::copy(mp.slots[slot].dims.begin(), mp.slots[slot].dims.end(), v.dims);
+                        info.type = plan.tensors[slot].type;
                         info.shape = ir::shapeOf(mp.slots[slot].dims);
+                        args.inputs.push_back(ir::makeView(info.type, mp.slots[slot].dims, nullptr));
                     }
-                    args.inputs.push_back(v);
                     infos.push_back(info);
                 }
-                for (int32_t slot : step.outputs) {
-                    ir::TensorView v;
-                    v.type = plan.tensors[slot].type;
-                    v.rank = static_cast<int32_t>(mp.slots[slot].dims.size());
-                    std::copy(mp.slots[slot].dims.begin(), mp.slots[slot].dims.end(), v.dims);
-                    args.outputs.push_back(v);
-                }
+                for (int32_t slot : step.outputs)
+                    args.outputs.push_back(ir::makeView(plan.tensors[slot].type, mp.slots[slot].dims, nullptr));
                 if (t.supports && !t.supports(prepared.op(s), infos)) supported = false;
                 if (supported && t.workspaceSize) workspace = std::max(workspace, t.workspaceSize(args));
             }
@@ -157,7 +148,7 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
             t->run(args);
             return;
         }
-        std::string key = timingKey(plan, plan.steps[s], prepared.op(s), args.inputs);
+        std::string key = timingKey(prepared.op(s), args.inputs);
         TimingCacheImpl::Record cached;
         const cpu::Tactic* best = nullptr;
         if (config.mTimingCache && config.mTimingCache->lookup(key, cached)) {

@@ -1,5 +1,6 @@
 #include "ir/host_tensor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -69,14 +70,18 @@ double HostTensor::floatAt(int64_t i) const {
     }
 }
 
-TensorView viewOf(HostTensor& t) {
+TensorView makeView(DataType type, const std::vector<int64_t>& dims, void* data) {
+    KILN_CHECK(dims.size() <= static_cast<size_t>(Dims::MAX_DIMS))
+        << "tensors have at most " << Dims::MAX_DIMS << " dimensions, got " << dims.size();
     TensorView v;
-    v.type = t.type;
-    v.rank = static_cast<int32_t>(t.dims.size());
-    for (int32_t i = 0; i < v.rank; ++i) v.dims[i] = t.dims[i];
-    v.data = t.data();
+    v.type = type;
+    v.rank = static_cast<int32_t>(dims.size());
+    std::copy(dims.begin(), dims.end(), v.dims);
+    v.data = data;
     return v;
 }
+
+TensorView viewOf(HostTensor& t) { return makeView(t.type, t.dims, t.data()); }
 
 TensorView viewOf(const HostTensor& t) { return viewOf(const_cast<HostTensor&>(t)); }
 

@@ -64,6 +64,8 @@ struct TensorView {
     T* as() const { return static_cast<T*>(data); }
 };
 
+//! A view of `data` with these dims (rank <= Dims::MAX_DIMS).
+TensorView makeView(DataType type, const std::vector<int64_t>& dims, void* data);
 TensorView viewOf(HostTensor& t);
 TensorView viewOf(const HostTensor& t);  // const-casts: kernels never write their inputs
 int64_t numelOf(const std::vector<int64_t>& dims);

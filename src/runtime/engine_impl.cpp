@@ -1,6 +1,5 @@
 #include "runtime/engine_impl.h"
 
-#include <cstring>
 
 #include "builder/builder_config_impl.h"
 #include "core/api_guard.h"

@@ -121,7 +121,6 @@ public:
                 arena = mUserMemory;
             }
             ExecuteOptions options;
-            std::vector<std::chrono::steady_clock::time_point> starts;
             if (mProfiler) {
                 auto last = std::chrono::steady_clock::now();
                 options.afterStep = [&](size_t s, cpu::KernelArgs&) {
@@ -131,8 +130,7 @@ public:
                     last = now;
                 };
             }
-            std::map<std::string, void*> io(mAddresses.begin(), mAddresses.end());
-            mLastDims = execute(mEngine.prepared(), mMemory, arena, io, options);
+            mLastDims = execute(mEngine.prepared(), mMemory, arena, mAddresses, options);
             return true;
         });
     }

@@ -1,7 +1,6 @@
 #include "runtime/executor.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "backends/cpu/dispatch.h"
 #include "core/status.h"
@@ -58,11 +57,14 @@ std::vector<int64_t> readValues(const ir::TensorView& v) {
 
 PreparedPlan::PreparedPlan(const engine::Plan& plan) : mPlan(plan) {
     for (const auto& w : plan.weights) {
-        ir::HostTensor t = ir::HostTensor::make(w.type, w.dims);
-        KILN_CHECK_CODE(t.bytes() == w.bytes.size(), ErrorCode::kINVALID_ARGUMENT)
-            << "engine weights have " << w.bytes.size() << " bytes, expected " << t.bytes();
-        if (!w.bytes.empty()) std::memcpy(t.data(), w.bytes.data(), w.bytes.size());
-        mWeights.push_back(std::move(t));
+        // Kernels never write their inputs, so the view may point into the (const) plan.
+        ir::TensorView v = ir::makeView(w.type, w.dims, const_cast<uint8_t*>(w.bytes.data()));
+        KILN_CHECK_CODE(v.bytes() == w.bytes.size(), ErrorCode::kINVALID_ARGUMENT)
+            << "engine weights have " << w.bytes.size() << " bytes, expected " << v.bytes();
+        const bool shapeConstant = (w.type == DataType::kINT32 || w.type == DataType::kINT64) && v.rank <= 1 &&
+                                   v.numel() <= ir::kMaxShapeValueElements;
+        mWeightValues.push_back(shapeConstant ? std::optional(readValues(v)) : std::nullopt);
+        mWeights.push_back(v);
     }
     for (size_t i = 0; i < plan.tensors.size(); ++i) mSlotByName[plan.tensors[i].name] = static_cast<int32_t>(i);
     for (const auto& step : plan.steps) {
@@ -87,9 +89,8 @@ MemoryPlan PreparedPlan::planMemory(const std::map<std::string, std::vector<int6
     for (const auto& t : tensors) types.push_back(t.type);
     for (size_t i = 0; i < tensors.size(); ++i) {
         if (tensors[i].weightIndex >= 0) {
-            const ir::HostTensor& w = mWeights[tensors[i].weightIndex];
-            mp.slots[i].dims = w.dims;
-            if (ir::constantInfo(w).value) mp.slots[i].values = concreteValues(ir::constantInfo(w).value);
+            mp.slots[i].dims = mWeights[tensors[i].weightIndex].shape();
+            mp.slots[i].values = mWeightValues[tensors[i].weightIndex];
         } else if (tensors[i].isInput) {
             auto it = inputDims.find(tensors[i].name);
             KILN_CHECK_CODE(it != inputDims.end(), ErrorCode::kINVALID_STATE)
@@ -157,7 +158,7 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
     for (size_t i = 0; i < n; ++i) {
         const auto& t = plan.tensors[i];
         if (t.weightIndex >= 0) {
-            data[i] = const_cast<void*>(p.weights(t.weightIndex).data());
+            data[i] = p.weights(t.weightIndex).data;
         } else if (t.isInput || t.isOutput) {
             auto it = io.find(t.name);
             KILN_CHECK_CODE(it != io.end() && (it->second || slots[i].bytes == 0), ErrorCode::kINVALID_STATE)
@@ -175,29 +176,14 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
             int32_t slot = step.inputs[i];
             if (slot >= 0 && p.op(s).isShapeInput(static_cast<int32_t>(i)) &&
                 ir::numelOf(slots[slot].dims) <= ir::kMaxShapeValueElements) {
-                ir::TensorView v;
-                v.type = types[slot];
-                v.rank = static_cast<int32_t>(slots[slot].dims.size());
-                std::copy(slots[slot].dims.begin(), slots[slot].dims.end(), v.dims);
-                v.data = data[slot];
-                slots[slot].values = readValues(v);
+                slots[slot].values = readValues(ir::makeView(types[slot], slots[slot].dims, data[slot]));
             }
         }
         auto outs = inferStep(p, s, slots, types);
         cpu::KernelArgs args;
         args.op = &p.op(s);
-        for (int32_t slot : step.inputs) {
-            ir::TensorView v;
-            if (slot < 0) {
-                v.rank = -1;
-            } else {
-                v.type = types[slot];
-                v.rank = static_cast<int32_t>(slots[slot].dims.size());
-                std::copy(slots[slot].dims.begin(), slots[slot].dims.end(), v.dims);
-                v.data = data[slot];
-            }
-            args.inputs.push_back(v);
-        }
+        for (int32_t slot : step.inputs)
+            args.inputs.push_back(slot < 0 ? cpu::absentInput() : ir::makeView(types[slot], slots[slot].dims, data[slot]));
         for (size_t o = 0; o < outs.size(); ++o) {
             int32_t slot = step.outputs[o];
             std::vector<int64_t> dims = ir::constValues(outs[o].shape);
@@ -205,12 +191,7 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
             KILN_CHECK_CODE(bytes <= slots[slot].bytes, ErrorCode::kFAILED_EXECUTION)
                 << step.layerName << ": output '" << plan.tensors[slot].name << "' needs " << bytes
                 << " bytes but only " << slots[slot].bytes << " were planned for the current input shapes";
-            ir::TensorView v;
-            v.type = types[slot];
-            v.rank = static_cast<int32_t>(dims.size());
-            std::copy(dims.begin(), dims.end(), v.dims);
-            v.data = data[slot];
-            args.outputs.push_back(v);
+            args.outputs.push_back(ir::makeView(types[slot], dims, data[slot]));
         }
         args.workspace = workspace;
         args.workspaceSize = step.workspaceSize;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,7 +49,8 @@ public:
     const ir::Op& op(size_t step) const { return *mOps[step]; }
     const cpu::Tactic& tactic(size_t step) const { return *mTactics[step]; }
     void setTactic(size_t step, const cpu::Tactic* tactic) { mTactics[step] = tactic; }
-    const ir::HostTensor& weights(int32_t index) const { return mWeights[index]; }
+    //! A view of the plan's own weight bytes (not a copy).
+    const ir::TensorView& weights(int32_t index) const { return mWeights[index]; }
     int32_t slotIndex(const std::string& name) const;
 
     //! Concrete dims and arena offsets for these input dims (by input name).
@@ -58,7 +60,9 @@ private:
     const engine::Plan& mPlan;
     std::vector<std::unique_ptr<ir::Op>> mOps;
     std::vector<const cpu::Tactic*> mTactics;
-    std::vector<ir::HostTensor> mWeights;
+    std::vector<ir::TensorView> mWeights;
+    //! Values of small integer weights (shape constants), read once.
+    std::vector<std::optional<std::vector<int64_t>>> mWeightValues;
     std::map<std::string, int32_t> mSlotByName;
 };
 

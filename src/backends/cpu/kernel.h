@@ -27,6 +27,13 @@ struct KernelArgs {
     const OpT& opAs() const { return static_cast<const OpT&>(*op); }
 };
 
+//! The view of an absent optional input (rank -1).
+inline ir::TensorView absentInput() {
+    ir::TensorView v;
+    v.rank = -1;
+    return v;
+}
+
 struct Tactic {
     std::string name;  //!< "reference", "openblas_sgemm", ...; unique per op
     //! May this tactic run this node? (types, attributes). Defaults to yes.
@@ -61,5 +68,15 @@ struct TacticRegistration {
 
 //! Row-major strides of a view.
 void stridesOf(const ir::TensorView& v, int64_t* strides);
+
+//! A possibly negative axis, checked: "<op>: axis <a> out of range for rank <r>".
+int32_t normalizedAxis(int64_t axis, int32_t rank, const char* op);
+
+//! A view as [outer, len, inner] around one axis: the layout that axis-wise kernels walk
+//! (element (o, j, i) is at (o * len + j) * inner + i).
+struct AxisSplit {
+    int64_t outer{1}, len{1}, inner{1};
+};
+AxisSplit splitAt(const ir::TensorView& v, int32_t axis);
 
 }  // namespace kiln::cpu

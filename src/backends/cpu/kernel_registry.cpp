@@ -43,6 +43,19 @@ void stridesOf(const ir::TensorView& v, int64_t* strides) {
     }
 }
 
+int32_t normalizedAxis(int64_t axis, int32_t rank, const char* op) {
+    KILN_CHECK(axis >= -rank && axis < rank) << op << ": axis " << axis << " out of range for rank " << rank;
+    return static_cast<int32_t>(axis < 0 ? axis + rank : axis);
+}
+
+AxisSplit splitAt(const ir::TensorView& v, int32_t axis) {
+    AxisSplit s;
+    for (int32_t d = 0; d < axis; ++d) s.outer *= v.dims[d];
+    s.len = v.dims[axis];
+    for (int32_t d = axis + 1; d < v.rank; ++d) s.inner *= v.dims[d];
+    return s;
+}
+
 int64_t loadIndex(const ir::TensorView& v, int64_t i) {
     return dispatchType(v.type, [&](auto tag) -> int64_t {
         using T = typename decltype(tag)::type;
@@ -85,15 +98,7 @@ std::vector<ir::HostTensor> evaluateWithTactic(const ir::Op& op, const std::vect
     const Tactic& ref = *tactic;
     KernelArgs args;
     args.op = &op;
-    for (const ir::HostTensor* in : inputs) {
-        if (in) {
-            args.inputs.push_back(ir::viewOf(*in));
-        } else {
-            ir::TensorView absent;
-            absent.rank = -1;
-            args.inputs.push_back(absent);
-        }
-    }
+    for (const ir::HostTensor* in : inputs) args.inputs.push_back(in ? ir::viewOf(*in) : absentInput());
     std::vector<ir::HostTensor> outputs;
     for (const auto& info : ctx.outputs()) outputs.push_back(ir::HostTensor::make(info.type, ir::constValues(info.shape)));
     for (auto& o : outputs) args.outputs.push_back(ir::viewOf(o));

@@ -6,28 +6,12 @@ namespace kiln::ir {
 
 void DeconvolutionOp::inferShapes(InferContext& ctx) const {
     const std::string& node = ctx.nodeName();
-    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 2 || ctx.nbInputs() == 3)
-        << "Deconvolution takes 2 or 3 inputs (input, kernel weights, bias), got " << ctx.nbInputs();
+    const int32_t ns = checkConvInputs(ctx, "Deconvolution", kernelSize, nbGroups, "[C, K/groups, kernel...]");
     const ValueInfo& x = ctx.input(0);
     const ValueInfo& w = ctx.input(1);
-    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) && isFloatType(w.type))
-        << "Deconvolution supports float32/float16/bfloat16 input and weights, got " << dataTypeName(x.type) << " and "
-        << dataTypeName(w.type);
-    const int32_t ns = kernelSize.empty() ? ctx.rank(1) - 2 : static_cast<int32_t>(kernelSize.size());
-    KILN_SHAPE_CHECK(ctx, ns >= 1 && ns <= Dims::MAX_DIMS - 2)
-        << "kernel weights of shape " << toString(w.shape) << " give " << ns << " spatial dimensions, expected 1 to "
-        << Dims::MAX_DIMS - 2;
-    KILN_SHAPE_CHECK(ctx, ctx.rank(0) >= ns + 2) << "input has shape " << toString(x.shape) << ", expected at least "
-                                                 << ns + 2 << " dimensions [N, C, " << ns << " spatial]";
-    KILN_SHAPE_CHECK(ctx, ctx.rank(1) == ns + 2) << "kernel weights have shape " << toString(w.shape) << ", expected "
-                                                 << ns + 2 << " dimensions [C, K/groups, kernel...]";
-    KILN_SHAPE_CHECK(ctx, nbGroups >= 1) << "nbGroups must be >= 1, got " << nbGroups;
 
     const int32_t c0 = ctx.rank(0) - ns - 1;
     const DimExpr& c = x.shape[c0];
-    KILN_SHAPE_CHECK(ctx, !c.isConst() || c.value() % nbGroups == 0)
-        << "input channels " << c.toString() << " (input shape " << toString(x.shape)
-        << ") are not divisible by nbGroups " << nbGroups;
     KILN_SHAPE_CHECK(ctx, dimsMayMatch(w.shape[0], c))
         << "kernel weights have shape " << toString(w.shape) << ", expected dimension 0 = C = " << c.toString()
         << " for input " << toString(x.shape);
@@ -36,22 +20,8 @@ void DeconvolutionOp::inferShapes(InferContext& ctx) const {
         << "kernel weights have shape " << toString(w.shape) << ", expected dimension 1 = K/groups = " << nbOutputMaps
         << "/" << nbGroups;
 
-    std::vector<int64_t> kernel(ns);
-    for (int32_t i = 0; i < ns; ++i) {
-        const DimExpr& kd = w.shape[2 + i];
-        KILN_SHAPE_CHECK(ctx, kd.isConst()) << "kernel weights need known spatial dims, got " << toString(w.shape);
-        kernel[i] = kd.value();
-        KILN_SHAPE_CHECK(ctx, kernel[i] >= 1)
-            << "kernel weights have shape " << toString(w.shape) << ", expected kernel dims >= 1";
-        KILN_SHAPE_CHECK(ctx, kernelSize.empty() || kernelSize[i] == kernel[i])
-            << "kernelSize " << dimsToString(kernelSize) << " does not match kernel weights " << toString(w.shape);
-    }
-    if (ctx.hasInput(2)) {
-        const ValueInfo& b = ctx.input(2);
-        KILN_SHAPE_CHECK(ctx, isFloatType(b.type)) << "bias must be a float type, got " << dataTypeName(b.type);
-        KILN_SHAPE_CHECK(ctx, ctx.rank(2) == 1 && dimsMayMatch(b.shape[0], k))
-            << "bias has shape " << toString(b.shape) << ", expected [" << k.toString() << "]";
-    }
+    const std::vector<int64_t> kernel = kernelDimsOf(ctx, kernelSize, ns);
+    checkConvBias(ctx, k);
 
     WindowAttrs a = windowAttrs(node, ns, stride, dilation, prePadding, postPadding, paddingMode);
     Shape out(x.shape.begin(), x.shape.begin() + c0);

@@ -1,22 +1,9 @@
 #include "ir/ops/matrix_multiply.h"
 
+#include "ir/ops/fused_activation.h"
+
 namespace kiln::ir {
 namespace {
-
-bool isFusableActivation(int64_t a) {
-    switch (static_cast<ActivationType>(a)) {
-        case ActivationType::kRELU:
-        case ActivationType::kLEAKY_RELU:
-        case ActivationType::kCLIP:
-        case ActivationType::kSIGMOID:
-        case ActivationType::kTANH:
-        case ActivationType::kGELU_ERF:
-        case ActivationType::kGELU_TANH:
-            return true;
-        default:
-            return false;
-    }
-}
 
 //! One operand seen as a (batch of) matrix: batch dims, the dims of the product it contributes
 //! (rows M or cols N, absent for a vector) and K.

@@ -8,28 +8,6 @@ namespace {
 
 bool isIntType(DataType t) { return t == DataType::kINT32 || t == DataType::kINT64; }
 
-//! Where output position `o` of an axis samples the input, or -1 for the fill value.
-//! (The CPU kernel has the same mapping in backends/cpu/kernels/slice.cpp.)
-int64_t sampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, int64_t dim) {
-    int64_t c = start + o * stride;
-    if (c >= 0 && c < dim) return c;
-    if (dim <= 0) return -1;
-    switch (mode) {
-        case SampleMode::kWRAP:
-            return ((c % dim) + dim) % dim;
-        case SampleMode::kCLAMP:
-            return std::clamp<int64_t>(c, 0, dim - 1);
-        case SampleMode::kREFLECT: {
-            if (dim == 1) return 0;
-            int64_t period = 2 * (dim - 1);
-            int64_t m = ((c % period) + period) % period;
-            return m < dim ? m : period - m;
-        }
-        default:
-            return -1;
-    }
-}
-
 //! start / size / stride of the sliced axes: from input `index` when given, else the attribute
 //! (empty attribute: `fallback` on every axis). Values are nullopt when not known at build time.
 std::optional<std::vector<DimExpr>> sliceParam(const InferContext& ctx, int32_t index, const char* what,
@@ -54,6 +32,26 @@ bool allConstValues(const std::optional<std::vector<DimExpr>>& v) {
 }
 
 }  // namespace
+
+int64_t sliceSampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, int64_t dim) {
+    int64_t c = start + o * stride;
+    if (c >= 0 && c < dim) return c;
+    if (dim <= 0) return -1;
+    switch (mode) {
+        case SampleMode::kWRAP:
+            return ((c % dim) + dim) % dim;
+        case SampleMode::kCLAMP:
+            return std::clamp<int64_t>(c, 0, dim - 1);
+        case SampleMode::kREFLECT: {
+            if (dim == 1) return 0;
+            int64_t period = 2 * (dim - 1);
+            int64_t m = ((c % period) + period) % period;
+            return m < dim ? m : period - m;
+        }
+        default:
+            return -1;
+    }
+}
 
 void SliceOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() >= 1 && ctx.nbInputs() <= 6)
@@ -87,9 +85,10 @@ void SliceOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, size.size() == n) << "size has " << size.size() << " values, expected " << n;
     auto start = sliceParam(ctx, 1, "start", this->start, n, 0);
     auto stride = sliceParam(ctx, 3, "stride", this->stride, n, 1);
-    if (stride)
+    if (stride) {
         for (const DimExpr& s : *stride)
             KILN_SHAPE_CHECK(ctx, !s.isConst() || s.value() != 0) << "stride " << toString(*stride) << " has a 0";
+    }
 
     if (ctx.hasInput(4)) {
         const ValueInfo& fill = ctx.input(4);
@@ -135,7 +134,7 @@ void SliceOp::inferShapes(InferContext& ctx) const {
         std::vector<DimExpr> v;
         bool ok = true;
         for (int64_t o = 0; o < size[0].value() && ok; ++o) {
-            int64_t src = sampleIndex(mode, (*start)[0].value(), (*stride)[0].value(), o, dim);
+            int64_t src = sliceSampleIndex(mode, (*start)[0].value(), (*stride)[0].value(), o, dim);
             if (src >= 0) {
                 v.push_back((*in.value)[src]);
             } else if (mode == SampleMode::kFILL && fill) {

@@ -27,4 +27,9 @@ struct SliceOp : OpBase<SliceOp> {
     bool isShapeInput(int32_t index) const override { return index == 2 || index == 5; }
 };
 
+//! Where output position `o` of an axis of size `dim` samples the input under `mode`; -1 when
+//! it samples nothing (the fill value, or out of bounds in kSTRICT_BOUNDS, or an empty axis).
+//! Shape-value folding and the CPU kernel share this mapping.
+int64_t sliceSampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, int64_t dim);
+
 }  // namespace kiln::ir

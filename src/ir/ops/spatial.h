@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/op.h"
+#include "ir/ops/fused_activation.h"
 #include "kiln/types.h"
 
 namespace kiln::ir {
@@ -86,21 +87,17 @@ inline bool dimsMayMatch(const DimExpr& a, const DimExpr& b) {
     return !(a.isConst() && b.isConst()) || a.value() == b.value();
 }
 
-//! Activations a Convolution can fuse as its epilogue (the CPU kernels implement these).
-inline bool isFusableActivation(int64_t type) {
-    switch (static_cast<ActivationType>(type)) {
-        case ActivationType::kRELU:
-        case ActivationType::kSIGMOID:
-        case ActivationType::kTANH:
-        case ActivationType::kLEAKY_RELU:
-        case ActivationType::kCLIP:
-        case ActivationType::kGELU_ERF:
-            return true;
-        default:
-            return false;
-    }
-}
-
 inline bool isFloatType(DataType t) { return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16; }
+
+// Checks that Convolution and Deconvolution share (spatial.cpp).
+
+//! Input count, float types, ranks and groups; returns the number of spatial dims.
+//! `weightLayout` names the weights' dims in messages ("[K, C/groups, kernel...]").
+int32_t checkConvInputs(const InferContext& ctx, const char* opName, const std::vector<int64_t>& kernelSize,
+                        int64_t nbGroups, const char* weightLayout);
+//! The kernel's spatial dims, read from the weights (they must be known), checked against kernelSize.
+std::vector<int64_t> kernelDimsOf(const InferContext& ctx, const std::vector<int64_t>& kernelSize, int32_t ns);
+//! Optional input 2: a float bias of shape [k].
+void checkConvBias(const InferContext& ctx, const DimExpr& k);
 
 }  // namespace kiln::ir

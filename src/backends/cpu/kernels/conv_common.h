@@ -65,24 +65,4 @@ inline std::vector<float> toFloatVector(const ir::TensorView& v) {
     return r;
 }
 
-//! The activations a Convolution may fuse (ir::isFusableActivation); TensorRT's alpha/beta meanings.
-inline float fusedActivation(int64_t type, float alpha, float beta, float v) {
-    switch (static_cast<ActivationType>(type)) {
-        case ActivationType::kRELU:
-            return v > 0 ? v : 0.f;
-        case ActivationType::kSIGMOID:
-            return 1.f / (1.f + std::exp(-v));
-        case ActivationType::kTANH:
-            return std::tanh(v);
-        case ActivationType::kLEAKY_RELU:
-            return v >= 0 ? v : alpha * v;
-        case ActivationType::kCLIP:
-            return std::fmin(std::fmax(v, alpha), beta);
-        case ActivationType::kGELU_ERF:
-            return 0.5f * v * (1.f + std::erf(v * 0.70710678118654752f));
-        default:
-            return v;
-    }
-}
-
 }  // namespace kiln::cpu

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "backends/cpu/kernels/activation_math.h"
 #include "backends/cpu/kernels/conv_common.h"
 #include "ir/ops/convolution.h"
 
@@ -95,10 +96,9 @@ void runGemm(KernelArgs& a) {
         for (int64_t k = 0; k < g.k; ++k) {
             float* row = y + (n * g.k + k) * g.outVol;
             const float bk = bias ? bias[k] : 0.f;
-            for (int64_t i = 0; i < g.outVol; ++i) {
-                float v = row[i] + bk;
-                row[i] = op.fusedActivation >= 0 ? fusedActivation(op.fusedActivation, alpha, beta, v) : v;
-            }
+            if (bias)
+                for (int64_t i = 0; i < g.outVol; ++i) row[i] += bk;
+            if (op.fusedActivation >= 0) activateInPlace(op.fusedActivation, alpha, beta, row, g.outVol);
         }
     }
 }

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "backends/cpu/kernels/activation_math.h"
 #include "backends/cpu/kernels/conv_common.h"
 #include "ir/ops/deconvolution.h"
 
@@ -56,8 +57,8 @@ void convReference(KernelArgs& a) {
                     }
                 }
                 double v = op.fusedActivation >= 0
-                               ? fusedActivation(op.fusedActivation, static_cast<float>(op.fusedAlpha),
-                                                 static_cast<float>(op.fusedBeta), static_cast<float>(sum))
+                               ? activate(op.fusedActivation, static_cast<float>(op.fusedAlpha),
+                                          static_cast<float>(op.fusedBeta), static_cast<float>(sum))
                                : sum;
                 acc[(n * g.k + k) * g.outVol + op_] = v;
             }

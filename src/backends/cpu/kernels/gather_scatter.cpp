@@ -20,11 +20,6 @@ int64_t checkedIndex(const ir::TensorView& indices, int64_t i, int64_t dim, int3
     return k < 0 ? k + dim : k;
 }
 
-int32_t normalizedAxis(int64_t axis, int32_t rank, const char* op) {
-    KILN_CHECK(axis >= -rank && axis < rank) << op << ": axis " << axis << " out of range for rank " << rank;
-    return static_cast<int32_t>(axis < 0 ? axis + rank : axis);
-}
-
 // out[b, p, i, q] = data[b, p, indices[b, i], q] with data [B, P, D, Q] and indices [B, I].
 void gatherDefault(const ir::TensorView& data, const ir::TensorView& indices, ir::TensorView& out, int32_t axis,
                    int32_t batch, size_t es) {

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernels/activation_math.h"
 #include "backends/cpu/kernels/matmul_common.h"
 
 namespace kiln::cpu {
@@ -35,8 +36,8 @@ void matmulReference(KernelArgs& args) {
                         const int64_t o = (batch * g.m + i) * g.n + j;
                         if (bias) acc += static_cast<Acc>(load(bias, biasIdx[o]));
                         if (op.fusedActivation >= 0) {
-                            double v = matmul::activate(static_cast<double>(acc), op.fusedActivation, op.fusedAlpha,
-                                                        op.fusedBeta);
+                            float v = activate(op.fusedActivation, static_cast<float>(op.fusedAlpha),
+                                               static_cast<float>(op.fusedBeta), static_cast<float>(acc));
                             store(c, o, static_cast<compute_t<T>>(v));
                         } else {
                             store(c, o, static_cast<compute_t<T>>(acc));

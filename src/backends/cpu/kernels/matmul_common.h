@@ -80,30 +80,6 @@ inline Geometry geometryOf(const KernelArgs& args) {
     return g;
 }
 
-inline double activate(double x, int64_t type, double alpha, double beta) {
-    switch (static_cast<ActivationType>(type)) {
-        case ActivationType::kRELU:
-            return x > 0 ? x : 0;
-        case ActivationType::kLEAKY_RELU:
-            return x >= 0 ? x : alpha * x;
-        case ActivationType::kCLIP:
-            return std::fmin(std::fmax(x, alpha), beta);
-        case ActivationType::kSIGMOID:
-            return 1.0 / (1.0 + std::exp(-x));
-        case ActivationType::kTANH:
-            return std::tanh(x);
-        case ActivationType::kGELU_ERF:
-            return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-        case ActivationType::kGELU_TANH:
-            return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
-        default:
-            break;
-    }
-    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
-        << "MatrixMultiply: fused activation type " << type << " is not supported";
-    return x;
-}
-
 //! Index of the bias element for each output element (right-aligned numpy broadcast), or an
 //! empty vector when the bias is absent.
 inline std::vector<int64_t> biasIndex(const KernelArgs& args) {

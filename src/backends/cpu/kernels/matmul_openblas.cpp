@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "backends/cpu/dispatch.h"
+#include "backends/cpu/kernels/activation_math.h"
 #include "backends/cpu/kernels/matmul_common.h"
 
 namespace kiln::cpu {
@@ -28,8 +29,8 @@ void epilogue(KernelArgs& args, float* c) {
         }
     }
     if (op.fusedActivation >= 0)
-        for (int64_t i = 0; i < total; ++i)
-            c[i] = static_cast<float>(matmul::activate(c[i], op.fusedActivation, op.fusedAlpha, op.fusedBeta));
+        activateInPlace(op.fusedActivation, static_cast<float>(op.fusedAlpha), static_cast<float>(op.fusedBeta), c,
+                        total);
 }
 
 void gemm(const matmul::Geometry& g, int64_t m, const float* a, const float* b, float* c) {

@@ -39,10 +39,7 @@ void normalizationReference(KernelArgs& args) {
     const int32_t rank = x.rank;
     const bool group = op.nbGroups > 1;
     std::vector<bool> reduced(rank, false);
-    for (int64_t a : op.axes) {
-        KILN_CHECK(a >= -rank && a < rank) << "Normalization: axis " << a << " out of range for rank " << rank;
-        reduced[a < 0 ? a + rank : a] = true;
-    }
+    for (int64_t a : op.axes) reduced[normalizedAxis(a, rank, "Normalization")] = true;
     int64_t perGroup = 1;
     if (group) {
         KILN_CHECK(rank >= 2 && x.dims[1] % op.nbGroups == 0)

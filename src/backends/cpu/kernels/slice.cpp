@@ -11,36 +11,15 @@
 namespace kiln::cpu {
 namespace {
 
-//! Where output position `o` samples the input along an axis of size `dim`; -1: the fill value.
-//! Same mapping as the shape-value folding in ir/ops/slice.cpp.
+//! Like ir::sliceSampleIndex, with the errors for samples that have no source: out of bounds
+//! in kSTRICT_BOUNDS, or any sample of an empty axis outside kFILL.
 int64_t sampleIndex(SampleMode mode, int64_t start, int64_t stride, int64_t o, int64_t dim, int32_t axis) {
+    const int64_t index = ir::sliceSampleIndex(mode, start, stride, o, dim);
+    if (index >= 0 || mode == SampleMode::kFILL) return index;
+    KILN_CHECK(mode == SampleMode::kSTRICT_BOUNDS) << "Slice: axis " << axis << " has size 0, nothing to sample from";
     const int64_t c = start + o * stride;
-    if (c >= 0 && c < dim) return c;
-    switch (mode) {
-        case SampleMode::kFILL:
-            return -1;
-        case SampleMode::kSTRICT_BOUNDS:
-            break;
-        default:
-            KILN_CHECK(dim > 0) << "Slice: axis " << axis << " has size 0, nothing to sample from";
-            break;
-    }
-    switch (mode) {
-        case SampleMode::kWRAP:
-            return ((c % dim) + dim) % dim;
-        case SampleMode::kCLAMP:
-            return std::clamp<int64_t>(c, 0, dim - 1);
-        case SampleMode::kREFLECT: {
-            if (dim == 1) return 0;
-            const int64_t period = 2 * (dim - 1);
-            const int64_t m = ((c % period) + period) % period;
-            return m < dim ? m : period - m;
-        }
-        default:
-            KILN_CHECK(false) << "Slice: index " << c << " (start " << start << " + " << o << " * stride " << stride
-                              << ") is out of bounds for axis " << axis << " of size " << dim
-                              << " in mode kSTRICT_BOUNDS";
-    }
+    KILN_CHECK(false) << "Slice: index " << c << " (start " << start << " + " << o << " * stride " << stride
+                      << ") is out of bounds for axis " << axis << " of size " << dim << " in mode kSTRICT_BOUNDS";
     return -1;
 }
 
@@ -68,9 +47,7 @@ void runSlice(KernelArgs& a) {
     std::vector<int32_t> axes;
     if (a.has(5)) {
         for (int64_t k = 0; k < a.inputs[5].numel(); ++k) {
-            int64_t axis = loadIndex(a.inputs[5], k);
-            KILN_CHECK(axis >= -rank && axis < rank) << "Slice: axis " << axis << " out of range for rank " << rank;
-            axes.push_back(static_cast<int32_t>(axis < 0 ? axis + rank : axis));
+            axes.push_back(normalizedAxis(loadIndex(a.inputs[5], k), rank, "Slice"));
         }
     } else {
         for (int32_t i = 0; i < rank; ++i) axes.push_back(i);

@@ -13,13 +13,8 @@ namespace {
 void softmaxReference(KernelArgs& args) {
     const ir::TensorView& in = args.inputs[0];
     const int64_t a = args.opAs<ir::SoftMaxOp>().axis;
-    KILN_CHECK(in.rank >= 1 && a >= -in.rank && a < in.rank)
-        << "SoftMax: axis " << a << " out of range for rank " << in.rank;
-    const int32_t axis = static_cast<int32_t>(a < 0 ? a + in.rank : a);
-    int64_t outer = 1, inner = 1;
-    for (int32_t d = 0; d < axis; ++d) outer *= in.dims[d];
-    for (int32_t d = axis + 1; d < in.rank; ++d) inner *= in.dims[d];
-    const int64_t len = in.dims[axis];
+    const AxisSplit split = splitAt(in, normalizedAxis(a, in.rank, "SoftMax"));
+    const int64_t outer = split.outer, len = split.len, inner = split.inner;
     dispatchType(in.type, [&](auto tag) {
         using T = typename decltype(tag)::type;
         if constexpr (!isFloatStorage<T>()) {

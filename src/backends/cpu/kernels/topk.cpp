@@ -25,15 +25,11 @@ bool greater(V a, V b) {
 void topkReference(KernelArgs& args) {
     const auto& op = args.opAs<ir::TopKOp>();
     const ir::TensorView& in = args.inputs[0];
-    KILN_CHECK(in.rank >= 1 && op.axis >= -in.rank && op.axis < in.rank)
-        << "TopK: axis " << op.axis << " out of range for rank " << in.rank;
-    const int32_t axis = static_cast<int32_t>(op.axis < 0 ? op.axis + in.rank : op.axis);
-    const int64_t len = in.dims[axis];
+    const int32_t axis = normalizedAxis(op.axis, in.rank, "TopK");
+    const AxisSplit split = splitAt(in, axis);
+    const int64_t outer = split.outer, len = split.len, inner = split.inner;
     const int64_t k = args.outputs[0].dims[axis];
     KILN_CHECK(k >= 0 && k <= len) << "TopK: k=" << k << " is larger than the axis size " << len;
-    int64_t outer = 1, inner = 1;
-    for (int32_t d = 0; d < axis; ++d) outer *= in.dims[d];
-    for (int32_t d = axis + 1; d < in.rank; ++d) inner *= in.dims[d];
     const bool largest = op.op == TopKOperation::kMAX;
     dispatchType(in.type, [&](auto tag) {
         using T = typename decltype(tag)::type;
