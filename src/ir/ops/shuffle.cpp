@@ -67,8 +67,9 @@ void ShuffleOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1 || ctx.nbInputs() == 2)
         << "Shuffle takes 1 or 2 inputs, got " << ctx.nbInputs();
     const ValueInfo& in = ctx.input(0);
-    if (!firstTranspose.empty()) checkPermutation(ctx, firstTranspose, in.shape.size(), "first transpose", in.shape);
-    const Shape transposed = permute(in.shape, firstTranspose);
+    const std::vector<int64_t> first = permutationFor(firstTranspose, in.shape.size());
+    if (!first.empty()) checkPermutation(ctx, first, in.shape.size(), "first transpose", in.shape);
+    const Shape transposed = permute(in.shape, first);
 
     Shape reshaped = transposed;
     const bool dynamicReshape = ctx.hasInput(1);
@@ -134,8 +135,9 @@ void ShuffleOp::inferShapes(InferContext& ctx) const {
         }
     }
 
-    if (!secondTranspose.empty()) checkPermutation(ctx, secondTranspose, reshaped.size(), "second transpose", reshaped);
-    Shape out = permute(reshaped, secondTranspose);
+    const std::vector<int64_t> second = permutationFor(secondTranspose, reshaped.size());
+    if (!second.empty()) checkPermutation(ctx, second, reshaped.size(), "second transpose", reshaped);
+    Shape out = permute(reshaped, second);
     // Reshapes between scalar and 1-D keep the element order, so shape values carry over.
     std::optional<std::vector<DimExpr>> value;
     if (in.value && out.size() <= 1) value = in.value;

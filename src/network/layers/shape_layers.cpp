@@ -31,24 +31,17 @@ public:
 };
 
 class ShuffleLayerImpl : public LayerImpl<ShuffleLayer> {
-    //! Rank the permutations apply to: the input's for the first, the reshape's for the second.
-    int32_t inputRank() const {
-        Dims d = mInputs[0].tensor->getDimensions();
-        return d.nbDims < 0 ? 0 : d.nbDims;
-    }
-
 public:
+    // All MAX_DIMS entries are kept; the op uses the first `rank` of them, as TensorRT does.
     void setFirstTranspose(Permutation perm) noexcept override {
-        op<ir::ShuffleOp>().firstTranspose = toPermutation(perm, inputRank());
+        op<ir::ShuffleOp>().firstTranspose = toPermutation(perm, Dims::MAX_DIMS);
     }
     void setReshapeDimensions(Dims dims) noexcept override {
         op<ir::ShuffleOp>().hasReshape = true;
         op<ir::ShuffleOp>().reshapeDims = toVector(dims);
     }
     void setSecondTranspose(Permutation perm) noexcept override {
-        auto& o = op<ir::ShuffleOp>();
-        int32_t rank = o.hasReshape ? static_cast<int32_t>(o.reshapeDims.size()) : inputRank();
-        o.secondTranspose = toPermutation(perm, rank);
+        op<ir::ShuffleOp>().secondTranspose = toPermutation(perm, Dims::MAX_DIMS);
     }
     void setZeroIsPlaceholder(bool z) noexcept override { op<ir::ShuffleOp>().zeroIsPlaceholder = z; }
     void setInput(int32_t index, Tensor& tensor) noexcept override {

@@ -8,6 +8,7 @@
 
 #include "common/test_util.h"
 #include "kiln/kiln.h"
+#include "verify/api_networks.h"
 
 namespace kiln {
 namespace {
@@ -55,15 +56,16 @@ std::vector<float> convBnRelu(const std::vector<float>& x, int n, int c, int h, 
     return y;
 }
 
-struct Cnn {
-    static constexpr int C = 3, K = 8, H = 9, W = 7, F = 5;
-    std::vector<float> w1 = randomVec(K * C * 9, 0.3f), b1 = randomVec(K, 0.1f), scale = randomVec(K, 0.5f),
-                       shift = randomVec(K, 0.2f), fc = randomVec(K * F, 0.4f);
+//! The shared API-built CNN (verify/api_networks.h) with a naive reference for it.
+struct Cnn : test::Cnn {
+    Cnn() : test::Cnn(test::rng()) {}
+    const std::vector<float>& w(const char* name) const { return weights.values.at(name); }
 
     //! Reference: conv-bn-relu → global average pool → fc → softmax.
     std::vector<float> reference(const std::vector<float>& x, int n, std::vector<float>* features = nullptr) const {
-        auto y = convBnRelu(x, n, C, H, W, K, w1, b1, scale, shift);
+        auto y = convBnRelu(x, n, C, H, W, K, w("conv_w"), w("conv_b"), w("bn_scale"), w("bn_shift"));
         if (features) *features = y;
+        const auto& fc = w("fc_w");
         std::vector<float> out(static_cast<size_t>(n) * F);
         for (int in = 0; in < n; ++in) {
             std::vector<double> pooled(K), logits(F, 0.0);
@@ -81,37 +83,6 @@ struct Cnn {
             for (int f = 0; f < F; ++f) out[in * F + f] = static_cast<float>(std::exp(logits[f] - mx) / sum);
         }
         return out;
-    }
-
-    //! Builds the network; optionally marks the relu output ("features") as an output too.
-    std::unique_ptr<HostMemory> build(Logger& logger, bool markFeatures) const {
-        auto builder = createBuilder(logger);
-        auto net = builder->createNetwork();
-        auto* x = net->addInput("x", DataType::kFLOAT, makeDims({-1, C, H, W}));
-        auto* conv = net->addConvolutionNd(*x, K, makeDims({3, 3}), {DataType::kFLOAT, w1.data(), (int64_t)w1.size()},
-                                           {DataType::kFLOAT, b1.data(), K});
-        conv->setPaddingNd(makeDims({1, 1}));
-        conv->setName("conv");
-        auto* bn = net->addScaleNd(*conv->getOutput(0), ScaleMode::kCHANNEL, {DataType::kFLOAT, shift.data(), K},
-                                   {DataType::kFLOAT, scale.data(), K}, {}, 1);
-        bn->setName("bn");
-        auto* relu = net->addActivation(*bn->getOutput(0), ActivationType::kRELU);
-        relu->getOutput(0)->setName("features");
-        auto* pool = net->addReduce(*relu->getOutput(0), ReduceOperation::kAVG, 0b1100, false);
-        auto* w = net->addConstant(makeDims({K, F}), {DataType::kFLOAT, fc.data(), K * F});
-        auto* mm = net->addMatrixMultiply(*pool->getOutput(0), MatrixOperation::kNONE, *w->getOutput(0),
-                                          MatrixOperation::kNONE);
-        auto* sm = net->addSoftMax(*mm->getOutput(0));
-        sm->getOutput(0)->setName("prob");
-        net->markOutput(*sm->getOutput(0));
-        if (markFeatures) net->markOutput(*relu->getOutput(0));
-        auto config = builder->createBuilderConfig();
-        auto* profile = builder->createOptimizationProfile();
-        profile->setDimensions("x", OptProfileSelector::kMIN, makeDims({1, C, H, W}));
-        profile->setDimensions("x", OptProfileSelector::kOPT, makeDims({3, C, H, W}));
-        profile->setDimensions("x", OptProfileSelector::kMAX, makeDims({6, C, H, W}));
-        config->addOptimizationProfile(profile);
-        return builder->buildSerializedNetwork(*net, *config);
     }
 };
 

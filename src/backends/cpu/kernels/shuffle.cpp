@@ -43,28 +43,30 @@ void runShuffle(KernelArgs& a) {
     const size_t es = elementSize(in);
     KILN_CHECK(in.numel() == out.numel())
         << "Shuffle: input of " << in.numel() << " elements, output of " << out.numel();
-    const bool first = !op.firstTranspose.empty() && !isIdentity(op.firstTranspose);
-    const bool second = !op.secondTranspose.empty() && !isIdentity(op.secondTranspose);
+    const std::vector<int64_t> firstPerm = ir::ShuffleOp::permutationFor(op.firstTranspose, in.rank);
+    const std::vector<int64_t> secondPerm = ir::ShuffleOp::permutationFor(op.secondTranspose, out.rank);
+    const bool first = !firstPerm.empty() && !isIdentity(firstPerm);
+    const bool second = !secondPerm.empty() && !isIdentity(secondPerm);
     if (in.numel() == 0) return;
 
     // The reshaped dims (before the second transpose) follow from the output: out[i] = reshaped[perm[i]].
     int64_t reshaped[Dims::MAX_DIMS];
     for (int32_t i = 0; i < out.rank; ++i) reshaped[i] = out.dims[i];
     if (second) {
-        checkPerm(op.secondTranspose, out.rank);
-        for (int32_t i = 0; i < out.rank; ++i) reshaped[op.secondTranspose[i]] = out.dims[i];
+        checkPerm(secondPerm, out.rank);
+        for (int32_t i = 0; i < out.rank; ++i) reshaped[secondPerm[i]] = out.dims[i];
     }
 
     if (!first && !second) {
         std::memcpy(out.data, in.data, in.bytes());
     } else if (first && !second) {
-        transpose(out.data, in.data, in.rank, in.dims, op.firstTranspose, es);
+        transpose(out.data, in.data, in.rank, in.dims, firstPerm, es);
     } else if (!first && second) {
-        transpose(out.data, in.data, out.rank, reshaped, op.secondTranspose, es);
+        transpose(out.data, in.data, out.rank, reshaped, secondPerm, es);
     } else {
         std::vector<uint8_t> tmp(in.bytes());
-        transpose(tmp.data(), in.data, in.rank, in.dims, op.firstTranspose, es);
-        transpose(out.data, tmp.data(), out.rank, reshaped, op.secondTranspose, es);
+        transpose(tmp.data(), in.data, in.rank, in.dims, firstPerm, es);
+        transpose(out.data, tmp.data(), out.rank, reshaped, secondPerm, es);
     }
 }
 
