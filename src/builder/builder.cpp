@@ -5,6 +5,9 @@
 
 #include "builder/builder_config_impl.h"
 #include "builder/plan_builder.h"
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/device.h"
+#endif
 #include "core/api_guard.h"
 #include "engine/plan_writer.h"
 #include "kiln/version.h"
@@ -159,8 +162,14 @@ private:
 std::unique_ptr<Builder> createBuilder(Logger& logger, DeviceType device) noexcept {
     LogSink sink(&logger);
     return apiGuard(sink, std::unique_ptr<Builder>(), [&]() -> std::unique_ptr<Builder> {
-        KILN_CHECK_CODE(device == DeviceType::kCPU, ErrorCode::kUNSUPPORTED_STATE)
-            << "createBuilder: this build of Kiln has no GPU backend yet; use DeviceType::kCPU";
+        if (device == DeviceType::kGPU) {
+#ifdef KILN_HAVE_CUDA
+            cuda::queryDevices();  // the SPEC message when CUDA cannot initialise or has no device
+#endif
+            KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
+                << "createBuilder: GPU engines are not built yet (the CUDA backend holds its device layer only); "
+                   "use DeviceType::kCPU";
+        }
         return std::make_unique<BuilderImpl>(logger, device);
     });
 }
