@@ -77,7 +77,9 @@ std::unique_ptr<ir::Graph> NetworkImpl::lower() const {
 }
 
 bool NetworkImpl::inferShapes() const {
-    return apiGuard(mSink, false, [&] {
+    if (mInferredRevision == mRevision) return mInferredOk;
+    mInferredRevision = mRevision;
+    return mInferredOk = apiGuard(mSink, false, [&] {
         auto graph = lower();
         for (const auto& t : mTensors) {
             if (t->mIsInput) continue;

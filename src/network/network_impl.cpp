@@ -14,6 +14,7 @@ void TensorImpl::setName(const char* name) noexcept {
         return;
     }
     mName = name;
+    mNet.touch();
 }
 
 void TensorImpl::setDimensions(Dims dims) noexcept {
@@ -23,6 +24,7 @@ void TensorImpl::setDimensions(Dims dims) noexcept {
         return;
     }
     mInputDims = dims;
+    mNet.touch();
 }
 
 Dims TensorImpl::getDimensions() const noexcept {
@@ -41,6 +43,7 @@ void TensorImpl::setType(DataType type) noexcept {
     } else {
         mOutputTypeOverride = type;
     }
+    mNet.touch();
 }
 
 DataType TensorImpl::getType() const noexcept {
@@ -52,6 +55,7 @@ DataType TensorImpl::getType() const noexcept {
 
 TensorImpl* NetworkImpl::newTensor(const std::string& name) {
     mTensors.push_back(std::make_unique<TensorImpl>(*this, name));
+    touch();
     return mTensors.back().get();
 }
 
@@ -94,6 +98,7 @@ void NetworkImpl::markOutput(Tensor& tensor) noexcept {
         if (!t->mIsOutput) {
             t->mIsOutput = true;
             mOutputs.push_back(t);
+            touch();
         }
     });
 }
@@ -105,6 +110,7 @@ bool NetworkImpl::unmarkOutput(Tensor& tensor) noexcept {
         if (it == mOutputs.end()) return false;
         mOutputs.erase(it);
         t->mIsOutput = false;
+        touch();
         return true;
     });
 }

@@ -75,7 +75,7 @@ class LayerImpl : public Iface, public LayerCore {
 public:
     Layer* asLayer() override { return this; }
     LayerType getType() const noexcept override { return mType; }
-    void setName(const char* name) noexcept override { mName = name ? name : ""; }
+    void setName(const char* name) noexcept override;
     const char* getName() const noexcept override { return mName.c_str(); }
     int32_t getNbInputs() const noexcept override { return static_cast<int32_t>(mInputs.size()); }
     Tensor* getInput(int32_t i) const noexcept override {
@@ -92,10 +92,9 @@ public:
     void resetPrecision() noexcept override { mPrecision.reset(); }
 
 protected:
+    //! Mutable access to the op: the network's shapes must be inferred again.
     template <class OpT>
-    OpT& op() {
-        return static_cast<OpT&>(*mOp);
-    }
+    OpT& op();
     template <class OpT>
     const OpT& op() const {
         return static_cast<const OpT&>(*mOp);
@@ -161,9 +160,11 @@ public:
     ErrorRecorder* getErrorRecorder() const noexcept override { return mSink.recorder(); }
 
     const LogSink& sink() const { return mSink; }
-    //! Re-runs shape inference over all layers (after setters changed attributes).
-    //! Returns false (and reports the error) if a layer's inputs are invalid.
+    //! Shape inference over all layers, re-run only when something changed since the last run
+    //! (every mutation calls touch()). Returns false (and reports the error) if a layer's
+    //! inputs are invalid.
     bool inferShapes() const;
+    void touch() { ++mRevision; }
     //! Lowers to the IR. Throws KilnError on invalid networks.
     std::unique_ptr<ir::Graph> lower() const;
 
@@ -194,6 +195,9 @@ private:
     std::vector<std::unique_ptr<LayerCore>> mLayers;
     std::vector<TensorImpl*> mInputs;
     std::vector<TensorImpl*> mOutputs;
+    uint64_t mRevision{0};
+    mutable uint64_t mInferredRevision{~uint64_t(0)};
+    mutable bool mInferredOk{false};
 };
 
 template <class L>
@@ -213,7 +217,21 @@ L* NetworkImpl::newLayer(LayerType type, const char* typeName, std::unique_ptr<i
     }
     L* raw = layer.get();
     mLayers.push_back(std::move(layer));
+    touch();
     return raw;
+}
+
+template <class Iface>
+void LayerImpl<Iface>::setName(const char* name) noexcept {
+    mName = name ? name : "";
+    mNet->touch();
+}
+
+template <class Iface>
+template <class OpT>
+OpT& LayerImpl<Iface>::op() {
+    mNet->touch();
+    return static_cast<OpT&>(*mOp);
 }
 
 template <class Iface>
@@ -226,6 +244,7 @@ void LayerImpl<Iface>::setInput(int32_t index, Tensor& tensor) noexcept {
     if (mInputs.size() <= static_cast<size_t>(index)) mInputs.resize(index + 1);
     mInputs[index].tensor = static_cast<TensorImpl*>(&tensor);
     mInputs[index].weights.reset();
+    mNet->touch();
 }
 
 }  // namespace kiln

@@ -14,7 +14,10 @@ namespace {
 //! Shared by convolution and deconvolution: the ops have the same fields.
 template <class Iface, class OpT, bool kTransposed>
 class ConvLayerImpl : public LayerImpl<Iface> {
-    OpT& o() { return static_cast<OpT&>(*this->mOp); }
+    OpT& o() {
+        this->mNet->touch();
+        return static_cast<OpT&>(*this->mOp);
+    }
     const OpT& o() const { return static_cast<const OpT&>(*this->mOp); }
 
 public:
@@ -48,6 +51,7 @@ public:
             if (inputs.size() <= slot) inputs.resize(slot + 1);
             inputs[slot].tensor = nullptr;
             inputs[slot].weights = copy;
+            this->mNet->touch();
         });
     }
 
