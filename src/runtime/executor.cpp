@@ -69,6 +69,7 @@ PreparedPlan::PreparedPlan(const engine::Plan& plan) : mPlan(plan) {
     for (size_t i = 0; i < plan.tensors.size(); ++i) mSlotByName[plan.tensors[i].name] = static_cast<int32_t>(i);
     for (const auto& step : plan.steps) {
         mOps.push_back(makeOp(step));
+        mDataDependentShapes = mDataDependentShapes || mOps.back()->hasDataDependentShape();
         const cpu::Tactic* t = cpu::findTactic(step.opName, step.tacticName);
         KILN_CHECK_CODE(t != nullptr, ErrorCode::kINVALID_ARGUMENT)
             << "engine step '" << step.layerName << "' uses unknown implementation '" << step.tacticName << "'";
@@ -171,23 +172,26 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
     void* workspace = base + alignUp(memory.arenaSize, kArenaAlignment);
     for (size_t s = 0; s < plan.steps.size(); ++s) {
         const engine::Step& step = plan.steps[s];
-        // Values of shape inputs come from the data itself at run time.
-        for (size_t i = 0; i < step.inputs.size(); ++i) {
-            int32_t slot = step.inputs[i];
-            if (slot >= 0 && p.op(s).isShapeInput(static_cast<int32_t>(i)) &&
-                ir::numelOf(slots[slot].dims) <= ir::kMaxShapeValueElements) {
-                slots[slot].values = readValues(ir::makeView(types[slot], slots[slot].dims, data[slot]));
-            }
-        }
-        auto outs = inferStep(p, s, slots, types);
         cpu::KernelArgs args;
         args.op = &p.op(s);
         for (int32_t slot : step.inputs)
             args.inputs.push_back(slot < 0 ? cpu::absentInput() : ir::makeView(types[slot], slots[slot].dims, data[slot]));
-        for (size_t o = 0; o < outs.size(); ++o) {
+        std::vector<ir::ValueInfo> outs;
+        if (p.hasDataDependentShapes()) {
+            // Planned dims are upper bounds past a data-dependent op: infer from the actual
+            // inputs, reading shape inputs' values from the data itself.
+            for (size_t i = 0; i < step.inputs.size(); ++i) {
+                int32_t slot = step.inputs[i];
+                if (slot >= 0 && p.op(s).isShapeInput(static_cast<int32_t>(i)) &&
+                    ir::numelOf(slots[slot].dims) <= ir::kMaxShapeValueElements)
+                    slots[slot].values = readValues(args.inputs[i]);
+            }
+            outs = inferStep(p, s, slots, types);
+        }
+        for (size_t o = 0; o < step.outputs.size(); ++o) {
             int32_t slot = step.outputs[o];
-            std::vector<int64_t> dims = ir::constValues(outs[o].shape);
-            size_t bytes = static_cast<size_t>(ir::numelOf(dims)) * dataTypeSize(outs[o].type);
+            std::vector<int64_t> dims = outs.empty() ? slots[slot].dims : ir::constValues(outs[o].shape);
+            size_t bytes = static_cast<size_t>(ir::numelOf(dims)) * dataTypeSize(types[slot]);
             KILN_CHECK_CODE(bytes <= slots[slot].bytes, ErrorCode::kFAILED_EXECUTION)
                 << step.layerName << ": output '" << plan.tensors[slot].name << "' needs " << bytes
                 << " bytes but only " << slots[slot].bytes << " were planned for the current input shapes";
@@ -200,7 +204,7 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
         } else {
             p.tactic(s).run(args);
         }
-        for (size_t o = 0; o < args.outputs.size(); ++o) {
+        for (size_t o = 0; !outs.empty() && o < args.outputs.size(); ++o) {
             SlotState& st = slots[step.outputs[o]];
             st.dims = args.outputs[o].shape();
             st.values = concreteValues(outs[o].value);

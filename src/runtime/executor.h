@@ -3,8 +3,9 @@
 //
 //   reshape(input dims)  → every tensor's concrete dims (upper bounds for data-dependent sizes)
 //                          and its offset in one activation arena (liveness-based reuse)
-//   execute(arena, I/O)  → runs the steps; shapes are re-inferred from the actual inputs so
-//                          data-dependent sizes (NonZero) become exact as execution proceeds.
+//   execute(arena, I/O)  → runs the steps with the planned dims; in a plan with data-dependent
+//                          sizes (NonZero), shapes are re-inferred from the actual inputs so they
+//                          become exact as execution proceeds.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +53,9 @@ public:
     //! A view of the plan's own weight bytes (not a copy).
     const ir::TensorView& weights(int32_t index) const { return mWeights[index]; }
     int32_t slotIndex(const std::string& name) const;
+    //! True when some op's output size depends on data (NonZero): planned dims downstream of it
+    //! are upper bounds, so execution infers shapes again step by step.
+    bool hasDataDependentShapes() const { return mDataDependentShapes; }
 
     //! Concrete dims and arena offsets for these input dims (by input name).
     MemoryPlan planMemory(const std::map<std::string, std::vector<int64_t>>& inputDims) const;
@@ -64,6 +68,7 @@ private:
     //! Values of small integer weights (shape constants), read once.
     std::vector<std::optional<std::vector<int64_t>>> mWeightValues;
     std::map<std::string, int32_t> mSlotByName;
+    bool mDataDependentShapes{false};
 };
 
 //! Called after each step (profiling) or instead of it (tactic timing).
