@@ -35,8 +35,8 @@ std::string timingKey(const ir::Op& op, const std::vector<ir::TensorView>& input
     return key;
 }
 
-//! Random host buffers for the network inputs at the given dims (small non-negative ints for
-//! integer inputs, which are often indices).
+//! Random host buffers for the network inputs at the given dims (zeros for integer inputs,
+//! which are often indices that must stay in range).
 std::vector<ir::HostTensor> randomInputs(const engine::Plan& plan, const std::map<std::string, std::vector<int64_t>>& dims,
                                          std::map<std::string, void*>& io) {
     std::vector<ir::HostTensor> buffers;
@@ -58,6 +58,24 @@ std::vector<ir::HostTensor> randomInputs(const engine::Plan& plan, const std::ma
     for (const auto& t : plan.tensors)
         if (t.isInput) io[t.name] = buffers[k++].data();
     return buffers;
+}
+
+//! Runs `t` on `args` with a workspace of its own: once (the warm-up, or the real run), then
+//! `timedRuns` more times. Returns the mean time of the timed runs in ms (0 if there are none).
+double runTactic(const cpu::Tactic& t, cpu::KernelArgs& args, int timedRuns) {
+    std::vector<uint8_t> workspace(t.workspaceSize ? t.workspaceSize(args) : 0);
+    args.workspace = workspace.data();
+    args.workspaceSize = workspace.size();
+    t.run(args);
+    double ms = 0;
+    if (timedRuns > 0) {
+        auto start = std::chrono::steady_clock::now();
+        for (int r = 0; r < timedRuns; ++r) t.run(args);
+        ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / timedRuns;
+    }
+    args.workspace = nullptr;
+    args.workspaceSize = 0;
+    return ms;
 }
 
 }  // namespace
@@ -140,12 +158,8 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
         const auto& cands = candidates[s];
         if (cands.size() <= 1 || config.mLevel == 0) {
             // Level 0: no timing; the last registered candidate is the specialised one.
-            const cpu::Tactic* t = cands.back();
-            choose(s, t);
-            std::vector<uint8_t> ws(t->workspaceSize ? t->workspaceSize(args) : 0);
-            args.workspace = ws.data();
-            args.workspaceSize = ws.size();
-            t->run(args);
+            choose(s, cands.back());
+            runTactic(*cands.back(), args, 0);
             return;
         }
         std::string key = timingKey(prepared.op(s), args.inputs);
@@ -161,15 +175,8 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
         double bestMs = cached.ms;
         if (!best) {
             for (const cpu::Tactic* t : cands) {
-                std::vector<uint8_t> ws(t->workspaceSize ? t->workspaceSize(args) : 0);
-                cpu::KernelArgs a = args;
-                a.workspace = ws.data();
-                a.workspaceSize = ws.size();
-                t->run(a);  // warm-up
-                auto start = std::chrono::steady_clock::now();
-                for (int r = 0; r < runs; ++r) t->run(a);
-                double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
-                            runs;
+                cpu::KernelArgs trial = args;
+                const double ms = runTactic(*t, trial, runs);
                 KILN_LOG(sink, kVERBOSE) << "layer '" << plan.steps[s].layerName << "': tactic " << t->name << ": "
                                          << ms << " ms";
                 if (!best || ms < bestMs) {
@@ -181,10 +188,7 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
         }
         choose(s, best);
         KILN_LOG(sink, kVERBOSE) << "layer '" << plan.steps[s].layerName << "': chose tactic " << best->name;
-        std::vector<uint8_t> ws(best->workspaceSize ? best->workspaceSize(args) : 0);
-        args.workspace = ws.data();
-        args.workspaceSize = ws.size();
-        best->run(args);
+        runTactic(*best, args, 0);
     };
     try {
         runtime::execute(prepared, mp, arena.data(), io, options);
