@@ -25,7 +25,6 @@ struct ExecOptions {
     int iterations{10};
     float warmUpMs{200};
     float durationS{3};
-    int avgRuns{10};
     std::vector<float> percentiles{90, 95, 99};
     bool verbose{false};
     bool skipInference{false};
@@ -33,51 +32,42 @@ struct ExecOptions {
 };
 
 bool parse(int argc, char** argv, ExecOptions& o, std::string& error) {
+    // Options that take a non-empty string as they are.
+    const std::map<std::string, std::string*> strings = {{"--loadEngine", &o.loadEngine},
+                                                         {"--saveEngine", &o.saveEngine},
+                                                         {"--exportTimes", &o.exportTimes},
+                                                         {"--exportOutput", &o.exportOutput},
+                                                         {"--loadInputs", &o.loadInputs}};
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         auto eq = arg.find('=');
         std::string key = arg.substr(0, eq);
         std::string value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-        auto needValue = [&] {
-            if (value.empty()) error = "option " + key + " needs a value (" + key + "=...)";
-            return !value.empty();
-        };
         try {
-            if (key == "--loadEngine") {
-                if (!needValue()) return false;
-                o.loadEngine = value;
-            } else if (key == "--saveEngine") {
-                if (!needValue()) return false;
-                o.saveEngine = value;
+            if (auto it = strings.find(key); it != strings.end()) {
+                if (value.empty()) {
+                    error = "option " + key + " needs a value (" + key + "=...)";
+                    return false;
+                }
+                *it->second = value;
             } else if (key == "--shapes") {
-                auto s = parseShapes(value);
-                if (!s) {
+                auto shapes = parseShapes(value);
+                if (!shapes) {
                     error = "bad --shapes '" + value + "': expected name:AxBxC[,name:...]";
                     return false;
                 }
-                o.shapes = *s;
+                o.shapes = *shapes;
             } else if (key == "--iterations") {
                 o.iterations = std::stoi(value);
             } else if (key == "--warmUp") {
                 o.warmUpMs = std::stof(value);
             } else if (key == "--duration") {
                 o.durationS = std::stof(value);
-            } else if (key == "--avgRuns") {
-                o.avgRuns = std::stoi(value);
             } else if (key == "--percentile") {
                 o.percentiles.clear();
                 std::stringstream ss(value);
                 std::string p;
                 while (std::getline(ss, p, ',')) o.percentiles.push_back(std::stof(p));
-            } else if (key == "--exportTimes") {
-                if (!needValue()) return false;
-                o.exportTimes = value;
-            } else if (key == "--exportOutput") {
-                if (!needValue()) return false;
-                o.exportOutput = value;
-            } else if (key == "--loadInputs") {
-                if (!needValue()) return false;
-                o.loadInputs = value;
             } else if (key == "--profile") {
                 o.profile = std::stoi(value);
             } else if (key == "--verbose") {
