@@ -185,8 +185,6 @@ public:
     TensorImpl* checkTensor(Tensor& t, const char* what) const;
     std::shared_ptr<const ir::HostTensor> copyWeights(const std::string& layer, const char* what, const Weights& w,
                                                       std::vector<int64_t> dims, bool optional) const;
-    //! Number of dims a symbol count has been given to input dims so far.
-    mutable int32_t mNextSymbol{0};
 
 private:
     LogSink mSink;
