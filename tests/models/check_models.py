@@ -29,7 +29,9 @@ Kiln is run as
   kiln exec --onnx=M --minShapes=x:MIN --optShapes=x:S --maxShapes=x:MAX --shapes=x:S
             --loadInputs=x:in.npy --exportOutput=out.json --iterations=1 --warmUp=0 --duration=0
 where MIN/MAX are the elementwise min/max of the model's sizes (so every engine has a real
-dynamic range); --static-shapes passes only --shapes=x:S.
+dynamic range); --static-shapes passes only --shapes=x:S; --kiln-arg=A adds A (e.g.
+--kiln-arg=--backend=cuda). Each case's files (in.npy, out.json, command.txt, kiln.log) stay in
+<work-dir>/cases/<case>/.
 
 The metric. For a reference tensor r (ONNX Runtime) and Kiln's k, in float64:
     floor   = max(1e-3 * max|r|, 1e-30)
@@ -168,7 +170,7 @@ def ort_session(path, optimize=True):
     return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
 
 
-def run_kiln(kiln, model, input_name, x, profile, case_dir, static, timeout):
+def run_kiln(kiln, model, input_name, x, profile, case_dir, static, timeout, extra):
     """Returns ({name: array}, None) or (None, error text)."""
     os.makedirs(case_dir, exist_ok=True)
     npy = os.path.join(case_dir, "in.npy")
@@ -183,7 +185,7 @@ def run_kiln(kiln, model, input_name, x, profile, case_dir, static, timeout):
         cmd += [f"--minShapes={input_name}:{dims(lo)}", f"--optShapes={input_name}:{shape}",
                 f"--maxShapes={input_name}:{dims(hi)}"]
     cmd += [f"--shapes={input_name}:{shape}", f"--loadInputs={input_name}:{npy}", f"--exportOutput={out_json}",
-            "--iterations=1", "--warmUp=0", "--duration=0"]
+            "--iterations=1", "--warmUp=0", "--duration=0"] + extra
     with open(os.path.join(case_dir, "command.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     try:
@@ -256,6 +258,8 @@ def main():
     ap.add_argument("--tolerance", type=float, default=TOLERANCE,
                     help=f"largest max relative error that passes (default {TOLERANCE:g})")
     ap.add_argument("--static-shapes", action="store_true", help="pass only --shapes (min = opt = max)")
+    ap.add_argument("--kiln-arg", action="append", default=[],
+                    help="one more argument for kiln exec (repeatable), e.g. --kiln-arg=--backend=cuda")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("KILN_MODELS_TIMEOUT", 600)),
                     help="seconds per kiln exec (default 600, or $KILN_MODELS_TIMEOUT)")
     args = ap.parse_args()
@@ -314,7 +318,7 @@ def main():
             else:
                 case_dir = os.path.join(work, "cases", label.replace(" ", "_").replace(":", "_"))
                 got, error = run_kiln(kiln, case_model, input_name, x, (lo, hi), case_dir, args.static_shapes,
-                                      args.timeout)
+                                      args.timeout, args.kiln_arg)
             seconds = time.time() - t0
             results = []
             for o in output_names:
