@@ -28,6 +28,17 @@ bool writeFile(const std::string& path, const void* data, size_t size);
 //! "name:1x3x224x224,other:4" → (name, dims) pairs; nullopt on a syntax error.
 std::optional<std::vector<std::pair<std::string, Dims>>> parseShapes(const std::string& text);
 std::string dimsToString(const Dims& d);
+//! "AxBxC" → Dims (0 and positive values); nullopt on a syntax error.
+std::optional<Dims> parseDims(const std::string& text);
+//! Removes one pair of surrounding single or double quotes (trtexec accepts 'name':...).
+std::string unquote(const std::string& text);
+//! Strict whole-string number parsing.
+bool parseInt(const std::string& text, int64_t& value);
+bool parseFloat(const std::string& text, double& value);
+int64_t volume(const Dims& d);
+
+//! printf-style message through the logger (trtexec's "[timestamp] [I] text" lines).
+void logf(Logger& logger, Logger::Severity severity, const char* format, ...) __attribute__((format(printf, 3, 4)));
 
 int runExec(int argc, char** argv);
 int runInspect(int argc, char** argv);

@@ -1,0 +1,224 @@
+#include "exec_inference.h"
+
+#include <chrono>
+#include <random>
+
+#include "cli_util.h"
+#include "tensor_values.h"
+
+namespace kiln::cli {
+namespace {
+
+using Severity = Logger::Severity;
+
+const Dims* find(const ShapeList& list, const std::string& name) {
+    for (const auto& [n, d] : list)
+        if (n == name) return &d;
+    return nullptr;
+}
+
+bool sameDims(const Dims& a, const Dims& b) {
+    if (a.nbDims != b.nbDims) return false;
+    for (int32_t i = 0; i < a.nbDims; ++i)
+        if (a.d[i] != b.d[i]) return false;
+    return true;
+}
+
+//! The input's data from its file: a .npy must match type and shape, a raw file the byte size.
+bool copyInputFile(const TensorBuffer& buf, const InputData& in, std::vector<uint8_t>& out, Logger& logger) {
+    if (in.isNpy) {
+        if (in.array.type != buf.type) {
+            logf(logger, Severity::kERROR, "Input '%s' is %s but %s holds %s ('%s')", buf.name.c_str(), dataTypeName(buf.type),
+                 in.path.c_str(), dataTypeName(in.array.type), in.array.descr.c_str());
+            return false;
+        }
+        if (!sameDims(in.array.shape, buf.dims)) {
+            logf(logger, Severity::kERROR, "Input '%s' has shape %s but %s holds shape %s", buf.name.c_str(),
+                 dimsToString(buf.dims).c_str(), in.path.c_str(), dimsToString(in.array.shape).c_str());
+            return false;
+        }
+    } else if (in.array.data.size() != buf.data.size()) {
+        logf(logger, Severity::kERROR, "Input file '%s' has %zu bytes, input '%s' (%s, %s) needs %zu", in.path.c_str(),
+             in.array.data.size(), buf.name.c_str(), dataTypeName(buf.type), dimsToString(buf.dims).c_str(), buf.data.size());
+        return false;
+    }
+    out = in.array.data;
+    return true;
+}
+
+//! Input shapes: --shapes, else the .npy's (dynamic inputs), else the profile's OPT.
+bool setInputShapes(Engine& engine, ExecutionContext& context, const ExecOptions& o, const InputDataMap& inputs,
+                    Logger& logger) {
+    for (const auto& [name, dims] : o.shapes)
+        if (engine.getTensorIOMode(name.c_str()) != TensorIOMode::kINPUT) {
+            logf(logger, Severity::kERROR, "--shapes names '%s', which is not an input of the engine", name.c_str());
+            return false;
+        }
+    for (const auto& [name, data] : inputs)
+        if (engine.getTensorIOMode(name.c_str()) != TensorIOMode::kINPUT) {
+            logf(logger, Severity::kERROR, "--loadInputs names '%s', which is not an input of the engine", name.c_str());
+            return false;
+        }
+    for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
+        const char* name = engine.getIOTensorName(i);
+        if (engine.getTensorIOMode(name) != TensorIOMode::kINPUT) continue;
+        Dims dims = engine.getTensorShape(name);
+        auto file = inputs.find(name);
+        if (const Dims* given = find(o.shapes, name)) dims = *given;
+        else if (file != inputs.end() && file->second.isNpy) dims = file->second.array.shape;
+        else dims = engine.getProfileShape(name, o.profile, OptProfileSelector::kOPT);
+        if (!context.setInputShape(name, dims)) {
+            logf(logger, Severity::kERROR, "Could not set the shape of input '%s' to %s", name, dimsToString(dims).c_str());
+            return false;
+        }
+        logf(logger, Severity::kINFO, "Set shape of input tensor %s to: %s", name, dimsToString(dims).c_str());
+    }
+    return true;
+}
+
+bool allocateBuffers(Engine& engine, ExecutionContext& context, const InputDataMap& inputs,
+                     std::vector<TensorBuffer>& buffers, Logger& logger) {
+    std::mt19937 rng(42);
+    buffers.reserve(static_cast<size_t>(engine.getNbIOTensors()));
+    for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
+        TensorBuffer buf;
+        buf.name = engine.getIOTensorName(i);
+        buf.type = engine.getTensorDataType(buf.name.c_str());
+        buf.isInput = engine.getTensorIOMode(buf.name.c_str()) == TensorIOMode::kINPUT;
+        buf.dims = context.getTensorShape(buf.name.c_str());
+        if (buf.dims.nbDims < 0 || volume(buf.dims) < 0) {
+            logf(logger, Severity::kERROR, "Cannot compute the shape of '%s'", buf.name.c_str());
+            return false;
+        }
+        buf.data.assign(static_cast<size_t>(volume(buf.dims)) * dataTypeSize(buf.type), 0);
+        if (buf.isInput) {
+            auto file = inputs.find(buf.name);
+            if (file != inputs.end()) {
+                if (!copyInputFile(buf, file->second, buf.data, logger)) return false;
+            } else {
+                fillRandom(buf.data, buf.type, rng);
+            }
+        }
+        buffers.push_back(std::move(buf));
+        if (!context.setTensorAddress(buffers.back().name.c_str(), buffers.back().data.data())) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool loadInputFiles(const std::vector<InputFile>& files, InputDataMap& out, Logger& logger) {
+    for (const auto& f : files) {
+        auto bytes = readFile(f.path);
+        if (!bytes) {
+            logf(logger, Severity::kERROR, "Cannot read input file '%s' (for input '%s')", f.path.c_str(), f.name.c_str());
+            return false;
+        }
+        InputData data;
+        data.path = f.path;
+        data.isNpy = isNpy(*bytes);
+        if (data.isNpy) {
+            std::string error;
+            auto array = parseNpy(*bytes, error);
+            if (!array) {
+                logf(logger, Severity::kERROR, "Input file '%s': %s", f.path.c_str(), error.c_str());
+                return false;
+            }
+            data.array = std::move(*array);
+        } else {
+            data.array.data = std::move(*bytes);
+        }
+        logf(logger, Severity::kINFO, "Loaded input %s from %s%s", f.name.c_str(), f.path.c_str(),
+             data.isNpy ? (" (.npy " + data.array.descr + " " + dimsToString(data.array.shape) + ")").c_str() : " (raw)");
+        out[f.name] = std::move(data);
+    }
+    return true;
+}
+
+ShapeList npyShapes(const InputDataMap& inputs) {
+    ShapeList shapes;
+    for (const auto& [name, data] : inputs)
+        if (data.isNpy) shapes.emplace_back(name, data.array.shape);
+    return shapes;
+}
+
+void LayerProfiler::reportLayerTime(const char* layerName, float ms) noexcept {
+    try {
+        std::string name = layerName ? layerName : "";
+        auto [it, inserted] = mIndex.emplace(name, mLayers.size());
+        if (inserted) {
+            mLayers.push_back({name, std::vector<float>(static_cast<size_t>(mNbRuns), 0.f)});
+            mCurrent.push_back(0.f);
+        }
+        mCurrent[it->second] += ms;
+    } catch (...) {
+    }
+}
+
+void LayerProfiler::endRun() {
+    for (size_t i = 0; i < mLayers.size(); ++i) {
+        mLayers[i].runs.push_back(mCurrent[i]);
+        mCurrent[i] = 0.f;
+    }
+    ++mNbRuns;
+}
+
+bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inputs, LayerProfiler* profiler,
+                  InferenceResult& result, Logger& logger) {
+    int32_t nbProfiles = engine.getNbOptimizationProfiles();
+    if (o.profile >= nbProfiles) {
+        logf(logger, Severity::kERROR, "--profile=%d: the engine has %d optimization profile%s (0 to %d)", o.profile,
+             nbProfiles, nbProfiles == 1 ? "" : "s", nbProfiles - 1);
+        return false;
+    }
+    auto context = engine.createExecutionContext();
+    if (!context || !context->setOptimizationProfile(o.profile)) {
+        logf(logger, Severity::kERROR, "Cannot create an execution context");
+        return false;
+    }
+    if (!setInputShapes(engine, *context, o, inputs, logger) ||
+        !allocateBuffers(engine, *context, inputs, result.buffers, logger))
+        return false;
+    using Clock = std::chrono::steady_clock;
+    auto origin = Clock::now();
+    auto ms = [&](Clock::time_point t) { return std::chrono::duration<double, std::milli>(t - origin).count(); };
+    logger.log(Severity::kINFO, "Starting inference");
+    while (ms(Clock::now()) < o.warmUpMs) {
+        if (!context->enqueueV3(nullptr)) return false;
+        ++result.nbWarmups;
+    }
+    result.warmupMs = ms(Clock::now());
+    logf(logger, Severity::kINFO, "Warmup completed %d queries over %.0f ms", result.nbWarmups, result.warmupMs);
+    if (profiler) context->setProfiler(profiler);
+    double start = ms(Clock::now());
+    while (static_cast<int64_t>(result.traces.size()) < o.iterations || ms(Clock::now()) - start < o.durationS * 1000.0) {
+        InferenceTrace t;
+        t.enqStart = t.h2dStart = t.h2dEnd = t.computeStart = ms(Clock::now());
+        // The CPU backend computes in the caller's thread: enqueue returns when the work is done.
+        if (!context->enqueueV3(nullptr)) {
+            logger.log(Severity::kERROR, "Inference failed");
+            return false;
+        }
+        t.enqEnd = t.computeEnd = t.d2hStart = t.d2hEnd = ms(Clock::now());
+        result.traces.push_back(t);
+        if (profiler) profiler->endRun();
+    }
+    context->setProfiler(nullptr);
+    result.benchMs = result.traces.back().d2hEnd - result.traces.front().h2dStart;
+    logf(logger, Severity::kINFO, "Timing trace has %zu queries over %.5f s", result.traces.size(), result.benchMs / 1000.0);
+    // Data-dependent outputs (NonZero) end up smaller than their planned bound.
+    for (auto& buf : result.buffers) {
+        if (buf.isInput) continue;
+        Dims d = context->getTensorShape(buf.name.c_str());
+        if (d.nbDims >= 0 && volume(d) >= 0) {
+            size_t bytes = static_cast<size_t>(volume(d)) * dataTypeSize(buf.type);
+            if (bytes <= buf.data.size()) {
+                buf.dims = d;
+                buf.data.resize(bytes);
+            }
+        }
+    }
+    return true;
+}
+
+}  // namespace kiln::cli
