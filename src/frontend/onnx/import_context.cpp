@@ -1,0 +1,157 @@
+#include "frontend/onnx/import_context.h"
+
+#include <cstring>
+
+#include "frontend/onnx/import_error.h"
+#include "ir/host_tensor.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln::onnximport {
+
+bool CapturingRecorder::reportError(kiln::ErrorCode code, const char* desc) noexcept {
+    try {
+        mErrors.emplace_back(code, desc ? desc : "");
+    } catch (...) {
+    }
+    return mNext ? mNext->reportError(code, desc) : false;
+}
+
+void ImportContext::define(const std::string& name, TensorOrWeights value) {
+    ONNX_CHECK(!has(name), kINVALID_GRAPH) << "value '" << name << "' is defined twice (ONNX graphs are in SSA form)";
+    mValues[name] = std::move(value);
+}
+
+const TensorOrWeights& ImportContext::lookup(const std::string& name) const {
+    auto it = mValues.find(name);
+    ONNX_CHECK(it != mValues.end(), kINVALID_GRAPH)
+        << "input '" << name << "' is not a graph input, an initializer or an output of an earlier node";
+    return it->second;
+}
+
+Tensor& ImportContext::tensorOf(const TensorOrWeights& value) {
+    if (value.tensor) return *value.tensor;
+    ONNX_CHECK(value.weights, kINTERNAL_ERROR) << "an absent optional input was used as a tensor";
+    auto it = mConstants.find(value.weights.get());
+    if (it != mConstants.end()) return *it->second;
+    const ir::HostTensor& w = *value.weights;
+    Dims dims;
+    dims.nbDims = static_cast<int32_t>(w.dims.size());
+    for (int32_t i = 0; i < dims.nbDims; ++i) dims.d[i] = w.dims[i];
+    Weights weights{w.type, w.numel() ? w.data() : nullptr, w.numel()};
+    ConstantLayer* layer = check(mNetwork.addConstant(dims, weights));
+    Tensor* t = layer->getOutput(0);
+    mConstants[value.weights.get()] = t;
+    return *t;
+}
+
+std::vector<int64_t> ImportContext::dimsOf(const TensorOrWeights& value) const {
+    if (value.weights) return value.weights->dims;
+    ONNX_CHECK(value.tensor, kINTERNAL_ERROR) << "an absent optional input has no dimensions";
+    Dims d = value.tensor->getDimensions();
+    ONNX_CHECK(d.nbDims >= 0, kINVALID_NODE) << "the shape of '" << value.tensor->getName() << "' cannot be computed";
+    return std::vector<int64_t>(d.d, d.d + d.nbDims);
+}
+
+DataType ImportContext::typeOf(const TensorOrWeights& value) const {
+    if (value.weights) return value.weights->type;
+    ONNX_CHECK(value.tensor, kINTERNAL_ERROR) << "an absent optional input has no type";
+    return value.tensor->getType();
+}
+
+void ImportContext::beginNode(const ::onnx::NodeProto& node) {
+    mNodeName = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : node.op_type();
+    mLayersOfNode = 0;
+    if (mRecorder) mRecorder->clear();
+}
+
+void ImportContext::checkLayer(Layer* layer) {
+    auto lastError = [&]() -> std::string {
+        if (mRecorder && mRecorder->getNbErrors() > 0) return mRecorder->getErrorDesc(mRecorder->getNbErrors() - 1);
+        return "the network refused the layer (see the log)";
+    };
+    ONNX_CHECK(layer, kINVALID_NODE) << lastError();
+    layer->setName(mLayersOfNode == 0 ? mNodeName.c_str() : (mNodeName + "_" + std::to_string(mLayersOfNode)).c_str());
+    ++mLayersOfNode;
+    // Shape inference runs when dims are queried: a layer whose inputs do not fit fails here,
+    // while the node that made it is known.
+    for (int32_t i = 0; i < layer->getNbOutputs(); ++i) {
+        Dims d = layer->getOutput(i)->getDimensions();
+        ONNX_CHECK(d.nbDims >= 0, kINVALID_NODE) << lastError();
+    }
+}
+
+std::shared_ptr<const ir::HostTensor> ImportContext::int64Weights(const std::vector<int64_t>& values,
+                                                                  std::vector<int64_t> dims) {
+    if (dims.size() == 1 && dims[0] == -1) dims = {static_cast<int64_t>(values.size())};
+    auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kINT64, dims));
+    if (!values.empty()) std::memcpy(t->data(), values.data(), values.size() * sizeof(int64_t));
+    return t;
+}
+
+std::shared_ptr<const ir::HostTensor> ImportContext::scalarWeights(DataType type, double value, int32_t rank) {
+    auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, std::vector<int64_t>(rank, 1)));
+    switch (type) {
+        case DataType::kFLOAT: *t->as<float>() = static_cast<float>(value); break;
+        case DataType::kINT32: *t->as<int32_t>() = static_cast<int32_t>(value); break;
+        case DataType::kINT64: *t->as<int64_t>() = static_cast<int64_t>(value); break;
+        case DataType::kINT8: *t->as<int8_t>() = static_cast<int8_t>(value); break;
+        case DataType::kUINT8:
+        case DataType::kBOOL: *t->as<uint8_t>() = static_cast<uint8_t>(value); break;
+        default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << "no scalar constant of type " << dataTypeName(type);
+    }
+    return t;
+}
+
+const TensorOrWeights& NodeInputs::at(size_t i) const {
+    ONNX_CHECK(has(i), kINVALID_NODE) << "input " << i << " is required but missing";
+    return mValues[i];
+}
+
+const std::string& NodeInputs::name(size_t i) const {
+    static const std::string kNone;
+    return static_cast<int>(i) < mNode.input_size() ? mNode.input(static_cast<int>(i)) : kNone;
+}
+
+const ir::HostTensor& NodeInputs::weights(size_t i) const {
+    const TensorOrWeights& v = at(i);
+    ONNX_CHECK(v.isWeights(), kUNSUPPORTED_NODE_INPUT)
+        << name(i) << " must be an initializer! (input " << i << " of " << mNode.op_type()
+        << " is computed by the graph; if its value is constant, fold it first: kiln sanitize --fold-constants)";
+    return *v.weights;
+}
+
+std::vector<int64_t> NodeInputs::ints(size_t i) const {
+    const ir::HostTensor& w = weights(i);
+    std::vector<int64_t> out(static_cast<size_t>(w.numel()));
+    for (int64_t k = 0; k < w.numel(); ++k) out[k] = w.intAt(k);
+    return out;
+}
+
+std::vector<double> NodeInputs::floats(size_t i) const {
+    const ir::HostTensor& w = weights(i);
+    std::vector<double> out(static_cast<size_t>(w.numel()));
+    for (int64_t k = 0; k < w.numel(); ++k) out[k] = w.floatAt(k);
+    return out;
+}
+
+namespace {
+std::map<std::string, NodeImporter>& registry() {
+    static std::map<std::string, NodeImporter> r;
+    return r;
+}
+}  // namespace
+
+void registerImporter(const char* opType, NodeImporter importer) { registry()[opType] = importer; }
+
+NodeImporter findImporter(const std::string& opType) {
+    auto it = registry().find(opType);
+    return it == registry().end() ? nullptr : it->second;
+}
+
+std::vector<std::string> importedOps() {
+    std::vector<std::string> out;
+    for (const auto& [name, fn] : registry()) out.push_back(name);
+    return out;
+}
+
+}  // namespace kiln::onnximport

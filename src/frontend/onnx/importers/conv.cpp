@@ -1,0 +1,84 @@
+// Conv and ConvTranspose: constant kernels (and biases) become the layer's weights.
+#include "frontend/onnx/importers/importer_util.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln::onnximport {
+namespace {
+
+Weights weightsOf(const ir::HostTensor& w) { return Weights{w.type, w.numel() ? w.data() : nullptr, w.numel()}; }
+
+// The spatial settings common to both: kernel, strides, dilations, pads, auto_pad.
+template <class L>
+void setSpatial(L& layer, const NodeAttributes& attrs, const std::vector<int64_t>& kernel) {
+    const size_t n = kernel.size();
+    std::vector<int64_t> strides = attrs.getInts("strides", std::vector<int64_t>(n, 1));
+    std::vector<int64_t> dilations = attrs.getInts("dilations", std::vector<int64_t>(n, 1));
+    std::vector<int64_t> pads = attrs.getInts("pads", std::vector<int64_t>(2 * n, 0));
+    ONNX_CHECK(strides.size() == n && dilations.size() == n && pads.size() == 2 * n, kINVALID_NODE)
+        << "strides, dilations and pads must have " << n << ", " << n << " and " << 2 * n << " values for a "
+        << n << "-D kernel";
+    layer.setStrideNd(toDims(strides));
+    layer.setDilationNd(toDims(dilations));
+    std::string autoPad = attrs.getString("auto_pad", "NOTSET");
+    if (autoPad == "SAME_UPPER") {
+        layer.setPaddingMode(PaddingMode::kSAME_UPPER);
+    } else if (autoPad == "SAME_LOWER") {
+        layer.setPaddingMode(PaddingMode::kSAME_LOWER);
+    } else if (autoPad == "VALID") {
+        layer.setPaddingNd(toDims(std::vector<int64_t>(n, 0)));
+    } else {
+        ONNX_CHECK(autoPad == "NOTSET", kUNSUPPORTED_NODE_ATTR) << "auto_pad='" << autoPad << "'";
+        layer.setPrePadding(toDims({pads.begin(), pads.begin() + n}));
+        layer.setPostPadding(toDims({pads.begin() + n, pads.end()}));
+    }
+}
+
+}  // namespace
+
+KILN_ONNX_IMPORTER(Conv) {
+    Tensor& x = inputs.tensor(0);
+    const ir::HostTensor& w = inputs.weights(1);
+    ONNX_CHECK(w.dims.size() >= 3, kINVALID_NODE) << "kernel has shape " << ir::dimsToString(w.dims)
+                                                  << ", expected [M, C/group, k...]";
+    std::vector<int64_t> kernel = attrs.getInts("kernel_shape", {w.dims.begin() + 2, w.dims.end()});
+    Weights bias{};
+    if (inputs.has(2)) bias = weightsOf(inputs.weights(2));
+    ConvolutionLayer* conv = ctx.network().addConvolutionNd(x, w.dims[0], toDims(kernel), weightsOf(w), bias);
+    if (conv) {
+        conv->setNbGroups(attrs.getInt("group", 1));
+        setSpatial(*conv, attrs, kernel);
+    }
+    return {ctx.check(conv)->getOutput(0)};
+}
+
+// ConvTranspose's kernel is [C, M/group, k...]. output_padding adds rows and columns at the end:
+// a Padding layer after the deconvolution.
+KILN_ONNX_IMPORTER(ConvTranspose) {
+    Tensor& x = inputs.tensor(0);
+    const ir::HostTensor& w = inputs.weights(1);
+    ONNX_CHECK(w.dims.size() >= 3, kINVALID_NODE) << "kernel has shape " << ir::dimsToString(w.dims)
+                                                  << ", expected [C, M/group, k...]";
+    refuseAttribute(attrs, "output_shape", "give pads (and output_padding) instead");
+    const int64_t group = attrs.getInt("group", 1);
+    std::vector<int64_t> kernel = attrs.getInts("kernel_shape", {w.dims.begin() + 2, w.dims.end()});
+    Weights bias{};
+    if (inputs.has(2)) bias = weightsOf(inputs.weights(2));
+    DeconvolutionLayer* deconv =
+        ctx.network().addDeconvolutionNd(x, w.dims[1] * group, toDims(kernel), weightsOf(w), bias);
+    if (deconv) {
+        deconv->setNbGroups(group);
+        setSpatial(*deconv, attrs, kernel);
+    }
+    Tensor* y = ctx.check(deconv)->getOutput(0);
+    std::vector<int64_t> outputPadding = attrs.getInts("output_padding", std::vector<int64_t>(kernel.size(), 0));
+    bool anyPadding = false;
+    for (int64_t p : outputPadding) anyPadding |= p != 0;
+    if (anyPadding) {
+        PaddingLayer* pad = ctx.network().addPaddingNd(*y, toDims(std::vector<int64_t>(kernel.size(), 0)),
+                                                       toDims(outputPadding));
+        y = ctx.check(pad)->getOutput(0);
+    }
+    return {y};
+}
+
+}  // namespace kiln::onnximport

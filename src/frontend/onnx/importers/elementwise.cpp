@@ -1,0 +1,76 @@
+// Binary and variadic element-wise ops, comparisons, logic and Where (numpy broadcasting).
+#include "frontend/onnx/importers/importer_util.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln::onnximport {
+namespace {
+
+Outputs binary(ImportContext& ctx, NodeInputs& in, ElementWiseOperation op) {
+    ONNX_CHECK(in.size() == 2, kINVALID_NODE) << "expected 2 inputs, got " << in.size();
+    return {&elementWise(ctx, in.tensor(0), in.tensor(1), op)};
+}
+
+// Max, Min, Sum, Mean take one or more inputs.
+Outputs variadic(ImportContext& ctx, NodeInputs& in, ElementWiseOperation op) {
+    ONNX_CHECK(in.size() >= 1, kINVALID_NODE) << "expected at least one input";
+    Tensor* acc = &in.tensor(0);
+    if (in.size() == 1) acc = ctx.check(ctx.network().addIdentity(*acc))->getOutput(0);
+    for (size_t i = 1; i < in.size(); ++i) acc = &elementWise(ctx, *acc, in.tensor(i), op);
+    return {acc};
+}
+
+Outputs notOf(ImportContext& ctx, Tensor& t) { return {&unary(ctx, t, UnaryOperation::kNOT)}; }
+
+}  // namespace
+
+KILN_ONNX_IMPORTER(Add) { return binary(ctx, inputs, ElementWiseOperation::kSUM); }
+KILN_ONNX_IMPORTER(Sub) { return binary(ctx, inputs, ElementWiseOperation::kSUB); }
+KILN_ONNX_IMPORTER(Mul) { return binary(ctx, inputs, ElementWiseOperation::kPROD); }
+KILN_ONNX_IMPORTER(Div) { return binary(ctx, inputs, ElementWiseOperation::kDIV); }
+KILN_ONNX_IMPORTER(Equal) { return binary(ctx, inputs, ElementWiseOperation::kEQUAL); }
+KILN_ONNX_IMPORTER(Greater) { return binary(ctx, inputs, ElementWiseOperation::kGREATER); }
+KILN_ONNX_IMPORTER(Less) { return binary(ctx, inputs, ElementWiseOperation::kLESS); }
+KILN_ONNX_IMPORTER(And) { return binary(ctx, inputs, ElementWiseOperation::kAND); }
+KILN_ONNX_IMPORTER(Or) { return binary(ctx, inputs, ElementWiseOperation::kOR); }
+KILN_ONNX_IMPORTER(Xor) { return binary(ctx, inputs, ElementWiseOperation::kXOR); }
+KILN_ONNX_IMPORTER(Max) { return variadic(ctx, inputs, ElementWiseOperation::kMAX); }
+KILN_ONNX_IMPORTER(Min) { return variadic(ctx, inputs, ElementWiseOperation::kMIN); }
+KILN_ONNX_IMPORTER(Sum) { return variadic(ctx, inputs, ElementWiseOperation::kSUM); }
+
+KILN_ONNX_IMPORTER(Mean) {
+    Tensor* sum = variadic(ctx, inputs, ElementWiseOperation::kSUM)[0].tensor;
+    Tensor& n = ctx.tensorOf(ImportContext::scalarWeights(sum->getType(), static_cast<double>(inputs.size()),
+                                                          ctx.rankOf(sum)));
+    return {&elementWise(ctx, *sum, n, ElementWiseOperation::kDIV)};
+}
+
+KILN_ONNX_IMPORTER(GreaterOrEqual) {
+    return notOf(ctx, elementWise(ctx, inputs.tensor(0), inputs.tensor(1), ElementWiseOperation::kLESS));
+}
+
+KILN_ONNX_IMPORTER(LessOrEqual) {
+    return notOf(ctx, elementWise(ctx, inputs.tensor(0), inputs.tensor(1), ElementWiseOperation::kGREATER));
+}
+
+// ONNX Pow allows an exponent of another type (float base, int exponent): cast it to the base's.
+KILN_ONNX_IMPORTER(Pow) {
+    Tensor& base = inputs.tensor(0);
+    Tensor& exponent = cast(ctx, inputs.tensor(1), base.getType());
+    return {&elementWise(ctx, base, exponent, ElementWiseOperation::kPOW)};
+}
+
+KILN_ONNX_IMPORTER(Where) {
+    return {ctx.check(ctx.network().addSelect(inputs.tensor(0), inputs.tensor(1), inputs.tensor(2)))->getOutput(0)};
+}
+
+// PRelu: max(x, 0) + slope * min(x, 0).
+KILN_ONNX_IMPORTER(PRelu) {
+    Tensor& x = inputs.tensor(0);
+    Tensor& zero = ctx.tensorOf(ImportContext::scalarWeights(x.getType(), 0.0, inputs.rank(0)));
+    Tensor& pos = elementWise(ctx, x, zero, ElementWiseOperation::kMAX);
+    Tensor& neg = elementWise(ctx, x, zero, ElementWiseOperation::kMIN);
+    Tensor& scaled = elementWise(ctx, neg, inputs.tensor(1), ElementWiseOperation::kPROD);
+    return {&elementWise(ctx, pos, scaled, ElementWiseOperation::kSUM)};
+}
+
+}  // namespace kiln::onnximport

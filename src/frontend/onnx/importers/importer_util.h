@@ -1,0 +1,43 @@
+// Helpers shared by the op importers: axes, broadcasting, small layer recipes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "frontend/onnx/import_context.h"
+#include "frontend/onnx/import_error.h"
+
+namespace kiln::onnximport {
+
+//! A possibly negative ONNX axis, checked against `rank`.
+int32_t normalizeAxis(int64_t axis, int32_t rank, const char* what = "axis");
+uint32_t axesMask(const std::vector<int64_t>& axes, int32_t rank);
+Dims toDims(const std::vector<int64_t>& v);
+
+Tensor& elementWise(ImportContext& ctx, Tensor& a, Tensor& b, ElementWiseOperation op);
+Tensor& unary(ImportContext& ctx, Tensor& x, UnaryOperation op);
+Tensor& activation(ImportContext& ctx, Tensor& x, ActivationType type, float alpha = 0, float beta = 0);
+Tensor& cast(ImportContext& ctx, Tensor& x, DataType type);
+//! A Shuffle that reshapes to `dims` (0 copies, -1 infers, as ONNX Reshape with allowzero=0).
+Tensor& reshape(ImportContext& ctx, Tensor& x, const std::vector<int64_t>& dims);
+//! Inserts size-1 axes (sorted, in the output's numbering).
+Tensor& unsqueeze(ImportContext& ctx, Tensor& x, const std::vector<int64_t>& axes);
+Tensor& transpose(ImportContext& ctx, Tensor& x, const std::vector<int64_t>& perm);
+
+// Shape tensors: 1-D INT64 tensors built from layers, folded by shape inference.
+Tensor& shapeOf(ImportContext& ctx, Tensor& x);
+Tensor& gatherShape(ImportContext& ctx, Tensor& shape, const std::vector<int64_t>& indices);
+Tensor& constInt64(ImportContext& ctx, const std::vector<int64_t>& values);
+Tensor& concatShapes(ImportContext& ctx, const std::vector<Tensor*>& parts);
+
+// Import-time folding of weights.
+//! The same bytes seen with other dims (no copy).
+std::shared_ptr<const ir::HostTensor> withDims(const ir::HostTensor& t, std::vector<int64_t> dims);
+std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataType type);
+//! ONNX Reshape of known dims: 0 copies (unless allowZero), one -1 is inferred.
+std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<int64_t> shape, bool allowZero);
+
+//! Refuses attributes the importer does not implement, by name.
+void refuseAttribute(const NodeAttributes& attrs, const char* name, const char* why);
+
+}  // namespace kiln::onnximport

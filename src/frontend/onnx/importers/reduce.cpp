@@ -1,0 +1,76 @@
+// Reductions (axes from the attribute before opset 18 — 13 for ReduceSum — and from input 1
+// after), ArgMax/ArgMin (TopK with k = 1).
+#include "frontend/onnx/importers/importer_util.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln::onnximport {
+namespace {
+
+enum class Pre { kNONE, kSQUARE, kABS, kEXP };
+enum class Post { kNONE, kSQRT, kLOG };
+
+Outputs reduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, ReduceOperation op,
+               int64_t axesInputSince, Pre pre = Pre::kNONE, Post post = Post::kNONE) {
+    Tensor* x = &inputs.tensor(0);
+    const int32_t rank = inputs.rank(0);
+    std::vector<int64_t> axes;
+    if (ctx.opset() >= axesInputSince) {
+        if (inputs.has(1)) axes = inputs.ints(1);
+    } else {
+        axes = attrs.getInts("axes");
+    }
+    const bool keep = attrs.getInt("keepdims", 1) != 0;
+    if (axes.empty()) {
+        if (attrs.getInt("noop_with_empty_axes", 0) != 0) return {ctx.check(ctx.network().addIdentity(*x))->getOutput(0)};
+        for (int32_t a = 0; a < rank; ++a) axes.push_back(a);
+    }
+    switch (pre) {
+        case Pre::kSQUARE: x = &elementWise(ctx, *x, *x, ElementWiseOperation::kPROD); break;
+        case Pre::kABS: x = &unary(ctx, *x, UnaryOperation::kABS); break;
+        case Pre::kEXP: x = &unary(ctx, *x, UnaryOperation::kEXP); break;
+        case Pre::kNONE: break;
+    }
+    Tensor* y = ctx.check(ctx.network().addReduce(*x, op, axesMask(axes, rank), keep))->getOutput(0);
+    if (post == Post::kSQRT) y = &unary(ctx, *y, UnaryOperation::kSQRT);
+    if (post == Post::kLOG) y = &unary(ctx, *y, UnaryOperation::kLOG);
+    return {y};
+}
+
+Outputs argReduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, TopKOperation op) {
+    ONNX_CHECK(attrs.getInt("select_last_index", 0) == 0, kUNSUPPORTED_NODE_ATTR)
+        << "select_last_index=1 is not supported";
+    const int32_t rank = inputs.rank(0);
+    const int32_t axis = normalizeAxis(attrs.getInt("axis", 0), rank);
+    TopKLayer* l = ctx.network().addTopK(inputs.tensor(0), op, 1, 1u << axis);
+    Tensor* indices = &cast(ctx, *ctx.check(l)->getOutput(1), DataType::kINT64);
+    if (attrs.getInt("keepdims", 1) == 0) {
+        Tensor& a = constInt64(ctx, {axis});
+        indices = ctx.check(ctx.network().addSqueeze(*indices, a))->getOutput(0);
+    }
+    return {indices};
+}
+
+}  // namespace
+
+KILN_ONNX_IMPORTER(ReduceSum) { return reduce(ctx, inputs, attrs, ReduceOperation::kSUM, 13); }
+KILN_ONNX_IMPORTER(ReduceMean) { return reduce(ctx, inputs, attrs, ReduceOperation::kAVG, 18); }
+KILN_ONNX_IMPORTER(ReduceMax) { return reduce(ctx, inputs, attrs, ReduceOperation::kMAX, 18); }
+KILN_ONNX_IMPORTER(ReduceMin) { return reduce(ctx, inputs, attrs, ReduceOperation::kMIN, 18); }
+KILN_ONNX_IMPORTER(ReduceProd) { return reduce(ctx, inputs, attrs, ReduceOperation::kPROD, 18); }
+KILN_ONNX_IMPORTER(ReduceSumSquare) {
+    return reduce(ctx, inputs, attrs, ReduceOperation::kSUM, 18, Pre::kSQUARE);
+}
+KILN_ONNX_IMPORTER(ReduceL1) { return reduce(ctx, inputs, attrs, ReduceOperation::kSUM, 18, Pre::kABS); }
+KILN_ONNX_IMPORTER(ReduceL2) {
+    return reduce(ctx, inputs, attrs, ReduceOperation::kSUM, 18, Pre::kSQUARE, Post::kSQRT);
+}
+KILN_ONNX_IMPORTER(ReduceLogSum) {
+    return reduce(ctx, inputs, attrs, ReduceOperation::kSUM, 18, Pre::kNONE, Post::kLOG);
+}
+KILN_ONNX_IMPORTER(ReduceLogSumExp) {
+    return reduce(ctx, inputs, attrs, ReduceOperation::kSUM, 18, Pre::kEXP, Post::kLOG);
+}
+KILN_ONNX_IMPORTER(ArgMax) { return argReduce(ctx, inputs, attrs, TopKOperation::kMAX); }
+KILN_ONNX_IMPORTER(ArgMin) { return argReduce(ctx, inputs, attrs, TopKOperation::kMIN); }
+
+}  // namespace kiln::onnximport

@@ -1,0 +1,136 @@
+// The public OnnxParser: error list, file reading, and the entry points around ModelImporter.
+#include <filesystem>
+#include <fstream>
+
+#include "core/api_guard.h"
+#include "frontend/onnx/import_context.h"
+#include "frontend/onnx/model_importer.h"
+#include "kiln/onnx_parser.h"
+#include "onnx/onnx_opset.h"
+
+namespace kiln::onnxparser {
+namespace {
+
+using onnximport::ErrorRecord;
+
+class ParserErrorImpl : public ParserError {
+public:
+    explicit ParserErrorImpl(ErrorRecord r) : mRecord(std::move(r)) {}
+    ErrorCode code() const noexcept override { return mRecord.code; }
+    const char* desc() const noexcept override { return mRecord.desc.c_str(); }
+    int64_t node() const noexcept override { return mRecord.node; }
+    const char* nodeName() const noexcept override { return mRecord.nodeName.c_str(); }
+    const char* nodeOperator() const noexcept override { return mRecord.nodeOperator.c_str(); }
+
+private:
+    ErrorRecord mRecord;
+};
+
+// Models above this size are refused before reading (protobuf's own limit is 2 GiB).
+constexpr std::uintmax_t kMaxModelFileBytes = std::uintmax_t(2) << 30;
+
+class ParserImpl : public Parser {
+public:
+    ParserImpl(NetworkDefinition& network, Logger& logger) : mNetwork(network), mSink(&logger) {}
+
+    bool parse(const void* data, size_t size, const char* modelPath) noexcept override {
+        return run(data, size, modelPath, false);
+    }
+
+    bool supportsModel(const void* data, size_t size, const char* modelPath) noexcept override {
+        return run(data, size, modelPath, true);
+    }
+
+    bool parseFromFile(const char* path, int32_t verbosity) noexcept override {
+        return apiGuard(mSink, false, [&] {
+            clearErrors();
+            std::string p = path ? path : "";
+            std::error_code ec;
+            auto size = std::filesystem::file_size(p, ec);
+            if (ec || !std::filesystem::is_regular_file(p, ec)) {
+                record(ErrorCode::kINVALID_VALUE, "cannot read the ONNX model file '" + p + "'");
+                return false;
+            }
+            if (size > kMaxModelFileBytes) {
+                record(ErrorCode::kINVALID_VALUE, "the ONNX model file '" + p + "' has " + std::to_string(size) +
+                                                      " bytes; protobuf models are limited to 2 GiB (use external data)");
+                return false;
+            }
+            std::ifstream f(p, std::ios::binary);
+            std::string bytes(static_cast<size_t>(size), '\0');
+            f.read(bytes.data(), static_cast<std::streamsize>(size));
+            if (!f.good() && size) {
+                record(ErrorCode::kINVALID_VALUE, "reading the ONNX model file '" + p + "' failed");
+                return false;
+            }
+            if (verbosity > 0) mSink.info("Input filename: " + p);
+            return run(bytes.data(), bytes.size(), p.c_str(), false);
+        });
+    }
+
+    bool supportsOperator(const char* opType) const noexcept override {
+        return opType && onnximport::findImporter(opType) != nullptr;
+    }
+    int32_t getNbErrors() const noexcept override { return static_cast<int32_t>(mErrors.size()); }
+    const ParserError* getError(int32_t i) const noexcept override {
+        return i >= 0 && i < getNbErrors() ? &mErrors[i] : nullptr;
+    }
+    void clearErrors() noexcept override { mErrors.clear(); }
+
+private:
+    bool run(const void* data, size_t size, const char* modelPath, bool checkOnly) {
+        return apiGuard(mSink, false, [&] {
+            mErrors.clear();
+            std::string dir;
+            if (modelPath && *modelPath) dir = std::filesystem::path(modelPath).parent_path().string();
+            std::vector<ErrorRecord> records;
+            onnximport::ModelImporter importer(mNetwork, mSink, records);
+            bool ok = importer.importModel(data, size, dir, checkOnly);
+            for (auto& r : records) mErrors.emplace_back(std::move(r));
+            return ok;
+        });
+    }
+
+    void record(ErrorCode code, const std::string& desc) {
+        mErrors.emplace_back(ErrorRecord{code, desc, -1, "", ""});
+        mSink.log(Logger::Severity::kERROR, std::string("ONNX parser: ") + errorCodeName(code) + ": " + desc);
+    }
+
+    NetworkDefinition& mNetwork;
+    LogSink mSink;
+    std::vector<ParserErrorImpl> mErrors;
+};
+
+}  // namespace
+
+const char* errorCodeName(ErrorCode code) noexcept {
+    static const char* const kNames[] = {"SUCCESS",
+                                         "INTERNAL_ERROR",
+                                         "MEM_ALLOC_FAILED",
+                                         "MODEL_DESERIALIZE_FAILED",
+                                         "INVALID_VALUE",
+                                         "INVALID_GRAPH",
+                                         "INVALID_NODE",
+                                         "UNSUPPORTED_GRAPH",
+                                         "UNSUPPORTED_NODE",
+                                         "UNSUPPORTED_NODE_ATTR",
+                                         "UNSUPPORTED_NODE_INPUT",
+                                         "UNSUPPORTED_NODE_DATATYPE",
+                                         "UNSUPPORTED_NODE_DYNAMIC",
+                                         "UNSUPPORTED_NODE_SHAPE",
+                                         "REFIT_FAILED"};
+    auto i = static_cast<size_t>(code);
+    return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "UNKNOWN";
+}
+
+std::unique_ptr<Parser> createParser(NetworkDefinition& network, Logger& logger) noexcept {
+    try {
+        return std::make_unique<ParserImpl>(network, logger);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+int64_t getMaxSupportedOpset() noexcept { return KILN_ONNX_MAX_OPSET; }
+
+}  // namespace kiln::onnxparser
