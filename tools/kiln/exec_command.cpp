@@ -73,7 +73,8 @@ std::unique_ptr<HostMemory> buildFromOnnx(const ExecOptions& o, const InputDataM
         return nullptr;
     }
     auto network = builder->createNetwork();
-    if (!network || !parseOnnxModel(o.onnx, *network, logger, o.verbose)) return nullptr;
+    if (!network || !parseOnnxModel(o.onnx, *network, logger, o.verbose) || !checkInputFiles(*network, inputs, logger))
+        return nullptr;
     BuildRequest request;
     request.profiles = o.profiles;
     request.shapes = o.shapes;

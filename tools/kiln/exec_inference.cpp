@@ -63,8 +63,11 @@ bool setInputShapes(Engine& engine, ExecutionContext& context, const ExecOptions
         const char* name = engine.getIOTensorName(i);
         if (engine.getTensorIOMode(name) != TensorIOMode::kINPUT) continue;
         Dims dims = engine.getTensorShape(name);
+        bool dynamic = false;
+        for (int32_t k = 0; k < dims.nbDims; ++k) dynamic = dynamic || dims.d[k] < 0;
         auto file = inputs.find(name);
         if (const Dims* given = find(o.shapes, name)) dims = *given;
+        else if (!dynamic) continue;  // static: nothing to set (a .npy is checked against it later)
         else if (file != inputs.end() && file->second.isNpy) dims = file->second.array.shape;
         else dims = engine.getProfileShape(name, o.profile, OptProfileSelector::kOPT);
         if (!context.setInputShape(name, dims)) {
@@ -131,6 +134,38 @@ bool loadInputFiles(const std::vector<InputFile>& files, InputDataMap& out, Logg
         logf(logger, Severity::kINFO, "Loaded input %s from %s%s", f.name.c_str(), f.path.c_str(),
              data.isNpy ? (" (.npy " + data.array.descr + " " + dimsToString(data.array.shape) + ")").c_str() : " (raw)");
         out[f.name] = std::move(data);
+    }
+    return true;
+}
+
+bool checkInputFiles(const NetworkDefinition& network, const InputDataMap& inputs, Logger& logger) {
+    for (const auto& [name, data] : inputs) {
+        const Tensor* input = nullptr;
+        std::string names;
+        for (int32_t i = 0; i < network.getNbInputs(); ++i) {
+            if (name == network.getInput(i)->getName()) input = network.getInput(i);
+            names += (names.empty() ? "" : ", ") + std::string(network.getInput(i)->getName());
+        }
+        if (!input) {
+            logf(logger, Severity::kERROR, "--loadInputs names '%s', which is not an input of the model (inputs: %s)",
+                 name.c_str(), names.c_str());
+            return false;
+        }
+        if (!data.isNpy) continue;
+        if (data.array.type != input->getType()) {
+            logf(logger, Severity::kERROR, "Input '%s' is %s but %s holds %s ('%s')", name.c_str(),
+                 dataTypeName(input->getType()), data.path.c_str(), dataTypeName(data.array.type), data.array.descr.c_str());
+            return false;
+        }
+        Dims declared = input->getDimensions();
+        bool fits = declared.nbDims == data.array.shape.nbDims;
+        for (int32_t i = 0; fits && i < declared.nbDims; ++i)
+            fits = declared.d[i] < 0 || declared.d[i] == data.array.shape.d[i];
+        if (!fits) {
+            logf(logger, Severity::kERROR, "Input '%s' has shape %s but %s holds shape %s", name.c_str(),
+                 dimsToString(declared).c_str(), data.path.c_str(), dimsToString(data.array.shape).c_str());
+            return false;
+        }
     }
     return true;
 }

@@ -25,6 +25,9 @@ bool loadInputFiles(const std::vector<InputFile>& files, InputDataMap& out, Logg
 //! The shapes of the .npy inputs (for dynamic inputs that --shapes does not name).
 ShapeList npyShapes(const InputDataMap& inputs);
 
+//! Before a build: every file names a network input and a .npy fits it (type, rank, static dims).
+bool checkInputFiles(const NetworkDefinition& network, const InputDataMap& inputs, Logger& logger);
+
 //! trtexec's timing trace of one inference, in ms since the benchmark started.
 struct InferenceTrace {
     double enqStart{0}, enqEnd{0}, h2dStart{0}, h2dEnd{0}, computeStart{0}, computeEnd{0}, d2hStart{0}, d2hEnd{0};

@@ -36,7 +36,7 @@ void summarize(Logger& logger, const char* what, std::vector<float> t, const std
     logger.log(Severity::kINFO, line.c_str());
 }
 
-bool writeJson(const nlohmann::json& j, const std::string& path, const char* what, Logger& logger) {
+bool writeJson(const nlohmann::ordered_json& j, const std::string& path, const char* what, Logger& logger) {
     std::ofstream out(path);
     out << j.dump(2) << "\n";
     if (!out) {
@@ -138,7 +138,7 @@ void printLayerInfo(const Engine& engine, Logger& logger) {
 }
 
 bool exportTimes(const InferenceResult& result, const std::string& path, Logger& logger) {
-    nlohmann::json j = nlohmann::json::array();
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
     for (const auto& t : result.traces) {
         Timing m = timingOf(t);
         j.push_back({{"startEnqMs", t.enqStart},       {"endEnqMs", t.enqEnd},       {"startH2dMs", t.h2dStart},
@@ -151,11 +151,11 @@ bool exportTimes(const InferenceResult& result, const std::string& path, Logger&
 }
 
 bool exportOutput(const InferenceResult& result, const std::string& path, Logger& logger) {
-    nlohmann::json j = nlohmann::json::array();
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
     for (const auto& buf : result.buffers) {
         if (buf.isInput) continue;
-        nlohmann::json t{{"name", buf.name}, {"dimensions", dimsToString(buf.dims)}};
-        nlohmann::json values = valuesToJson(buf.data, buf.type);
+        nlohmann::ordered_json t{{"name", buf.name}, {"dimensions", dimsToString(buf.dims)}};
+        nlohmann::ordered_json values = valuesToJson(buf.data, buf.type);
         if (values.is_null())
             logf(logger, Severity::kWARNING, "Output '%s' (%s): values are not exported for this type", buf.name.c_str(),
                  dataTypeName(buf.type));
@@ -171,7 +171,7 @@ bool exportProfile(const LayerProfiler& profiler, const std::string& path, Logge
     double total = 0;
     for (const auto& l : profiler.layers())
         for (float t : l.runs) total += t;
-    nlohmann::json j = nlohmann::json::array();
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
     j.push_back({{"count", profiler.getNbRuns()}});
     for (const auto& l : profiler.layers()) {
         double sum = 0;
@@ -186,8 +186,8 @@ bool exportProfile(const LayerProfiler& profiler, const std::string& path, Logge
 }
 
 bool exportLayerInfo(const Engine& engine, const std::string& path, Logger& logger) {
-    auto info = nlohmann::json::parse(engine.getLayerInformationJson(), nullptr, false);
-    if (info.is_discarded()) info = nlohmann::json::object();
+    auto info = nlohmann::ordered_json::parse(engine.getLayerInformationJson(), nullptr, false);
+    if (info.is_discarded()) info = nlohmann::ordered_json::object();
     return writeJson(info, path, "Layer information", logger);
 }
 

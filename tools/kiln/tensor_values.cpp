@@ -66,8 +66,8 @@ void fill(std::vector<uint8_t>& bytes, Gen gen) {
 }
 
 template <typename T, typename Out = T>
-nlohmann::json values(const std::vector<uint8_t>& bytes) {
-    nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json values(const std::vector<uint8_t>& bytes) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     size_t n = bytes.size() / sizeof(T);
     for (size_t i = 0; i < n; ++i) {
         T v;
@@ -77,8 +77,8 @@ nlohmann::json values(const std::vector<uint8_t>& bytes) {
     return out;
 }
 
-nlohmann::json halfValues(const std::vector<uint8_t>& bytes, float (*convert)(uint16_t)) {
-    nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json halfValues(const std::vector<uint8_t>& bytes, float (*convert)(uint16_t)) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (size_t i = 0; i + 1 < bytes.size(); i += 2) {
         uint16_t v;
         std::memcpy(&v, bytes.data() + i, 2);
@@ -105,7 +105,7 @@ void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng) {
     }
 }
 
-nlohmann::json valuesToJson(const std::vector<uint8_t>& bytes, DataType type) {
+nlohmann::ordered_json valuesToJson(const std::vector<uint8_t>& bytes, DataType type) {
     switch (type) {
         case DataType::kFLOAT: return values<float>(bytes);
         case DataType::kHALF: return halfValues(bytes, halfToFloat);

@@ -21,6 +21,6 @@ uint16_t floatToBf16(float f);
 void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng);
 
 //! The values as JSON numbers (trtexec's --exportOutput "values"); null for types without one.
-nlohmann::json valuesToJson(const std::vector<uint8_t>& bytes, DataType type);
+nlohmann::ordered_json valuesToJson(const std::vector<uint8_t>& bytes, DataType type);
 
 }  // namespace kiln::cli
