@@ -136,7 +136,7 @@ std::optional<size_t> parseMemorySize(const std::string& text) {
         case 'G': scale = 1024.0 * 1024.0 * 1024.0; break;
         default: break;
     }
-    if (!std::isdigit(static_cast<unsigned char>(text.back()))) number.pop_back();
+    if (std::string("BKMG").find(text.back()) != std::string::npos) number.pop_back();
     double value = 0;
     if (!parseFloat(number, value) || value < 0) return std::nullopt;
     double bytes = value * scale;
