@@ -10,6 +10,8 @@
   input_int64.npy    int64 [1, 3, 8, 8] (wrong type)
   input_1x3x8x8.bin  the raw bytes of input_1x3x8x8.npy
   weights.npz        the conv weights, for check_output.py
+  types.onnx         x float32 [2, 3] -> Cast to int32, int64, uint8, int8, float16 and x > 0 (bool)
+  types_in.npy       its input
 
 Usage: make_tiny_model.py <dir>
 """
@@ -50,6 +52,22 @@ def bad_op():
     return model
 
 
+def types_model():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+    nodes, outputs = [], []
+    for name, t in [("i32", TensorProto.INT32), ("i64", TensorProto.INT64), ("u8", TensorProto.UINT8),
+                    ("i8", TensorProto.INT8), ("f16", TensorProto.FLOAT16)]:
+        nodes.append(helper.make_node("Cast", ["x"], [name], name=f"cast_{name}", to=t))
+        outputs.append(helper.make_tensor_value_info(name, t, [2, 3]))
+    nodes.append(helper.make_node("Greater", ["x", "zero"], ["b"], name="greater"))
+    outputs.append(helper.make_tensor_value_info("b", TensorProto.BOOL, [2, 3]))
+    graph = helper.make_graph(nodes, "types", [x], outputs,
+                              initializer=[numpy_helper.from_array(np.zeros(1, np.float32), "zero")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
@@ -58,6 +76,8 @@ def main():
     onnx.save(dynamic, os.path.join(out, "tiny_dynamic.onnx"))
     onnx.save(static, os.path.join(out, "tiny_static.onnx"))
     onnx.save(bad_op(), os.path.join(out, "bad_op.onnx"))
+    onnx.save(types_model(), os.path.join(out, "types.onnx"))
+    np.save(os.path.join(out, "types_in.npy"), np.array([[1.5, -2.25, 3], [0, 5.5, -7]], np.float32))
     np.savez(os.path.join(out, "weights.npz"), w=w, b=b)
     rng = np.random.default_rng(5)
     x2 = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)

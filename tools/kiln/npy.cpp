@@ -77,7 +77,7 @@ bool isNpy(const std::vector<uint8_t>& bytes) {
 
 std::optional<NpyArray> parseNpy(const std::vector<uint8_t>& bytes, std::string& error) {
     if (!isNpy(bytes) || bytes.size() < kMagicSize + 4) {
-        error = "not a .npy file (no \\x93NUMPY magic)";
+        error = isNpy(bytes) ? "truncated .npy header" : "not a .npy file (no \\x93NUMPY magic)";
         return std::nullopt;
     }
     uint8_t major = bytes[6];
@@ -108,7 +108,7 @@ std::optional<NpyArray> parseNpy(const std::vector<uint8_t>& bytes, std::string&
     auto descr = descrPos ? quotedAt(header, *descrPos) : std::nullopt;
     auto shape = shapePos ? shapeAt(header, *shapePos) : std::nullopt;
     if (!descr || !orderPos || !shape) {
-        error = "malformed .npy header: " + header;
+        error = "malformed .npy header: " + header.substr(0, header.find_last_not_of(" \n") + 1);
         return std::nullopt;
     }
     if (header.compare(*orderPos, 5, "False") != 0) {
