@@ -11,7 +11,7 @@ void usage() {
     std::printf(
         "usage: kiln <command> [options]\n"
         "  exec      build or load an engine and benchmark it (trtexec's flags)\n"
-        "  inspect   show an engine's I/O tensors, layers, implementations and memory (--json)\n"
+        "  inspect   show an ONNX model or an engine: I/O tensors, layers, implementations, memory (--json)\n"
         "  --version print the library version\n"
         "  --list-env  print the KILN_* environment variables\n");
 }
