@@ -32,7 +32,7 @@ Tensor& ImportContext::tensorOf(const TensorOrWeights& value) {
     if (value.tensor) return *value.tensor;
     ONNX_CHECK(value.weights, kINTERNAL_ERROR) << "an absent optional input was used as a tensor";
     auto it = mConstants.find(value.weights.get());
-    if (it != mConstants.end()) return *it->second;
+    if (it != mConstants.end()) return *it->second.second;
     const ir::HostTensor& w = *value.weights;
     Dims dims;
     dims.nbDims = static_cast<int32_t>(w.dims.size());
@@ -40,7 +40,7 @@ Tensor& ImportContext::tensorOf(const TensorOrWeights& value) {
     Weights weights{w.type, w.numel() ? w.data() : nullptr, w.numel()};
     ConstantLayer* layer = check(mNetwork.addConstant(dims, weights));
     Tensor* t = layer->getOutput(0);
-    mConstants[value.weights.get()] = t;
+    mConstants[value.weights.get()] = {value.weights, t};
     return *t;
 }
 

@@ -85,7 +85,8 @@ private:
     int64_t mOpset;
     std::string mModelDir;
     std::map<std::string, TensorOrWeights> mValues;
-    std::map<const ir::HostTensor*, Tensor*> mConstants;
+    //! Weights already made into Constant layers; holding the weights keeps their address unique.
+    std::map<const ir::HostTensor*, std::pair<std::shared_ptr<const ir::HostTensor>, Tensor*>> mConstants;
     std::string mNodeName;
     int32_t mLayersOfNode{0};
     CapturingRecorder* mRecorder{nullptr};

@@ -226,6 +226,11 @@ ConstantLayer* NetworkImpl::addConstant(Dims dims, Weights weights) noexcept {
         for (int64_t d : shape) KILN_CHECK(d >= 0) << "Constant: dimensions must be >= 0, got " << ir::dimsToString(shape);
         auto w = copyWeights(nextLayerName("Constant"), "constant", weights, shape, ir::numelOf(shape) == 0);
         if (!w) w = std::make_shared<const ir::HostTensor>(ir::HostTensor::make(weights.type, shape));
+        if (shape.empty() && !w->dims.empty()) {  // a scalar: copyWeights reads empty dims as [count]
+            auto scalar = std::make_shared<ir::HostTensor>(*w);
+            scalar->dims.clear();
+            w = std::move(scalar);
+        }
         auto* layer = newLayer<ConstantLayerImpl>(LayerType::kCONSTANT, "Constant", nullptr, {}, 1);
         layer->mConstant = std::move(w);
         return layer;
