@@ -83,7 +83,7 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
         if (isDefaultDomain(o.domain())) opset = o.version();
     if (opset < 0 && model.ir_version() < 3) opset = 1;
     if (opset < kMinSupportedOpset || opset > KILN_ONNX_MAX_OPSET) {
-        error(ErrorCode::kUNSUPPORTED_GRAPH, "the model's default-domain opset is " + std::to_string(opset) +
+        error(ErrorCode::kUNSUPPORTED_GRAPH, "the model imports default-domain opset " + std::to_string(opset) +
                                                  "; Kiln supports opsets " + std::to_string(kMinSupportedOpset) +
                                                  " to " + std::to_string(KILN_ONNX_MAX_OPSET));
         return false;

@@ -1,0 +1,289 @@
+// The ONNX parser through its public API: error codes and the SPEC §3 messages, refusals of
+// hostile input, external data, and a parsed model built and run against a hand computation.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "common/test_util.h"
+#include "kiln/kiln.h"
+#include "kiln/onnx_parser.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln {
+namespace {
+
+using onnxparser::ErrorCode;
+
+class QuietLogger : public Logger {
+public:
+    void log(Severity s, const char* msg) noexcept override {
+        if (s <= Severity::kERROR) errors.emplace_back(msg);
+    }
+    std::vector<std::string> errors;
+};
+
+// A model with float input x [1, 4] and opset `opset`; nodes are added by the test.
+struct ModelBuilder {
+    ::onnx::ModelProto model;
+    explicit ModelBuilder(int64_t opset = 17) {
+        model.set_ir_version(8);
+        auto* o = model.add_opset_import();
+        o->set_domain("");
+        o->set_version(opset);
+        addInput("x", ::onnx::TensorProto::FLOAT, {1, 4});
+    }
+    ::onnx::GraphProto& g() { return *model.mutable_graph(); }
+    void addInput(const std::string& name, int32_t type, std::vector<int64_t> dims) {
+        auto* in = g().add_input();
+        in->set_name(name);
+        auto* t = in->mutable_type()->mutable_tensor_type();
+        t->set_elem_type(type);
+        for (int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+    void addOutput(const std::string& name) { g().add_output()->set_name(name); }
+    ::onnx::NodeProto& node(const std::string& op, std::vector<std::string> in, std::vector<std::string> out,
+                            const std::string& name = "") {
+        auto* n = g().add_node();
+        n->set_op_type(op);
+        n->set_name(name.empty() ? op + "_" + std::to_string(g().node_size()) : name);
+        for (auto& s : in) n->add_input(s);
+        for (auto& s : out) n->add_output(s);
+        return *n;
+    }
+    ::onnx::TensorProto& initializer(const std::string& name, int32_t type, std::vector<int64_t> dims) {
+        auto* t = g().add_initializer();
+        t->set_name(name);
+        t->set_data_type(type);
+        for (int64_t d : dims) t->add_dims(d);
+        return *t;
+    }
+    std::string bytes() const { return model.SerializeAsString(); }
+};
+
+struct Parsed {
+    QuietLogger logger;
+    std::unique_ptr<Builder> builder = createBuilder(logger);
+    std::unique_ptr<NetworkDefinition> network = builder->createNetwork();
+    std::unique_ptr<onnxparser::Parser> parser = onnxparser::createParser(*network, logger);
+    bool ok{false};
+    explicit Parsed(const std::string& bytes, const char* path = nullptr) {
+        ok = parser->parse(bytes.data(), bytes.size(), path);
+    }
+    const onnxparser::ParserError& error(int i = 0) const { return *parser->getError(i); }
+};
+
+TEST(OnnxParser, GarbageAndTruncatedModelsAreDeserializeErrors) {
+    ModelBuilder m;
+    m.node("Relu", {"x"}, {"y"});
+    m.addOutput("y");
+    std::string good = m.bytes();
+    for (size_t cut : {size_t(1), good.size() / 2, good.size() - 1}) {
+        Parsed p(good.substr(0, cut));
+        EXPECT_FALSE(p.ok) << "cut at " << cut;
+        ASSERT_GE(p.parser->getNbErrors(), 1);
+    }
+    Parsed garbage(std::string("\xff\xff\xff\xff not a model", 17));
+    ASSERT_FALSE(garbage.ok);
+    EXPECT_EQ(garbage.error().code(), ErrorCode::kMODEL_DESERIALIZE_FAILED);
+    Parsed empty("");
+    EXPECT_FALSE(empty.ok);
+    EXPECT_EQ(empty.error().code(), ErrorCode::kMODEL_DESERIALIZE_FAILED);
+}
+
+TEST(OnnxParser, EveryUnsupportedNodeIsReportedAtOnce) {
+    ModelBuilder m;
+    m.node("FancyOp", {"x"}, {"a"}, "first");
+    m.node("Relu", {"a"}, {"b"});
+    m.node("OtherOp", {"b"}, {"y"}, "second");
+    m.addOutput("y");
+    Parsed p(m.bytes());
+    ASSERT_FALSE(p.ok);
+    ASSERT_EQ(p.parser->getNbErrors(), 2);
+    EXPECT_EQ(p.error(0).code(), ErrorCode::kUNSUPPORTED_NODE);
+    EXPECT_EQ(p.error(0).node(), 0);
+    EXPECT_STREQ(p.error(0).nodeName(), "first");
+    EXPECT_STREQ(p.error(0).nodeOperator(), "FancyOp");
+    EXPECT_NE(std::string(p.error(0).desc()).find("getPluginCreator() could not find Plugin FancyOp version 1"),
+              std::string::npos)
+        << p.error(0).desc();
+    EXPECT_EQ(p.error(1).node(), 2);
+    EXPECT_NE(std::string(p.error(1).desc()).find("getPluginCreator() could not find Plugin OtherOp version 1"),
+              std::string::npos);
+    EXPECT_EQ(p.network->getNbLayers(), 0) << "nothing is built when the support check fails";
+    EXPECT_FALSE(p.parser->supportsModel(m.bytes().data(), m.bytes().size()));
+    EXPECT_TRUE(p.parser->supportsOperator("Conv"));
+    EXPECT_FALSE(p.parser->supportsOperator("FancyOp"));
+}
+
+TEST(OnnxParser, ComputedTopKIsNotAnInitializer) {
+    ModelBuilder m;
+    // K computed by the graph from the input's shape: a tensor, not weights.
+    m.node("Shape", {"x"}, {"shape"});
+    m.node("Gather", {"shape", "one_idx"}, {"k"});
+    m.initializer("one_idx", ::onnx::TensorProto::INT64, {1}).add_int64_data(1);
+    m.node("TopK", {"x", "k"}, {"v", "i"}, "topk");
+    m.addOutput("v");
+    // x has a dynamic dim so that Shape is not folded at import.
+    m.g().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(1)->set_dim_param("n");
+    Parsed p(m.bytes());
+    ASSERT_FALSE(p.ok);
+    const auto& e = p.error(p.parser->getNbErrors() - 1);
+    EXPECT_EQ(e.code(), ErrorCode::kUNSUPPORTED_NODE_INPUT);
+    EXPECT_STREQ(e.nodeOperator(), "TopK");
+    EXPECT_NE(std::string(e.desc()).find("k must be an initializer!"), std::string::npos) << e.desc();
+    EXPECT_NE(std::string(e.desc()).find("kiln sanitize --fold-constants"), std::string::npos) << e.desc();
+}
+
+TEST(OnnxParser, Int4AndInt16TensorsAreRefused) {
+    {
+        ModelBuilder m;
+        auto& w = m.initializer("w", ::onnx::TensorProto::INT4, {2});
+        w.set_raw_data(std::string(1, '\x12'));
+        m.node("Identity", {"w"}, {"y"});
+        m.addOutput("y");
+        Parsed p(m.bytes());
+        ASSERT_FALSE(p.ok);
+        EXPECT_EQ(p.error().code(), ErrorCode::kUNSUPPORTED_NODE_DATATYPE);
+        EXPECT_NE(std::string(p.error().desc()).find("Kiln does not support INT4 tensors"), std::string::npos)
+            << p.error().desc();
+    }
+    {
+        ModelBuilder m;
+        m.addInput("z", ::onnx::TensorProto::INT16, {3});
+        m.node("Relu", {"x"}, {"y"});
+        m.addOutput("y");
+        Parsed p(m.bytes());
+        ASSERT_FALSE(p.ok);
+        EXPECT_EQ(p.error().code(), ErrorCode::kUNSUPPORTED_NODE_DATATYPE);
+        EXPECT_NE(std::string(p.error().desc()).find("Kiln does not support INT16 tensors"), std::string::npos)
+            << p.error().desc();
+    }
+}
+
+TEST(OnnxParser, OpsetsOutsideTheSupportedRangeAreRefused) {
+    for (int64_t opset : {int64_t(8), onnxparser::getMaxSupportedOpset() + 1}) {
+        ModelBuilder m(opset);
+        m.node("Relu", {"x"}, {"y"});
+        m.addOutput("y");
+        Parsed p(m.bytes());
+        ASSERT_FALSE(p.ok) << opset;
+        EXPECT_EQ(p.error().code(), ErrorCode::kUNSUPPORTED_GRAPH);
+        EXPECT_NE(std::string(p.error().desc()).find("opset " + std::to_string(opset)), std::string::npos);
+    }
+}
+
+TEST(OnnxParser, HostileInitializersAreRefused) {
+    {  // raw data shorter than the shape says
+        ModelBuilder m;
+        m.initializer("w", ::onnx::TensorProto::FLOAT, {4}).set_raw_data(std::string(8, '\0'));
+        m.node("Add", {"x", "w"}, {"y"});
+        m.addOutput("y");
+        Parsed p(m.bytes());
+        ASSERT_FALSE(p.ok);
+        EXPECT_EQ(p.error().code(), ErrorCode::kINVALID_VALUE);
+    }
+    {  // a shape of 2^62 elements must not be allocated
+        ModelBuilder m;
+        m.initializer("w", ::onnx::TensorProto::FLOAT, {int64_t(1) << 31, int64_t(1) << 31});
+        m.node("Add", {"x", "w"}, {"y"});
+        m.addOutput("y");
+        Parsed p(m.bytes());
+        ASSERT_FALSE(p.ok);
+        EXPECT_NE(std::string(p.error().desc()).find("too large"), std::string::npos) << p.error().desc();
+    }
+    {  // external data outside the model's directory
+        ModelBuilder m;
+        auto& w = m.initializer("w", ::onnx::TensorProto::FLOAT, {4});
+        w.set_data_location(::onnx::TensorProto::EXTERNAL);
+        auto* kv = w.add_external_data();
+        kv->set_key("location");
+        kv->set_value("../../etc/passwd");
+        m.node("Add", {"x", "w"}, {"y"});
+        m.addOutput("y");
+        Parsed p(m.bytes(), "/tmp/model.onnx");
+        ASSERT_FALSE(p.ok);
+        EXPECT_NE(std::string(p.error().desc()).find("leaves the model's directory"), std::string::npos);
+    }
+    {  // an input used before it is defined
+        ModelBuilder m;
+        m.node("Relu", {"later"}, {"y"});
+        m.node("Relu", {"x"}, {"later"});
+        m.addOutput("y");
+        Parsed p(m.bytes());
+        ASSERT_FALSE(p.ok);
+        EXPECT_EQ(p.error().code(), ErrorCode::kINVALID_GRAPH);
+        EXPECT_EQ(p.error().node(), 0);
+    }
+}
+
+// Parses a model whose weights live in an external file, builds and runs it: y = relu(x * w + b).
+TEST(OnnxParser, ExternalDataModelBuildsAndRuns) {
+    const auto dir = std::filesystem::temp_directory_path() / ("kiln_onnx_ext_" + std::to_string(test::seed()));
+    std::filesystem::create_directories(dir);
+    std::vector<float> w(4), b(4), x(4);
+    for (int i = 0; i < 4; ++i) {
+        w[i] = std::uniform_real_distribution<float>(-2, 2)(test::rng());
+        b[i] = std::uniform_real_distribution<float>(-1, 1)(test::rng());
+        x[i] = std::uniform_real_distribution<float>(-1, 1)(test::rng());
+    }
+    {
+        std::ofstream f(dir / "weights.bin", std::ios::binary);
+        f.write(reinterpret_cast<const char*>(b.data()), 16);  // b first, then w at offset 16
+        f.write(reinterpret_cast<const char*>(w.data()), 16);
+    }
+    ModelBuilder m;
+    auto external = [&](const std::string& name, int offset) {
+        auto& t = m.initializer(name, ::onnx::TensorProto::FLOAT, {1, 4});
+        t.set_data_location(::onnx::TensorProto::EXTERNAL);
+        auto* kv = t.add_external_data();
+        kv->set_key("location");
+        kv->set_value("weights.bin");
+        kv = t.add_external_data();
+        kv->set_key("offset");
+        kv->set_value(std::to_string(offset));
+        kv = t.add_external_data();
+        kv->set_key("length");
+        kv->set_value("16");
+    };
+    external("w", 16);
+    external("b", 0);
+    m.node("Mul", {"x", "w"}, {"xw"});
+    m.node("Add", {"xw", "b"}, {"z"});
+    m.node("Relu", {"z"}, {"y"});
+    m.addOutput("y");
+    Parsed p(m.bytes(), (dir / "model.onnx").string().c_str());
+    ASSERT_TRUE(p.ok) << (p.parser->getNbErrors() ? p.error().desc() : "");
+    ASSERT_EQ(p.network->getNbOutputs(), 1);
+    EXPECT_STREQ(p.network->getOutput(0)->getName(), "y");
+    auto config = p.builder->createBuilderConfig();
+    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
+    ASSERT_NE(plan, nullptr);
+    auto runtime = createRuntime(p.logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    ASSERT_NE(engine, nullptr);
+    auto context = engine->createExecutionContext();
+    std::vector<float> y(4);
+    context->setTensorAddress("x", x.data());
+    context->setTensorAddress("y", y.data());
+    ASSERT_TRUE(context->executeV2());
+    for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(y[i], std::max(0.f, x[i] * w[i] + b[i])) << i << " seed " << test::seed();
+    std::filesystem::remove_all(dir);
+}
+
+TEST(OnnxParser, ParseFromFileReportsAMissingFile) {
+    QuietLogger logger;
+    auto builder = createBuilder(logger);
+    auto network = builder->createNetwork();
+    auto parser = onnxparser::createParser(*network, logger);
+    EXPECT_FALSE(parser->parseFromFile("/nonexistent/model.onnx", 0));
+    ASSERT_EQ(parser->getNbErrors(), 1);
+    EXPECT_NE(std::string(parser->getError(0)->desc()).find("/nonexistent/model.onnx"), std::string::npos);
+    EXPECT_FALSE(logger.errors.empty()) << "errors also reach the Logger";
+}
+
+}  // namespace
+}  // namespace kiln
