@@ -38,23 +38,45 @@ std::string externalPath(const ::onnx::TensorProto& t, const std::string& modelD
     return (std::filesystem::path(modelDir.empty() ? "." : modelDir) / rel).string();
 }
 
-void readExternal(const ::onnx::TensorProto& t, const std::string& modelDir, void* dst, size_t bytes) {
-    uint64_t offset;
+struct ExternalSource {
+    std::string path;
+    uint64_t offset{0};
+};
+
+// Validates the location and that the file holds `bytes` at the offset, before anything is allocated.
+ExternalSource checkExternal(const ::onnx::TensorProto& t, const std::string& modelDir, size_t bytes) {
+    ExternalSource src;
     int64_t length;
-    std::string path = externalPath(t, modelDir, offset, length);
+    src.path = externalPath(t, modelDir, src.offset, length);
     ONNX_CHECK(length < 0 || static_cast<uint64_t>(length) == bytes, kINVALID_VALUE)
         << "initializer '" << t.name() << "': external data length " << length << " differs from the " << bytes
         << " bytes its shape needs";
-    std::ifstream f(path, std::ios::binary);
-    ONNX_CHECK(f.good(), kINVALID_VALUE) << "initializer '" << t.name() << "': cannot open external data file '" << path << "'";
-    f.seekg(0, std::ios::end);
-    uint64_t size = static_cast<uint64_t>(f.tellg());
-    ONNX_CHECK(offset <= size && bytes <= size - offset, kINVALID_VALUE)
-        << "initializer '" << t.name() << "': external data file '" << path << "' has " << size << " bytes, needs "
-        << bytes << " at offset " << offset;
-    f.seekg(static_cast<std::streamoff>(offset));
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(src.path, ec);
+    ONNX_CHECK(!ec, kINVALID_VALUE) << "initializer '" << t.name() << "': cannot open external data file '" << src.path
+                                    << "'";
+    ONNX_CHECK(src.offset <= size && bytes <= size - src.offset, kINVALID_VALUE)
+        << "initializer '" << t.name() << "': external data file '" << src.path << "' has " << size << " bytes, needs "
+        << bytes << " at offset " << src.offset;
+    return src;
+}
+
+void readExternal(const ::onnx::TensorProto& t, const ExternalSource& src, void* dst, size_t bytes) {
+    std::ifstream f(src.path, std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(src.offset));
     f.read(static_cast<char*>(dst), static_cast<std::streamsize>(bytes));
-    ONNX_CHECK(f.good(), kINVALID_VALUE) << "initializer '" << t.name() << "': reading '" << path << "' failed";
+    ONNX_CHECK(f.good(), kINVALID_VALUE) << "initializer '" << t.name() << "': reading '" << src.path << "' failed";
+}
+
+// Values held in the typed fields (float_data, int32_data, ...) of a TensorProto.
+int64_t typedFieldSize(const ::onnx::TensorProto& t) {
+    using P = ::onnx::TensorProto;
+    switch (t.data_type()) {
+        case P::FLOAT: return t.float_data_size();
+        case P::DOUBLE: return t.double_data_size();
+        case P::INT64: return t.int64_data_size();
+        default: return t.int32_data_size();
+    }
 }
 
 template <class Src, class Dst, class Field>
@@ -120,6 +142,18 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
     const int64_t count = static_cast<int64_t>(n);
     const size_t rawBytes = static_cast<size_t>(n) * onnxElementSize;
 
+    // The data must be there before its size is allocated: a hostile shape allocates nothing.
+    ExternalSource external;
+    if (t.data_location() == P::EXTERNAL) {
+        if (rawBytes) external = checkExternal(t, modelDir, rawBytes);
+    } else if (t.has_raw_data()) {
+        ONNX_CHECK(t.raw_data().size() == rawBytes, kINVALID_VALUE)
+            << what << " has " << t.raw_data().size() << " bytes of raw data, its shape " << ir::dimsToString(dims)
+            << " needs " << rawBytes;
+    } else {
+        ONNX_CHECK(typedFieldSize(t) == count, kINVALID_VALUE)
+            << what << " has " << typedFieldSize(t) << " values, its shape " << ir::dimsToString(dims) << " needs " << count;
+    }
     auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, dims));
     // The bytes as ONNX stores them (DOUBLE converted afterwards).
     std::vector<uint8_t> doubles;
@@ -129,7 +163,7 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
         raw = doubles.data();
     }
     if (t.data_location() == P::EXTERNAL) {
-        if (rawBytes) readExternal(t, modelDir, raw, rawBytes);
+        if (rawBytes) readExternal(t, external, raw, rawBytes);
     } else if (t.has_raw_data()) {
         ONNX_CHECK(t.raw_data().size() == rawBytes, kINVALID_VALUE)
             << what << " has " << t.raw_data().size() << " bytes of raw data, its shape " << ir::dimsToString(dims)

@@ -187,7 +187,17 @@ KILN_ONNX_IMPORTER(ConstantOfShape) {
     std::shared_ptr<const ir::HostTensor> value =
         attrs.has("value") ? attrs.getTensor("value") : ImportContext::scalarWeights(DataType::kFLOAT, 0.0, 1);
     ONNX_CHECK(value->numel() == 1, kINVALID_NODE) << "value must hold one element";
-    if (inputs.at(0).isWeights()) {
+    // Small constants fold here; large ones (or hostile shapes) stay a Fill layer.
+    constexpr int64_t kMaxFoldedElements = int64_t(1) << 22;
+    auto foldable = [&](const std::vector<int64_t>& dims) {
+        int64_t n = 1;
+        for (int64_t d : dims) {
+            if (d < 0 || (d > 0 && n > kMaxFoldedElements / d)) return false;
+            n *= d;
+        }
+        return dims.size() <= static_cast<size_t>(Dims::MAX_DIMS) && n <= kMaxFoldedElements;
+    };
+    if (inputs.at(0).isWeights() && foldable(inputs.ints(0))) {
         std::vector<int64_t> dims = inputs.ints(0);
         auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(value->type, dims));
         const size_t es = dataTypeSize(value->type);
