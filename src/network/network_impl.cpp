@@ -14,7 +14,8 @@ void TensorImpl::setName(const char* name) noexcept {
         return;
     }
     mName = name;
-    mNet.touch();
+    if (mIsInput) mNet.touch();  // symbols carry input names
+    else mNet.touchNames();
 }
 
 void TensorImpl::setDimensions(Dims dims) noexcept {
@@ -55,7 +56,6 @@ DataType TensorImpl::getType() const noexcept {
 
 TensorImpl* NetworkImpl::newTensor(const std::string& name) {
     mTensors.push_back(std::make_unique<TensorImpl>(*this, name));
-    touch();
     return mTensors.back().get();
 }
 
@@ -88,6 +88,7 @@ Tensor* NetworkImpl::addInput(const char* name, DataType type, Dims dims) noexce
         t->mInputDims = dims;
         t->mInputType = type;
         mInputs.push_back(t);
+        touch();
         return t;
     });
 }
@@ -98,7 +99,7 @@ void NetworkImpl::markOutput(Tensor& tensor) noexcept {
         if (!t->mIsOutput) {
             t->mIsOutput = true;
             mOutputs.push_back(t);
-            touch();
+            touchNames();
         }
     });
 }
@@ -110,7 +111,7 @@ bool NetworkImpl::unmarkOutput(Tensor& tensor) noexcept {
         if (it == mOutputs.end()) return false;
         mOutputs.erase(it);
         t->mIsOutput = false;
-        touch();
+        touchNames();
         return true;
     });
 }

@@ -2,12 +2,14 @@
 // Each layer holds its IR op; lowering (lower.cpp) turns the network into an ir::Graph.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/log.h"
+#include "ir/graph.h"
 #include "ir/host_tensor.h"
 #include "ir/op.h"
 #include "kiln/network.h"
@@ -15,6 +17,7 @@
 namespace kiln {
 namespace ir {
 class Graph;
+struct Value;
 }
 
 class NetworkImpl;
@@ -61,6 +64,7 @@ public:
     virtual std::vector<int64_t> weightDims(size_t /*slot*/, const ir::ValueInfo& /*input0*/) const { return {}; }
 
     NetworkImpl* mNet{nullptr};
+    size_t mIndex{0};  //!< position in the network's layer list
     LayerType mType{};
     std::string mName;
     std::unique_ptr<ir::Op> mOp;  //!< nullptr for Constant layers
@@ -164,7 +168,18 @@ public:
     //! (every mutation calls touch()). Returns false (and reports the error) if a layer's
     //! inputs are invalid.
     bool inferShapes() const;
-    void touch() { ++mRevision; }
+    //! A change that shape inference must see from the start (inputs, an inferred layer).
+    void touch() {
+        ++mRevision;
+        mShapesCurrent = false;
+    }
+    //! A change to one layer: only a layer already inferred makes inference start again.
+    void touch(const LayerCore* layer) {
+        ++mRevision;
+        if (layer->mIndex < mLoweredLayers) mShapesCurrent = false;
+    }
+    //! A change shape inference does not depend on (a tensor's name, an output mark).
+    void touchNames() { ++mRevision; }
     //! Lowers to the IR. Throws KilnError on invalid networks.
     std::unique_ptr<ir::Graph> lower() const;
 
@@ -187,6 +202,15 @@ public:
                                                       std::vector<int64_t> dims, bool optional) const;
 
 private:
+    //! A graph being lowered and each tensor's value in it.
+    struct Lowering {
+        std::unique_ptr<ir::Graph> graph;
+        std::map<const TensorImpl*, ir::Value*> valueOf;
+    };
+    void lowerInputs(Lowering& l) const;
+    //! `forBuild`: unique constant names (shape inference needs none).
+    void lowerLayer(Lowering& l, const LayerCore& layer, bool forBuild) const;
+
     LogSink mSink;
     std::string mName{"network"};
     std::vector<std::unique_ptr<TensorImpl>> mTensors;
@@ -196,6 +220,10 @@ private:
     uint64_t mRevision{0};
     mutable uint64_t mInferredRevision{~uint64_t(0)};
     mutable bool mInferredOk{false};
+    // Shape inference's kept graph: layers [0, mLoweredLayers) are in it.
+    mutable Lowering mShapes;
+    mutable size_t mLoweredLayers{0};
+    mutable bool mShapesCurrent{false};
 };
 
 template <class L>
@@ -203,6 +231,7 @@ L* NetworkImpl::newLayer(LayerType type, const char* typeName, std::unique_ptr<i
                          std::vector<LayerInput> inputs, int32_t nbOutputs) {
     auto layer = std::make_unique<L>();
     layer->mNet = this;
+    layer->mIndex = mLayers.size();
     layer->mType = type;
     layer->mName = nextLayerName(typeName);
     layer->mOp = std::move(op);
@@ -215,20 +244,20 @@ L* NetworkImpl::newLayer(LayerType type, const char* typeName, std::unique_ptr<i
     }
     L* raw = layer.get();
     mLayers.push_back(std::move(layer));
-    touch();
+    touch(raw);
     return raw;
 }
 
 template <class Iface>
 void LayerImpl<Iface>::setName(const char* name) noexcept {
     mName = name ? name : "";
-    mNet->touch();
+    mNet->touch(this);
 }
 
 template <class Iface>
 template <class OpT>
 OpT& LayerImpl<Iface>::op() {
-    mNet->touch();
+    mNet->touch(this);
     return static_cast<OpT&>(*mOp);
 }
 
@@ -242,7 +271,7 @@ void LayerImpl<Iface>::setInput(int32_t index, Tensor& tensor) noexcept {
     if (mInputs.size() <= static_cast<size_t>(index)) mInputs.resize(index + 1);
     mInputs[index].tensor = static_cast<TensorImpl*>(&tensor);
     mInputs[index].weights.reset();
-    mNet->touch();
+    mNet->touch(this);
 }
 
 }  // namespace kiln

@@ -105,6 +105,9 @@ const std::vector<ConvCase> kCases = {
     {{2, 3, 13}, {4}, 5, 1, {3}, {2}, {2}, {1}, true},                                     // 1-d
     {{1, 4, 5, 6, 7}, {3, 2, 3}, 4, 2, {2, 1, 2}, {1, 2, 1}, {1, 0, 1}, {1, 1, 0}, true},  // 3-d
     {{1, 2, 1, 1}, {1, 1}, 3, 1, {}, {}, {}, {}, true},
+    {{1, 5, 9, 17}, {5, 5}, 5, 5, {2, 2}, {1, 1}, {2, 2}, {2, 2}, false},               // depthwise 5x5 stride 2
+    {{2, 3, 7, 33}, {3, 3}, 6, 3, {1, 1}, {2, 2}, {2, 1}, {2, 3}, true},                // depthwise x2, dilated
+    {{1, 4, 3, 2}, {3, 3}, 4, 4, {1, 3}, {}, {1, 2}, {1, 2}, true},                     // depthwise, kernel > input
 };
 
 struct Built {
@@ -178,6 +181,16 @@ TEST(Convolution, ReferenceAndGemmMatchNaiveLoop) {
         EXPECT_TRUE(test::allClose(ref[0], runNaive(b, ref[0], c.bias), 1e-5, 1e-5));
         auto fast = cpu::evaluateWithTactic(b.op, in, "openblas_im2col_gemm");
         EXPECT_TRUE(test::allClose(fast[0], ref[0], 1e-4, 1e-5));
+        const cpu::Tactic* depthwise = cpu::findTactic("Convolution", "depthwise_direct");
+        ASSERT_NE(depthwise, nullptr);
+        std::vector<ir::ValueInfo> infos;
+        for (const HostTensor* t : in) infos.push_back(ir::constantInfo(*t));
+        const bool isDepthwise = c.groups > 1 && c.groups == c.xDims[1] && c.kernel.size() == 2;
+        EXPECT_EQ(depthwise->supports(b.op, infos), isDepthwise);
+        if (isDepthwise) {
+            auto dw = cpu::evaluateWithTactic(b.op, in, "depthwise_direct");
+            EXPECT_TRUE(test::allClose(dw[0], ref[0], 1e-4, 1e-5));
+        }
     }
 }
 
@@ -438,6 +451,10 @@ TEST(Deconvolution, MatchesNaiveGatherLoop) {
         HostTensor e = naiveConv(as3d(x), as3d(w), &b, p);
         e.dims = y[0].dims;
         EXPECT_TRUE(test::allClose(y[0], e, 1e-5, 1e-5));
+        // The GEMM + col2im tactic against the reference, with and without bias.
+        EXPECT_TRUE(test::allClose(cpu::evaluateWithTactic(op, {&x, &w, &b}, "openblas_gemm_col2im")[0], y[0], 1e-4, 1e-5));
+        auto noBias = cpu::evaluateReference(op, {&x, &w});
+        EXPECT_TRUE(test::allClose(cpu::evaluateWithTactic(op, {&x, &w}, "openblas_gemm_col2im")[0], noBias[0], 1e-4, 1e-5));
     }
 }
 

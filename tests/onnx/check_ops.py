@@ -961,8 +961,17 @@ def main():
     ap.add_argument("--only", default="", help="regex: run only the cases whose name matches (re.search)")
     ap.add_argument("--list", action="store_true", help="list the case names and exit")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per kiln exec (default 120)")
+    ap.add_argument("--write-models", action="store_true",
+                    help="only write every case's model to <work>/<case>.onnx (the parser fuzzer's seeds) and exit")
     args = ap.parse_args()
     define_cases()
+    if args.write_models:
+        import onnx
+        os.makedirs(args.work, exist_ok=True)
+        rng = np.random.default_rng(0)
+        for c in CASES:
+            onnx.save(build_model(c, rng)[0], os.path.join(args.work, safe_dirname(c.name) + ".onnx"))
+        return 0
     if args.list:
         for c in CASES:
             print(c.name)

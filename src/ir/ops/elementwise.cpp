@@ -90,8 +90,8 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
             outType = DataType::kBOOL;
             break;
         case ElementWiseOperation::kPOW:
-            KILN_SHAPE_CHECK(ctx, isFloat(t))
-                << "ElementWise POW needs float32, float16 or bfloat16 inputs, got " << dataTypeName(t);
+            KILN_SHAPE_CHECK(ctx, isFloat(t) || t == DataType::kINT32 || t == DataType::kINT64)
+                << "ElementWise POW needs float32, float16, bfloat16, int32 or int64 inputs, got " << dataTypeName(t);
             break;
         case ElementWiseOperation::kSUM:
         case ElementWiseOperation::kPROD:

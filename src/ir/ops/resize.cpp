@@ -83,6 +83,13 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
         for (int32_t i = 0; i < rank; ++i) {
             KILN_SHAPE_CHECK(ctx, std::isfinite(sc[i]) && sc[i] > 0 && sc[i] < 1e6)
                 << "scale " << sc[i] << " of dimension " << i << " must be positive and finite";
+            if (x.shape[i].isConst()) {
+                // floor(in * scale) in float32, as ONNX Runtime and PyTorch exports compute it
+                // (10 * 0.7f is 7 there, where the exact product of 0.699999988 floors to 6).
+                out.emplace_back(static_cast<int64_t>(
+                    std::floor(static_cast<float>(x.shape[i].value()) * static_cast<float>(sc[i]))));
+                continue;
+            }
             auto [p, q] = scaleRatio(sc[i]);
             out.push_back(floorDiv(x.shape[i] * p, q));
         }

@@ -15,7 +15,7 @@ namespace {
 template <class Iface, class OpT, bool kTransposed>
 class ConvLayerImpl : public LayerImpl<Iface> {
     OpT& o() {
-        this->mNet->touch();
+        this->mNet->touch(this);
         return static_cast<OpT&>(*this->mOp);
     }
     const OpT& o() const { return static_cast<const OpT&>(*this->mOp); }
@@ -51,7 +51,7 @@ public:
             if (inputs.size() <= slot) inputs.resize(slot + 1);
             inputs[slot].tensor = nullptr;
             inputs[slot].weights = copy;
-            this->mNet->touch();
+            this->mNet->touch(this);
         });
     }
 

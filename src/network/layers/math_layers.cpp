@@ -94,7 +94,7 @@ public:
             auto copy = mNet->copyWeights(mName, what, w, {}, true);
             if (mInputs.size() <= slot) mInputs.resize(slot + 1);
             mInputs[slot] = LayerInput{nullptr, copy};
-            mNet->touch();
+            mNet->touch(this);
         });
     }
 };

@@ -50,6 +50,22 @@ C wrapMul(C x, C y) {
     }
 }
 
+// Integer power by repeated squaring (wrapping like the other integer ops); a negative
+// exponent gives 0 unless the base is 1 or -1, as integer division would.
+template <class C>
+C intPow(C x, C y) {
+    if constexpr (std::is_signed_v<C>) {
+        if (y < 0) return x == 1 ? C(1) : x == -1 ? C(y % 2 ? -1 : 1) : C(0);
+    }
+    using U = std::make_unsigned_t<C>;
+    U result = 1, base = static_cast<U>(x);
+    for (auto e = static_cast<U>(y); e; e >>= 1) {
+        if (e & 1) result *= base;
+        base *= base;
+    }
+    return static_cast<C>(result);
+}
+
 template <class C>
 C intDiv(C x, C y, bool floor) {
     KILN_CHECK_CODE(y != 0, ErrorCode::kFAILED_EXECUTION) << "ElementWise: integer division by zero";
@@ -131,8 +147,10 @@ void runElementWise(ElementWiseOperation op, const TensorView& a, const TensorVi
                 else
                     return binary<T, T>(a, b, out, [](C x, C y) { return intDiv(x, y, true); });
             case ElementWiseOperation::kPOW:
-                if constexpr (kFloat) return binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
-                break;
+                if constexpr (kFloat)
+                    return binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });
+                else
+                    return binary<T, T>(a, b, out, [](C x, C y) { return intPow(x, y); });
             default:
                 break;
         }

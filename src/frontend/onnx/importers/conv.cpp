@@ -51,8 +51,9 @@ KILN_ONNX_IMPORTER(Conv) {
     return {ctx.check(conv)->getOutput(0)};
 }
 
-// ConvTranspose's kernel is [C, M/group, k...]. output_padding adds rows and columns at the end:
-// a Padding layer after the deconvolution.
+// ConvTranspose's kernel is [C, M/group, k...]. The output is the full transposed convolution
+// cropped by pads_begin and by pads_end - output_padding at the end; where output_padding
+// exceeds pads_end, zeros (plus the bias) extend the end.
 KILN_ONNX_IMPORTER(ConvTranspose) {
     Tensor& x = inputs.tensor(0);
     const ir::HostTensor& w = inputs.weights(1);
@@ -61,22 +62,41 @@ KILN_ONNX_IMPORTER(ConvTranspose) {
     refuseAttribute(attrs, "output_shape", "give pads (and output_padding) instead");
     const int64_t group = attrs.getInt("group", 1);
     std::vector<int64_t> kernel = attrs.getInts("kernel_shape", {w.dims.begin() + 2, w.dims.end()});
+    const size_t n = kernel.size();
+    std::vector<int64_t> outputPadding = attrs.getInts("output_padding", std::vector<int64_t>(n, 0));
+    ONNX_CHECK(outputPadding.size() == n, kINVALID_NODE) << "output_padding must have " << n << " values";
+    std::vector<int64_t> pads = attrs.getInts("pads", std::vector<int64_t>(2 * n, 0));
+    ONNX_CHECK(pads.size() == 2 * n, kINVALID_NODE) << "pads must have " << 2 * n << " values";
+    std::vector<int64_t> post(n), extend(n);
+    bool anyExtend = false, anyOutputPadding = false;
+    for (size_t i = 0; i < n; ++i) {
+        post[i] = std::max<int64_t>(pads[n + i] - outputPadding[i], 0);
+        extend[i] = std::max<int64_t>(outputPadding[i] - pads[n + i], 0);
+        anyExtend |= extend[i] > 0;
+        anyOutputPadding |= outputPadding[i] != 0;
+    }
+    const std::string autoPad = attrs.getString("auto_pad", "NOTSET");
+    ONNX_CHECK(!anyOutputPadding || autoPad == "NOTSET", kUNSUPPORTED_NODE_ATTR)
+        << "output_padding with auto_pad='" << autoPad << "'";
+    // With an extension the bias is added after it, so that the extension gets it too.
     Weights bias{};
-    if (inputs.has(2)) bias = weightsOf(inputs.weights(2));
+    if (inputs.has(2) && !anyExtend) bias = weightsOf(inputs.weights(2));
     DeconvolutionLayer* deconv =
         ctx.network().addDeconvolutionNd(x, w.dims[1] * group, toDims(kernel), weightsOf(w), bias);
     if (deconv) {
         deconv->setNbGroups(group);
         setSpatial(*deconv, attrs, kernel);
+        if (anyOutputPadding) deconv->setPostPadding(toDims(post));
     }
     Tensor* y = ctx.check(deconv)->getOutput(0);
-    std::vector<int64_t> outputPadding = attrs.getInts("output_padding", std::vector<int64_t>(kernel.size(), 0));
-    bool anyPadding = false;
-    for (int64_t p : outputPadding) anyPadding |= p != 0;
-    if (anyPadding) {
-        PaddingLayer* pad = ctx.network().addPaddingNd(*y, toDims(std::vector<int64_t>(kernel.size(), 0)),
-                                                       toDims(outputPadding));
-        y = ctx.check(pad)->getOutput(0);
+    if (anyExtend) {
+        y = ctx.check(ctx.network().addPaddingNd(*y, toDims(std::vector<int64_t>(n, 0)), toDims(extend)))->getOutput(0);
+        if (inputs.has(2)) {
+            const ir::HostTensor& b = inputs.weights(2);
+            std::vector<int64_t> dims(n + 2, 1);
+            dims[1] = b.numel();
+            y = &elementWise(ctx, *y, ctx.tensorOf(withDims(b, dims)), ElementWiseOperation::kSUM);
+        }
     }
     return {y};
 }

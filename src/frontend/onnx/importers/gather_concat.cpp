@@ -82,18 +82,13 @@ KILN_ONNX_IMPORTER(Gather) {
 // Expand: x + zeros(shape) broadcasts x to the shape (numpy rules); Fill makes the zeros.
 KILN_ONNX_IMPORTER(Expand) {
     Tensor& x = inputs.tensor(0);
-    const DataType type = x.getType();
-    const bool fillable = type == DataType::kFLOAT || type == DataType::kHALF || type == DataType::kINT32 ||
-                          type == DataType::kINT64;
+    std::vector<int64_t> shapeDims = inputs.dims(1);
+    ONNX_CHECK(shapeDims.size() == 1 && shapeDims[0] >= 0, kINVALID_NODE) << "shape must be a 1-D tensor of known length";
     Tensor& shape = cast(ctx, inputs.tensor(1), DataType::kINT64);
-    Tensor& base = fillable ? x : cast(ctx, x, DataType::kINT32);
-    FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, base.getType());
-    if (l) {
-        l->setInput(0, shape);
-        l->setAlpha(0.0);
-        l->setBeta(0.0);
-    }
-    Tensor& zeros = *ctx.check(l)->getOutput(0);
+    const DataType type = x.getType();
+    const bool boolean = type == DataType::kBOOL;
+    Tensor& base = boolean ? cast(ctx, x, DataType::kINT32) : x;
+    Tensor& zeros = filled(ctx, shape, shapeDims[0], base.getType(), 0.0);
     Tensor& y = elementWise(ctx, base, zeros, ElementWiseOperation::kSUM);
     return {&cast(ctx, y, type)};
 }

@@ -138,6 +138,27 @@ std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<
     return shape;
 }
 
+Tensor& filled(ImportContext& ctx, Tensor& shape, int64_t rank, DataType type, double value) {
+    const bool direct = type == DataType::kFLOAT || type == DataType::kINT32 || type == DataType::kINT64;
+    const DataType fillType = direct ? type : type == DataType::kHALF || type == DataType::kBF16 ? DataType::kFLOAT
+                                                                                                 : DataType::kINT32;
+    Tensor& alpha = ctx.tensorOf(ImportContext::scalarWeights(fillType, value));
+    // LINSPACE's beta is the delta per output axis (one per axis for rank > 1).
+    Tensor* deltas = &ctx.tensorOf(ImportContext::scalarWeights(fillType, 0.0));
+    if (rank > 1) {
+        auto zeros = std::make_shared<ir::HostTensor>(ir::HostTensor::make(fillType, {rank}));
+        std::fill_n(static_cast<uint8_t*>(zeros->data()), zeros->bytes(), 0);
+        deltas = &ctx.tensorOf(zeros);
+    }
+    FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, fillType);
+    if (l) {
+        l->setInput(0, shape);
+        l->setInput(1, alpha);
+        l->setInput(2, *deltas);
+    }
+    return cast(ctx, *ctx.check(l)->getOutput(0), type);
+}
+
 void refuseAttribute(const NodeAttributes& attrs, const char* name, const char* why) {
     ONNX_CHECK(!attrs.has(name), kUNSUPPORTED_NODE_ATTR) << "attribute '" << name << "' is not supported: " << why;
 }

@@ -37,6 +37,10 @@ std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataT
 //! ONNX Reshape of known dims: 0 copies (unless allowZero), one -1 is inferred.
 std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<int64_t> shape, bool allowZero);
 
+//! A tensor of `value` broadcast to the shape held by the 1-D INT64 tensor `shape` (of `rank`
+//! entries): a Fill layer with a zero delta per axis. Types Fill cannot make are cast after.
+Tensor& filled(ImportContext& ctx, Tensor& shape, int64_t rank, DataType type, double value);
+
 //! Refuses attributes the importer does not implement, by name.
 void refuseAttribute(const NodeAttributes& attrs, const char* name, const char* why);
 

@@ -12,7 +12,7 @@ InterpolationMode modeOf(const std::string& m) {
     ONNX_THROW(kUNSUPPORTED_NODE_ATTR) << "mode='" << m << "'";
 }
 
-void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::string& fallback) {
+void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::string& fallback, const std::string& n) {
     std::string c = attrs.getString("coordinate_transformation_mode", fallback);
     if (c == "half_pixel") {
         l.setCoordinateTransformation(ResizeCoordinateTransformation::kHALF_PIXEL);
@@ -27,7 +27,6 @@ void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::stri
     } else {
         ONNX_THROW(kUNSUPPORTED_NODE_ATTR) << "coordinate_transformation_mode='" << c << "'";
     }
-    std::string n = attrs.getString("nearest_mode", "round_prefer_floor");
     if (n == "round_prefer_floor") l.setNearestRounding(ResizeRoundMode::kHALF_DOWN);
     else if (n == "round_prefer_ceil") l.setNearestRounding(ResizeRoundMode::kHALF_UP);
     else if (n == "floor") l.setNearestRounding(ResizeRoundMode::kFLOOR);
@@ -49,26 +48,36 @@ Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     refuseAttribute(attrs, "axes", "resize every axis (scales of 1 leave an axis alone)");
     refuseAttribute(attrs, "keep_aspect_ratio_policy", "give explicit sizes or scales");
     Tensor& x = inputs.tensor(0);
-    Tensor* sizes = sizesAt && present(inputs, sizesAt) && !inputs.at(sizesAt).isWeights() ? &inputs.tensor(sizesAt) : nullptr;
-    Tensor* scales = present(inputs, scalesAt) && !inputs.at(scalesAt).isWeights() ? &inputs.tensor(scalesAt) : nullptr;
+    // Everything about the inputs is read before the layer exists: reading dims runs shape
+    // inference, which a Resize without its sizes would fail.
+    const bool useSizes = sizesAt && present(inputs, sizesAt);
+    const size_t at = useSizes ? sizesAt : scalesAt;
+    ONNX_CHECK(useSizes || present(inputs, scalesAt), kINVALID_NODE) << "Resize needs scales or sizes";
+    Tensor* computed = inputs.at(at).isWeights() ? nullptr : &inputs.tensor(at);
+    std::vector<int64_t> sizes;
+    std::vector<float> scales;
+    if (!computed && useSizes) sizes = inputs.ints(at);
+    if (!computed && !useSizes)
+        for (double v : inputs.floats(at)) scales.push_back(static_cast<float>(v));
+    const std::string mode = attrs.getString("mode", "nearest");
+    // Before opset 11 nearest picks floor(x) when enlarging and ceil(x) when shrinking, as ONNX
+    // Runtime does; an axis of scale 1 reads exact positions either way.
+    std::string nearest = attrs.getString("nearest_mode", "round_prefer_floor");
+    if (ctx.opset() < 11) {
+        ONNX_CHECK(!computed, kUNSUPPORTED_NODE_INPUT) << "scales computed by the graph before opset 11";
+        bool up = false, down = false;
+        for (float s : scales) up |= s > 1.f, down |= s < 1.f;
+        ONNX_CHECK(!(up && down), kUNSUPPORTED_NODE_ATTR)
+            << "nearest resize that enlarges some axes and shrinks others (opset " << ctx.opset() << ")";
+        nearest = down ? "ceil" : "floor";
+    }
     ResizeLayer* l = ctx.network().addResize(x);
     if (l) {
-        l->setResizeMode(modeOf(attrs.getString("mode", "nearest")));
-        setCoordinates(*l, attrs, coordinates);
-        if (sizesAt && present(inputs, sizesAt)) {
-            if (sizes) l->setInput(1, *sizes);
-            else l->setOutputDimensions(toDims(inputs.ints(sizesAt)));
-        } else if (present(inputs, scalesAt)) {
-            if (scales) {
-                l->setInput(1, *scales);
-            } else {
-                std::vector<double> s = inputs.floats(scalesAt);
-                std::vector<float> f(s.begin(), s.end());
-                l->setScales(f.data(), static_cast<int32_t>(f.size()));
-            }
-        } else {
-            ONNX_THROW(kINVALID_NODE) << "Resize needs scales or sizes";
-        }
+        l->setResizeMode(modeOf(mode));
+        setCoordinates(*l, attrs, coordinates, nearest);
+        if (computed) l->setInput(1, *computed);
+        else if (useSizes) l->setOutputDimensions(toDims(sizes));
+        else l->setScales(scales.data(), static_cast<int32_t>(scales.size()));
     }
     return {ctx.check(l)->getOutput(0)};
 }

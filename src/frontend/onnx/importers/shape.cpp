@@ -205,20 +205,11 @@ KILN_ONNX_IMPORTER(ConstantOfShape) {
         for (int64_t i = 0; i < out->numel(); ++i) std::memcpy(dst + i * es, value->data(), es);
         return {out};
     }
-    // A shape computed by the graph: a Fill layer (Fill has no 8-bit or bool outputs: cast after).
-    DataType type = value->type;
-    DataType fillType = type == DataType::kFLOAT || type == DataType::kHALF || type == DataType::kINT64 ||
-                                type == DataType::kINT32
-                            ? type
-                            : DataType::kINT32;
+    // A shape computed by the graph: a Fill layer.
+    std::vector<int64_t> shapeDims = inputs.dims(0);
+    ONNX_CHECK(shapeDims.size() == 1 && shapeDims[0] >= 0, kINVALID_NODE) << "shape must be a 1-D tensor of known length";
     Tensor& shape = cast(ctx, inputs.tensor(0), DataType::kINT64);
-    FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, fillType);
-    if (l) {
-        l->setInput(0, shape);
-        l->setAlpha(value->floatAt(0));
-        l->setBeta(0.0);
-    }
-    return {&cast(ctx, *ctx.check(l)->getOutput(0), type)};
+    return {&filled(ctx, shape, shapeDims[0], value->type, value->floatAt(0))};
 }
 
 }  // namespace kiln::onnximport

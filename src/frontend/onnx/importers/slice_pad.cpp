@@ -33,7 +33,10 @@ KILN_ONNX_IMPORTER(Slice) {
         for (int64_t v : attrs.getInts("ends")) ends.push_back({v});
         axes = attrs.getInts("axes");
     } else {
-        const size_t n = static_cast<size_t>(inputs.dims(1).empty() ? 1 : inputs.dims(1)[0]);
+        const int64_t count = inputs.dims(1).empty() ? 1 : inputs.dims(1)[0];
+        ONNX_CHECK(count >= 0 && count <= rank, kINVALID_NODE)
+            << "starts has " << count << " values for a rank-" << rank << " input";
+        const size_t n = static_cast<size_t>(count);
         starts = scalarsOf(ctx, inputs, 1, n);
         ends = scalarsOf(ctx, inputs, 2, n);
         if (inputs.has(3)) axes = inputs.ints(3);
