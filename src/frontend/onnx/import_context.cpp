@@ -61,6 +61,7 @@ DataType ImportContext::typeOf(const TensorOrWeights& value) const {
 void ImportContext::beginNode(const ::onnx::NodeProto& node) {
     mNodeName = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : node.op_type();
     mLayersOfNode = 0;
+    mConstantsOfNode = 0;
     if (mRecorder) mRecorder->clear();
 }
 
@@ -70,8 +71,14 @@ void ImportContext::checkLayer(Layer* layer) {
         return "the network refused the layer (see the log)";
     };
     ONNX_CHECK(layer, kINVALID_NODE) << lastError();
-    layer->setName(mLayersOfNode == 0 ? mNodeName.c_str() : (mNodeName + "_" + std::to_string(mLayersOfNode)).c_str());
-    ++mLayersOfNode;
+    // The node's first computing layer takes its name; constants and further layers get suffixes.
+    if (layer->getType() == LayerType::kCONSTANT) {
+        layer->setName((mNodeName + "_const" + std::to_string(mConstantsOfNode++)).c_str());
+    } else {
+        layer->setName(mLayersOfNode == 0 ? mNodeName.c_str()
+                                          : (mNodeName + "_" + std::to_string(mLayersOfNode)).c_str());
+        ++mLayersOfNode;
+    }
     // Shape inference runs when dims are queried: a layer whose inputs do not fit fails here,
     // while the node that made it is known.
     for (int32_t i = 0; i < layer->getNbOutputs(); ++i) {

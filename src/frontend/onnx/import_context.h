@@ -89,6 +89,7 @@ private:
     std::map<const ir::HostTensor*, std::pair<std::shared_ptr<const ir::HostTensor>, Tensor*>> mConstants;
     std::string mNodeName;
     int32_t mLayersOfNode{0};
+    int32_t mConstantsOfNode{0};
     CapturingRecorder* mRecorder{nullptr};
 };
 
