@@ -134,3 +134,46 @@ TEST(Normalization, RefusesBadShapes) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// The float32 trailing-axes tactic against the reference, and what it refuses.
+TEST(NormalizationFast, TrailingAxesMatchTheReference) {
+    struct Case {
+        std::vector<int64_t> x, scale, bias, axes;
+        bool supported;
+    };
+    const std::vector<Case> cases = {
+        {{2, 3, 64}, {64}, {64}, {2}, true},
+        {{5, 7}, {7}, {1}, {-1}, true},
+        {{2, 3, 4, 9}, {4, 9}, {1, 1, 4, 9}, {2, 3}, true},
+        {{1, 1, 1}, {1}, {1}, {2}, true},
+        {{3, 0, 5}, {5}, {5}, {2}, true},
+        {{2, 3, 4}, {4}, {4}, {1, 2}, false},  // scale varies along one of two normalized axes
+        {{2, 3, 4}, {3, 1}, {1}, {1}, false},  // axis 1 is not trailing
+    };
+    const cpu::Tactic* tactic = cpu::findTactic("Normalization", "float32_trailing_axes");
+    ASSERT_NE(tactic, nullptr);
+    for (const Case& c : cases) {
+        SCOPED_TRACE("x " + ir::dimsToString(c.x));
+        ir::NormalizationOp op;
+        op.axes = c.axes;
+        op.epsilon = 1e-5;
+        auto x = test::randomTensor(DataType::kFLOAT, c.x, -4, 4);
+        auto s = test::randomTensor(DataType::kFLOAT, c.scale);
+        auto b = test::randomTensor(DataType::kFLOAT, c.bias);
+        EXPECT_EQ(tactic->supports(op, {ir::constantInfo(x), ir::constantInfo(s), ir::constantInfo(b)}), c.supported);
+        if (!c.supported) continue;
+        auto ref = cpu::evaluateReference(op, {&x, &s, &b});
+        auto fast = cpu::evaluateWithTactic(op, {&x, &s, &b}, "float32_trailing_axes");
+        EXPECT_TRUE(test::allClose(fast[0], ref[0], 1e-5, 1e-6));
+    }
+    auto h = test::randomTensor(DataType::kHALF, {2, 8});
+    ir::NormalizationOp op;
+    op.axes = {1};
+    EXPECT_FALSE(tactic->supports(op, {ir::constantInfo(h), ir::constantInfo(h), ir::constantInfo(h)}));
+}
+
+}  // namespace
+}  // namespace kiln

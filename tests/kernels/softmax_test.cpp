@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "backends/cpu/kernel.h"
+#include "backends/cpu/kernels/fast_math.h"
 #include "common/test_util.h"
 
 namespace kiln {
@@ -76,6 +77,58 @@ TEST(SoftMax, RefusesBadInputs) {
     EXPECT_THROW(softmax(i, 0), KilnError);
     auto s = test::tensorFrom({}, {1});
     EXPECT_THROW(softmax(s, 0), KilnError);
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// The float32 last-axis tactic against the reference at lengths around vector widths, large
+// inputs, and what it refuses.
+TEST(SoftMaxFast, LastAxisMatchesTheReference) {
+    const cpu::Tactic* tactic = cpu::findTactic("SoftMax", "float32_last_axis");
+    ASSERT_NE(tactic, nullptr);
+    for (int64_t len : {1, 7, 8, 9, 33, 128, 6625}) {
+        for (int64_t axis : {int64_t(-1), int64_t(2)}) {
+            ir::SoftMaxOp op;
+            op.axis = axis;
+            auto x = test::randomTensor(DataType::kFLOAT, {2, 3, len}, -30, 30);
+            ASSERT_TRUE(tactic->supports(op, {ir::constantInfo(x)}));
+            auto ref = cpu::evaluateReference(op, {&x});
+            auto fast = cpu::evaluateWithTactic(op, {&x}, "float32_last_axis");
+            EXPECT_TRUE(test::allClose(fast[0], ref[0], 1e-5, 1e-7)) << "len " << len;
+        }
+    }
+    ir::SoftMaxOp first;
+    first.axis = 0;
+    auto x = test::randomTensor(DataType::kFLOAT, {2, 3});
+    EXPECT_FALSE(tactic->supports(first, {ir::constantInfo(x)}));
+    auto h = test::randomTensor(DataType::kHALF, {2, 3});
+    ir::SoftMaxOp last;
+    EXPECT_FALSE(tactic->supports(last, {ir::constantInfo(h)}));
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST(FastMath, ExpWithinTwoUlpAndSpecialValues) {
+    std::uniform_real_distribution<float> d(-87.f, 88.f);
+    for (int i = 0; i < 200000; ++i) {
+        const float x = i < 100 ? -1.f + 0.02f * i : d(test::rng());
+        const float want = std::exp(x), got = cpu::expFast(x);
+        ASSERT_LE(std::fabs(got - want), 2.5f * std::fabs(std::nextafter(want, INFINITY) - want))
+            << "x " << x << " seed " << test::seed();
+    }
+    EXPECT_TRUE(std::isnan(cpu::expFast(NAN)));
+    EXPECT_EQ(cpu::expFast(0.f), 1.f);
+    EXPECT_LT(cpu::expFast(-INFINITY), 1.3e-38f);  // exp(-87.3)
+    EXPECT_GE(cpu::expFast(-INFINITY), 0.f);
+    EXPECT_GT(cpu::expFast(INFINITY), 1e38f);
 }
 
 }  // namespace

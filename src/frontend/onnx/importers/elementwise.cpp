@@ -54,6 +54,15 @@ KILN_ONNX_IMPORTER(LessOrEqual) {
 
 // ONNX Pow allows an exponent of another type (float base, int exponent): cast it to the base's.
 KILN_ONNX_IMPORTER(Pow) {
+    // Exporters write x^2 (the variance of decomposed layer norms): a product is exact where pow
+    // is a libm call per element.
+    if (inputs.at(1).isWeights() && inputs.at(1).weights->numel() == 1 && inputs.type(0) == DataType::kFLOAT &&
+        inputs.rank(1) <= inputs.rank(0)) {
+        const double e = inputs.floats(1)[0];
+        Tensor& x = inputs.tensor(0);
+        if (e == 2.0) return {&elementWise(ctx, x, x, ElementWiseOperation::kPROD)};
+        if (e == 1.0) return {ctx.check(ctx.network().addIdentity(x))->getOutput(0)};
+    }
     Tensor& base = inputs.tensor(0);
     Tensor& exponent = cast(ctx, inputs.tensor(1), base.getType());
     return {&elementWise(ctx, base, exponent, ElementWiseOperation::kPOW)};

@@ -1,0 +1,62 @@
+// SoftMax over the last axis in float32 (attention scores, classifier heads): one pass for the
+// max, one for a vectorized float32 exp (fast_math.h), one for the sum (eight float lanes,
+// each summing len/8 values of at most 1), one to scale. The reference works in double throughout, which costs a libm exp per element.
+#include <cmath>
+#include <string>
+
+#include "backends/cpu/kernel.h"
+#include "backends/cpu/kernels/fast_math.h"
+#include "ir/ops/softmax.h"
+
+namespace kiln::cpu {
+namespace {
+
+void runLastAxis(KernelArgs& args) {
+    const ir::TensorView& in = args.inputs[0];
+    const AxisSplit split = splitAt(in, normalizedAxis(args.opAs<ir::SoftMaxOp>().axis, in.rank, "SoftMax"));
+    const int64_t rows = split.outer, len = split.len;
+    const float* src = in.as<const float>();
+    float* dst = args.outputs[0].as<float>();
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* x = src + r * len;
+        float* y = dst + r * len;
+        // Eight partial maxima and sums: independent lanes the vectorizer keeps in registers
+        // (it does not reorder one float reduction by itself).
+        constexpr int64_t kLanes = 8;
+        float m[kLanes], acc[kLanes];
+        for (int64_t l = 0; l < kLanes; ++l) m[l] = -INFINITY, acc[l] = 0.f;
+        const int64_t whole = len / kLanes * kLanes;
+        for (int64_t j = 0; j < whole; j += kLanes)
+            for (int64_t l = 0; l < kLanes; ++l) m[l] = x[j + l] > m[l] ? x[j + l] : m[l];
+        float mx = -INFINITY;
+        for (int64_t l = 0; l < kLanes; ++l) mx = m[l] > mx ? m[l] : mx;
+        for (int64_t j = whole; j < len; ++j) mx = x[j] > mx ? x[j] : mx;  // a NaN makes every exp NaN anyway
+        for (int64_t j = 0; j < len; ++j) y[j] = expFast(x[j] - mx);
+        for (int64_t j = 0; j < whole; j += kLanes)
+            for (int64_t l = 0; l < kLanes; ++l) acc[l] += y[j + l];
+        double sum = 0;
+        for (int64_t l = 0; l < kLanes; ++l) sum += acc[l];
+        for (int64_t j = whole; j < len; ++j) sum += y[j];
+        const float scale = static_cast<float>(1.0 / sum);
+        for (int64_t j = 0; j < len; ++j) y[j] *= scale;
+    }
+}
+
+Tactic lastAxisTactic() {
+    Tactic t;
+    t.name = "float32_last_axis";
+    t.supports = [](const ir::Op& op, const std::vector<ir::ValueInfo>& in) {
+        if (std::string(op.name()) != ir::SoftMaxOp::kName || in.size() != 1 || in[0].type != DataType::kFLOAT)
+            return false;
+        const int64_t rank = static_cast<int64_t>(in[0].shape.size());
+        const int64_t axis = static_cast<const ir::SoftMaxOp&>(op).axis;
+        return rank > 0 && (axis == -1 || axis == rank - 1);
+    };
+    t.run = runLastAxis;
+    return t;
+}
+
+KILN_REGISTER_CPU_TACTIC("SoftMax", lastAxisTactic());
+
+}  // namespace
+}  // namespace kiln::cpu
