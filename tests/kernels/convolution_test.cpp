@@ -371,6 +371,31 @@ TEST(Convolution, GemmWorkspaceIsTheIm2colBuffer) {
     EXPECT_EQ(t->workspaceSize(a), 2u * 9 * 12 * sizeof(float));  // C/g * kernel * outputs
 }
 
+// Unrolled matrices over 1 MiB are unrolled a block of output positions at a time; the blocks
+// cross output rows, padding and strides, and give the reference's result.
+TEST(Convolution, GemmTilesLargeUnrolledMatrices) {
+    const std::vector<ConvCase> cases = {
+        {{1, 24, 37, 41}, {3, 3}, 5, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},     // 216 x 1517 floats
+        {{2, 32, 80, 58}, {3, 3}, 8, 2, {2, 1}, {1, 2}, {1, 2}, {0, 2}, false},    // groups, stride, dilation
+        {{1, 40, 30, 30}, {5, 5}, 3, 1, {1, 1}, {1, 1}, {2, 2}, {2, 2}, true},
+    };
+    const cpu::Tactic* t = cpu::findTactic("Convolution", "openblas_im2col_gemm");
+    for (const ConvCase& c : cases) {
+        SCOPED_TRACE("x " + ir::dimsToString(c.xDims));
+        Built b = build(c);
+        std::vector<const HostTensor*> in = {&b.x, &b.w};
+        if (c.bias) in.push_back(&b.b);
+        auto ref = cpu::evaluateReference(b.op, in);
+        auto fast = cpu::evaluateWithTactic(b.op, in, "openblas_im2col_gemm");
+        EXPECT_TRUE(test::allClose(fast[0], ref[0], 1e-4, 1e-5));
+        cpu::KernelArgs a;
+        a.op = &b.op;
+        for (const HostTensor* h : in) a.inputs.push_back(ir::viewOf(*h));
+        a.outputs = {ir::viewOf(fast[0])};
+        EXPECT_LE(t->workspaceSize(a), size_t(1) << 20) << "the unrolled block stays within 1 MiB";
+    }
+}
+
 // ---- Deconvolution ----
 
 TEST(Deconvolution, HandValues) {

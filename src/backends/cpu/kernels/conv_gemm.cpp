@@ -20,10 +20,53 @@ bool isPointwise(const ConvGeometry& g) {
     return true;
 }
 
+// 2-D convolutions whose unrolled matrix exceeds this are unrolled a block of output positions
+// at a time, so the block stays in cache while the GEMM reads it.
+constexpr int64_t kMaxUnrolledBytes = int64_t(1) << 20;
+
+//! Output positions per unrolled block (all of them when no tiling is needed).
+int64_t tileColumns(const ConvGeometry& g) {
+    const int64_t depth = g.c / g.groups * g.kVol;
+    if (g.ns != 2 || depth == 0 || depth * g.outVol * int64_t(sizeof(float)) <= kMaxUnrolledBytes) return g.outVol;
+    return std::clamp<int64_t>(kMaxUnrolledBytes / (depth * int64_t(sizeof(float))) / 16 * 16, 64, g.outVol);
+}
+
 size_t workspaceBytes(const KernelArgs& a) {
     ConvGeometry g = convGeometry(a.opAs<ir::ConvolutionOp>(), a, true);
     if (isPointwise(g)) return 0;
-    return static_cast<size_t>(g.c / g.groups * g.kVol * g.outVol) * sizeof(float);
+    return static_cast<size_t>(g.c / g.groups * g.kVol * tileColumns(g)) * sizeof(float);
+}
+
+//! Unrolls output positions [p0, p1) of one group of one 2-D image into col ([depth, p1 - p0]).
+void im2colTile(const float* x, const ConvGeometry& g, int64_t cg, int64_t p0, int64_t p1, float* col) {
+    const int64_t ow = g.out[1], ih = g.in[0], iw = g.in[1], n = p1 - p0;
+    for (int64_t ci = 0; ci < cg; ++ci) {
+        const float* xc = x + ci * g.inVol;
+        for (int64_t kh = 0; kh < g.kernel[0]; ++kh) {
+            for (int64_t kw = 0; kw < g.kernel[1]; ++kw) {
+                float* dst = col + ((ci * g.kernel[0] + kh) * g.kernel[1] + kw) * n;
+                int64_t r = p0 / ow, c = p0 % ow;
+                for (int64_t p = 0; p < n;) {
+                    // One output row segment: [c, c + len) of row r.
+                    const int64_t len = std::min(ow - c, n - p);
+                    const int64_t sy = r * g.stride[0] - g.pre[0] + kh * g.dilation[0];
+                    if (sy < 0 || sy >= ih) {
+                        std::memset(dst + p, 0, static_cast<size_t>(len) * sizeof(float));
+                    } else {
+                        const float* src = xc + sy * iw;
+                        const int64_t s = g.stride[1], base = kw * g.dilation[1] - g.pre[1];
+                        for (int64_t j = 0; j < len; ++j) {
+                            const int64_t sx = (c + j) * s + base;
+                            dst[p + j] = (sx >= 0 && sx < iw) ? src[sx] : 0.f;
+                        }
+                    }
+                    p += len;
+                    c = 0;
+                    ++r;
+                }
+            }
+        }
+    }
 }
 
 //! Unrolls one group of one image: row (ci, kernel position), column output position.
@@ -81,6 +124,18 @@ void runGemm(KernelArgs& a) {
                 continue;
             }
             const float* b = xg;
+            const int64_t tile = pointwise ? g.outVol : tileColumns(g);
+            if (tile < g.outVol) {
+                for (int64_t p0 = 0; p0 < g.outVol; p0 += tile) {
+                    const int64_t p1 = std::min(g.outVol, p0 + tile);
+                    im2colTile(xg, g, cg, p0, p1, col);
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(kg),
+                                static_cast<int>(p1 - p0), static_cast<int>(depth), 1.f, w + grp * kg * depth,
+                                static_cast<int>(depth), col, static_cast<int>(p1 - p0), 0.f, yg + p0,
+                                static_cast<int>(g.outVol));
+                }
+                continue;
+            }
             if (!pointwise) {
                 im2col(xg, g, cg, col);
                 b = col;
