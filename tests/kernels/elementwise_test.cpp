@@ -3,7 +3,9 @@
 #include "ir/ops/elementwise.h"
 
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <limits>
 
 #include "backends/cpu/kernel.h"
 #include "common/test_util.h"
@@ -249,13 +251,28 @@ void expectError(Op op, const HostTensor& a, const HostTensor& b, const std::str
     }
 }
 
+// ONNX Pow on integers: exact repeated squaring, negative exponents as integer division.
+TEST(ElementWise, IntegerPow) {
+    auto base = test::intTensor(DataType::kINT64, {6}, {3, -2, 7, 1, -1, 5});
+    auto exponent = test::intTensor(DataType::kINT64, {6}, {4, 3, 0, -3, -3, -1});
+    EXPECT_TRUE(test::allClose(run(Op::kPOW, base, exponent),
+                               test::intTensor(DataType::kINT64, {6}, {81, -8, 1, 1, -1, 0}), 0, 0));
+    auto big = test::intTensor(DataType::kINT64, {1}, {3});
+    auto e39 = test::intTensor(DataType::kINT64, {1}, {39});
+    EXPECT_TRUE(
+        test::allClose(run(Op::kPOW, big, e39), test::intTensor(DataType::kINT64, {1}, {4052555153018976267}), 0, 0));
+    auto i32 = test::intTensor(DataType::kINT32, {2}, {2, -3});
+    auto e = test::intTensor(DataType::kINT32, {2}, {10, 3});
+    EXPECT_TRUE(test::allClose(run(Op::kPOW, i32, e), test::intTensor(DataType::kINT32, {2}, {1024, -27}), 0, 0));
+}
+
 TEST(ElementWise, TypeAndShapeErrors) {
     auto f = test::randomTensor(DataType::kFLOAT, {2, 3});
     auto i = test::randomTensor(DataType::kINT32, {2, 3});
     auto bl = test::randomTensor(DataType::kBOOL, {2, 3});
     expectError(Op::kSUM, f, i, "same type");
     expectError(Op::kAND, f, f, "bool");
-    expectError(Op::kPOW, i, i, "POW");
+    expectError(Op::kPOW, bl, bl, "POW");
     expectError(Op::kSUM, bl, bl, "numeric");
     auto g = test::randomTensor(DataType::kFLOAT, {4, 3});
     expectError(Op::kSUM, f, g, "broadcast");
@@ -317,6 +334,154 @@ TEST(ElementWise, ConstantInputsGiveValues) {
     ASSERT_EQ(v.size(), 2u);
     EXPECT_EQ(v[0].value(), 6);
     EXPECT_EQ(v[1].value(), 16);
+}
+
+// --- The float32_vector tactic against the reference. ------------------------------------------
+
+const char* const kFastTactic = "float32_vector";
+
+//! Same float32 bits element by element (any NaN matches any NaN).
+::testing::AssertionResult sameBits(const HostTensor& got, const HostTensor& want) {
+    if (got.dims != want.dims || got.type != want.type || got.type != DataType::kFLOAT)
+        return ::testing::AssertionFailure()
+               << "shape/type " << ir::dimsToString(got.dims) << " vs " << ir::dimsToString(want.dims);
+    for (int64_t i = 0; i < got.numel(); ++i) {
+        const float g = got.as<float>()[i], w = want.as<float>()[i];
+        if (std::isnan(g) && std::isnan(w)) continue;
+        if (std::memcmp(&g, &w, sizeof g) != 0)
+            return ::testing::AssertionFailure()
+                   << "element " << i << ": " << g << " vs reference " << w << " (seed " << test::seed() << ")";
+    }
+    return ::testing::AssertionSuccess();
+}
+
+HostTensor runFast(Op op, const HostTensor& a, const HostTensor& b) {
+    ir::ElementWiseOp node;
+    node.op = op;
+    auto out = cpu::evaluateWithTactic(node, {&a, &b}, kFastTactic);
+    EXPECT_EQ(out.size(), 1u);
+    return out[0];
+}
+
+bool fastSupports(Op op, DataType ta, DataType tb) {
+    const cpu::Tactic* t = cpu::findTactic("ElementWise", kFastTactic);
+    EXPECT_NE(t, nullptr);
+    if (!t) return false;
+    ir::ElementWiseOp node;
+    node.op = op;
+    ir::ValueInfo a, b;
+    a.type = ta;
+    b.type = tb;
+    a.shape = {2, 3};
+    b.shape = {3};
+    return t->supports(node, {a, b});
+}
+
+const Op kFastOps[] = {Op::kSUM, Op::kPROD, Op::kSUB, Op::kDIV, Op::kMAX, Op::kMIN, Op::kPOW, Op::kFLOOR_DIV};
+
+// Same shapes and scalars at lengths below, at and above the vector widths (4 and 8 floats), every
+// broadcast pattern of [outer, mid, inner] (channel, per-image channel, spatial, row, column), in
+// both operand orders, other ranks, and empty tensors.
+const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> kFastShapes = {
+    {{1}, {1}},
+    {{7}, {7}},
+    {{8}, {8}},
+    {{9}, {9}},
+    {{33}, {33}},
+    {{3, 5, 7}, {3, 5, 7}},
+    {{2, 3, 17, 33}, {2, 3, 17, 33}},
+    {{}, {}},
+    {{}, {33}},
+    {{9}, {}},
+    {{1}, {2, 3, 7, 9}},
+    {{2, 3, 7, 9}, {1}},
+    {{1, 1, 1, 1}, {1, 3, 8, 8}},
+    {{2, 5, 7, 9}, {1, 5, 1, 1}},  // [N,C,H,W] op [1,C,1,1]
+    {{1, 5, 1, 1}, {2, 5, 7, 9}},  // and the other way round
+    {{2, 5, 7, 9}, {2, 5, 1, 1}},  // [N,C,1,1]
+    {{2, 5, 1, 1}, {2, 5, 7, 9}},
+    {{1, 16, 1, 1}, {1, 16, 33, 33}},
+    {{3, 4, 8, 8}, {4, 1, 1}},
+    {{2, 3, 7, 9}, {1, 1, 7, 9}},  // spatial broadcast over N and C
+    {{2, 3, 7, 9}, {2, 3, 7, 1}},  // per-row value
+    {{2, 3, 7, 1}, {2, 3, 7, 9}},
+    {{2, 3, 7, 9}, {9}},  // trailing vector
+    {{4, 1}, {1, 5}},     // outer product
+    {{9, 1, 33}, {1, 8, 1}},
+    {{2, 1, 4, 1, 3}, {1, 3, 1, 5, 1}},
+    {{0, 3}, {1, 3}},
+    {{2, 0, 5}, {1}},
+    {{0}, {}},
+    {{3, 1}, {3, 0}},
+};
+
+TEST(ElementWiseFast, MatchesReferenceBitForBit) {
+    for (const auto& [da, db] : kFastShapes) {
+        // Operands of both signs and magnitudes, with divisors away from 0.
+        auto a = test::randomTensor(DataType::kFLOAT, da, -4.0, 4.0);
+        auto b = test::randomTensor(DataType::kFLOAT, db, 0.25, 3.0);
+        for (int64_t i = 0; i < b.numel(); i += 2) b.as<float>()[i] = -b.as<float>()[i];
+        auto pa = test::randomTensor(DataType::kFLOAT, da, 0.1, 3.0);  // POW: positive bases
+        for (Op op : kFastOps) {
+            const HostTensor& x = op == Op::kPOW ? pa : a;
+            EXPECT_TRUE(sameBits(runFast(op, x, b), run(op, x, b)))
+                << "op " << int(op) << " " << ir::dimsToString(da) << " x " << ir::dimsToString(db);
+            EXPECT_TRUE(sameBits(runFast(op, b, x), run(op, b, x)))
+                << "op " << int(op) << " " << ir::dimsToString(db) << " x " << ir::dimsToString(da);
+        }
+    }
+}
+
+TEST(ElementWiseFast, MatchesNaiveOracle) {
+    // The tactic against the double-precision oracle, as the reference is tested.
+    for (const auto& [da, db] : kFastShapes) {
+        auto a = test::randomTensor(DataType::kFLOAT, da, 0.5, 2.0);
+        auto b = test::randomTensor(DataType::kFLOAT, db, 0.5, 2.0);
+        for (Op op : kFastOps)
+            EXPECT_TRUE(test::allClose(runFast(op, a, b), naive(a, b, DataType::kFLOAT, oracle(op)),
+                                       op == Op::kPOW ? 1e-5 : 1e-6, 1e-6))
+                << "op " << int(op) << " " << ir::dimsToString(da) << " x " << ir::dimsToString(db);
+    }
+}
+
+TEST(ElementWiseFast, NanInfAndSignedZerosLikeTheReference) {
+    const float inf = std::numeric_limits<float>::infinity();
+    const std::vector<float> special = {NAN, -NAN, inf, -inf, 0.0f, -0.0f, 1.0f, -1.0f, 3.5f};
+    const int64_t k = static_cast<int64_t>(special.size());
+    // Every pair of special values, in vector-wide runs and in the scalar tail.
+    HostTensor a = HostTensor::make(DataType::kFLOAT, {k * k + 3});
+    HostTensor b = HostTensor::make(DataType::kFLOAT, {k * k + 3});
+    for (int64_t i = 0; i < a.numel(); ++i) {
+        a.as<float>()[i] = special[(i / k) % k];
+        b.as<float>()[i] = special[i % k];
+    }
+    for (Op op : kFastOps) {
+        EXPECT_TRUE(sameBits(runFast(op, a, b), run(op, a, b))) << "op " << int(op);
+        for (float s : special) {
+            auto sc = test::tensorFrom({}, {s});
+            EXPECT_TRUE(sameBits(runFast(op, a, sc), run(op, a, sc))) << "op " << int(op) << " scalar " << s;
+            EXPECT_TRUE(sameBits(runFast(op, sc, a), run(op, sc, a))) << "op " << int(op) << " scalar " << s;
+        }
+    }
+    auto mx = runFast(Op::kMAX, test::tensorFrom({9}, {NAN, 1, 1, 1, 1, 1, 1, 1, 1}),
+                      test::tensorFrom({9}, {1, NAN, 1, 1, 1, 1, 1, 1, NAN}));
+    EXPECT_TRUE(std::isnan(mx.as<float>()[0]) && std::isnan(mx.as<float>()[1]) && std::isnan(mx.as<float>()[8]));
+}
+
+TEST(ElementWiseFast, SupportsOnlyFloat32Arithmetic) {
+    for (Op op : kFastOps) EXPECT_TRUE(fastSupports(op, DataType::kFLOAT, DataType::kFLOAT)) << int(op);
+    for (DataType t : {DataType::kINT32, DataType::kINT64, DataType::kHALF, DataType::kBF16, DataType::kINT8,
+                       DataType::kUINT8, DataType::kBOOL})
+        for (Op op : kFastOps) {
+            EXPECT_FALSE(fastSupports(op, t, t)) << dataTypeName(t) << " op " << int(op);
+            EXPECT_FALSE(fastSupports(op, DataType::kFLOAT, t)) << dataTypeName(t) << " op " << int(op);
+            EXPECT_FALSE(fastSupports(op, t, DataType::kFLOAT)) << dataTypeName(t) << " op " << int(op);
+        }
+    for (Op op : {Op::kEQUAL, Op::kGREATER, Op::kLESS, Op::kAND, Op::kOR, Op::kXOR})
+        EXPECT_FALSE(fastSupports(op, DataType::kFLOAT, DataType::kFLOAT)) << int(op);
+    // The reference remains the first tactic.
+    ASSERT_FALSE(cpu::tacticsFor("ElementWise").empty());
+    EXPECT_EQ(cpu::tacticsFor("ElementWise").front().name, "reference");
 }
 
 }  // namespace

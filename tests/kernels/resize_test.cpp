@@ -4,6 +4,8 @@
 #include "ir/ops/resize.h"
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 #include "backends/cpu/kernel.h"
 #include "common/test_util.h"
@@ -263,6 +265,204 @@ TEST(Resize, Errors) {
     si.shape = {4};
     ir::InferContext ctx("resize", {&xi, &si}, [](const ir::DimExpr& d) { return d; });
     EXPECT_THROW(none.inferShapes(ctx), KilnError);
+}
+
+// --- The float32_separable tactic against the reference. ---------------------------------------
+
+const char* const kFastTactic = "float32_separable";
+
+//! Same float32 bits element by element (any NaN matches any NaN).
+::testing::AssertionResult sameBits(const HostTensor& got, const HostTensor& want) {
+    if (got.dims != want.dims || got.type != want.type || got.type != DataType::kFLOAT)
+        return ::testing::AssertionFailure()
+               << "shape/type " << ir::dimsToString(got.dims) << " vs " << ir::dimsToString(want.dims);
+    for (int64_t i = 0; i < got.numel(); ++i) {
+        const float g = got.as<float>()[i], w = want.as<float>()[i];
+        if (std::isnan(g) && std::isnan(w)) continue;
+        if (std::memcmp(&g, &w, sizeof g) != 0)
+            return ::testing::AssertionFailure()
+                   << "element " << i << ": " << g << " vs reference " << w << " (seed " << test::seed() << ")";
+    }
+    return ::testing::AssertionSuccess();
+}
+
+bool fastSupports(const ir::ResizeOp& op, DataType type, const V& dims) {
+    const cpu::Tactic* t = cpu::findTactic("Resize", kFastTactic);
+    EXPECT_NE(t, nullptr);
+    if (!t) return false;
+    ir::ValueInfo in;
+    in.type = type;
+    for (int64_t d : dims) in.shape.push_back(ir::DimExpr(d));
+    return t->supports(op, {in});
+}
+
+//! The tactic and the reference on a fresh random x (and optional input 1): the same bits.
+void expectFastMatches(const ir::ResizeOp& op, const V& xDims, const HostTensor* input1 = nullptr,
+                       bool expectSupported = true) {
+    auto x = test::randomTensor(DataType::kFLOAT, xDims, -2.0, 2.0);
+    std::vector<const HostTensor*> in = {&x};
+    if (input1) in.push_back(input1);
+    EXPECT_EQ(fastSupports(op, DataType::kFLOAT, xDims), expectSupported) << ir::dimsToString(xDims);
+    HostTensor want = cpu::evaluateReference(op, in)[0];
+    HostTensor got = cpu::evaluateWithTactic(op, in, kFastTactic)[0];
+    EXPECT_TRUE(sameBits(got, want)) << "mode " << static_cast<int>(op.mode) << " ct "
+                                     << static_cast<int>(op.coordinateTransformation) << " " << ir::dimsToString(xDims)
+                                     << " -> " << ir::dimsToString(want.dims);
+}
+
+V scaled(const V& dims, const std::vector<double>& s) {
+    V out(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) out[i] = static_cast<int64_t>(std::floor(dims[i] * s[i]));
+    return out;
+}
+
+// Spatial sizes below, at and above the vector widths, odd ones.
+const std::vector<V> kSpatial = {{1, 1}, {1, 7}, {7, 1}, {2, 3}, {4, 4}, {7, 9}, {8, 8}, {9, 9}, {5, 33}, {33, 17}};
+
+TEST(ResizeFast, NearestAsymmetricFloorIntegerScales) {
+    // The detection-model case: scale 2 (and 3, 4, 8) on [N, C, H, W], given as scales or sizes.
+    for (const V& hw : kSpatial)
+        for (double k : {2.0, 3.0, 4.0, 8.0}) {
+            auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC);
+            op.scales = {1, 1, k, k};
+            expectFastMatches(op, {2, 3, hw[0], hw[1]});
+            auto bySize =
+                makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, scaled({1, 2, hw[0], hw[1]}, {1, 1, k, k}));
+            expectFastMatches(bySize, {1, 2, hw[0], hw[1]});
+        }
+    // Only one axis upsampled, and scales from input 1.
+    auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC);
+    op.scales = {1, 1, 1, 2};
+    expectFastMatches(op, {1, 3, 7, 9});
+    op.scales = {1, 1, 2, 1};
+    expectFastMatches(op, {1, 3, 7, 9});
+    auto scales = test::tensorFrom({4}, {1, 1, 2, 2});
+    expectFastMatches(makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC), {1, 4, 9, 7}, &scales);
+}
+
+TEST(ResizeFast, NearestArbitraryScalesEveryRoundingAndTransform) {
+    const std::vector<std::vector<double>> factors = {{1, 1, 1.5, 0.7}, {1, 1, 0.5, 0.5},  {1, 1, 2.5, 1.3},
+                                                      {1, 1, 1, 1},     {1, 1, 0.34, 3.1}, {1, 1, 1.7, 1.7}};
+    for (CT ct : {CT::kASYMMETRIC, CT::kHALF_PIXEL, CT::kALIGN_CORNERS})
+        for (ResizeRoundMode rm :
+             {ResizeRoundMode::kFLOOR, ResizeRoundMode::kHALF_UP, ResizeRoundMode::kHALF_DOWN, ResizeRoundMode::kCEIL})
+            for (const V& hw : {V{7, 9}, V{8, 8}, V{9, 33}, V{3, 1}})
+                for (const auto& f : factors) {
+                    V x = {1, 2, hw[0], hw[1]};
+                    V out = scaled(x, f);
+                    if (out[2] == 0 || out[3] == 0) continue;
+                    auto byScale = makeOp(InterpolationMode::kNEAREST, ct);
+                    byScale.nearestRounding = rm;
+                    byScale.scales = f;
+                    expectFastMatches(byScale, x);
+                    auto bySize = makeOp(InterpolationMode::kNEAREST, ct, out);
+                    bySize.nearestRounding = rm;
+                    expectFastMatches(bySize, x);
+                    bySize.selector = ResizeSelector::kUPPER;
+                    expectFastMatches(bySize, x);
+                }
+}
+
+TEST(ResizeFast, NearestOtherRanksAndLeadingAxes) {
+    auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {9});
+    expectFastMatches(op, {4});
+    expectFastMatches(makeOp(InterpolationMode::kNEAREST, CT::kHALF_PIXEL, {3, 17}), {5, 8});
+    expectFastMatches(makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {3, 5, 8, 10}), {2, 3, 4, 5});
+    expectFastMatches(makeOp(InterpolationMode::kNEAREST, CT::kALIGN_CORNERS, {1, 2, 3, 9, 4}), {2, 2, 5, 3, 4});
+    expectFastMatches(makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {6, 1, 1}), {3, 1, 1});
+}
+
+TEST(ResizeFast, LinearHalfPixelAndOtherTransforms) {
+    for (CT ct : {CT::kHALF_PIXEL, CT::kASYMMETRIC, CT::kALIGN_CORNERS})
+        for (const V& hw : kSpatial)
+            for (const std::vector<double>& f : {std::vector<double>{1, 1, 2, 2},
+                                                 {1, 1, 0.5, 0.5},
+                                                 {1, 1, 1.5, 0.7},
+                                                 {1, 1, 4, 4},
+                                                 {1, 1, 1, 3},
+                                                 {1, 1, 1, 1}}) {
+                V x = {2, 3, hw[0], hw[1]};
+                V out = scaled(x, f);
+                if (out[2] == 0 || out[3] == 0) continue;
+                auto bySize = makeOp(InterpolationMode::kLINEAR, ct, out);
+                expectFastMatches(bySize, x);
+                auto byScale = makeOp(InterpolationMode::kLINEAR, ct);
+                byScale.scales = f;
+                expectFastMatches(byScale, x);
+                if (out[2] == 1 || out[3] == 1) {
+                    bySize.selector = ResizeSelector::kUPPER;
+                    expectFastMatches(bySize, x);
+                }
+            }
+    // Ranks 1, 2, 3 and 5 (the leading axes unchanged), scales from input 1.
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {17}), {8});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {9, 4}), {4, 9});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kASYMMETRIC, {3, 14, 18}), {3, 7, 9});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {2, 1, 3, 10, 6}), {2, 1, 3, 5, 3});
+    auto scales = test::tensorFrom({4}, {1, 1, 2.5f, 1.7f});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL), {1, 2, 7, 9}, &scales);
+    auto sizes = test::intTensor(DataType::kINT64, {4}, {1, 2, 15, 4});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kALIGN_CORNERS), {1, 2, 7, 9}, &sizes);
+}
+
+TEST(ResizeFast, LinearResizingALeadingAxisRunsTheReference) {
+    // Not a 2-d resize: refused when the attributes say so, and correct when run anyway.
+    auto op = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {2, 6, 8, 8});
+    expectFastMatches(op, {2, 3, 4, 4}, nullptr, /*expectSupported=*/false);
+    auto byScale = makeOp(InterpolationMode::kLINEAR, CT::kASYMMETRIC);
+    byScale.scales = {2, 1, 2, 2};
+    expectFastMatches(byScale, {2, 3, 4, 4}, nullptr, false);
+    // Scales from input 1 are only known at run time.
+    auto scales = test::tensorFrom({4}, {1, 2, 2, 2});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL), {1, 2, 3, 5}, &scales);
+}
+
+TEST(ResizeFast, SignedZerosNanAndInfLikeTheReference) {
+    const float inf = std::numeric_limits<float>::infinity();
+    const std::vector<float> special = {-0.0f, 0.0f, NAN, inf, -inf, 1.5f, -2.0f};
+    HostTensor x = HostTensor::make(DataType::kFLOAT, {1, 2, 5, 9});
+    for (int64_t i = 0; i < x.numel(); ++i) x.as<float>()[i] = special[i % special.size()];
+    for (InterpolationMode mode : {InterpolationMode::kNEAREST, InterpolationMode::kLINEAR})
+        for (double k : {2.0, 3.0, 4.0, 8.0, 1.5, 0.5}) {
+            auto op = makeOp(mode, mode == InterpolationMode::kNEAREST ? CT::kASYMMETRIC : CT::kHALF_PIXEL);
+            op.scales = {1, 1, k, k};
+            EXPECT_TRUE(
+                sameBits(cpu::evaluateWithTactic(op, {&x}, kFastTactic)[0], cpu::evaluateReference(op, {&x})[0]))
+                << "mode " << static_cast<int>(mode) << " scale " << k;
+        }
+}
+
+TEST(ResizeFast, EmptyTensors) {
+    auto up = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {0, 3, 8, 8});
+    expectFastMatches(up, {0, 3, 4, 4});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {0, 6}), {0, 3});
+    expectFastMatches(makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {2, 0}), {2, 3});
+    expectFastMatches(makeOp(InterpolationMode::kLINEAR, CT::kASYMMETRIC, {2, 0}), {2, 3});
+    auto x = test::randomTensor(DataType::kFLOAT, {0, 3});
+    auto fromEmpty = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {2, 3});
+    EXPECT_THROW(cpu::evaluateWithTactic(fromEmpty, {&x}, kFastTactic), KilnError);
+}
+
+TEST(ResizeFast, SupportsOnlyFloat32NearestAndLinear) {
+    auto nearest = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {1, 2, 8, 8});
+    auto linear = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {1, 2, 8, 8});
+    EXPECT_TRUE(fastSupports(nearest, DataType::kFLOAT, {1, 2, 4, 4}));
+    EXPECT_TRUE(fastSupports(linear, DataType::kFLOAT, {1, 2, 4, 4}));
+    for (DataType t :
+         {DataType::kINT32, DataType::kINT64, DataType::kHALF, DataType::kBF16, DataType::kUINT8, DataType::kBOOL}) {
+        EXPECT_FALSE(fastSupports(nearest, t, {1, 2, 4, 4})) << dataTypeName(t);
+        EXPECT_FALSE(fastSupports(linear, t, {1, 2, 4, 4})) << dataTypeName(t);
+    }
+    auto cubic = makeOp(InterpolationMode::kCUBIC, CT::kHALF_PIXEL, {1, 2, 8, 8});
+    EXPECT_FALSE(fastSupports(cubic, DataType::kFLOAT, {1, 2, 4, 4}));
+    // Run anyway on what it refuses, it gives the reference's result.
+    auto xi = test::intTensor(DataType::kINT32, {2, 2}, {1, -2, 300000001, 4});
+    auto op = makeOp(InterpolationMode::kNEAREST, CT::kASYMMETRIC, {4, 2});
+    EXPECT_TRUE(
+        test::allClose(cpu::evaluateWithTactic(op, {&xi}, kFastTactic)[0], cpu::evaluateReference(op, {&xi})[0], 0, 0));
+    expectFastMatches(cubic, {1, 2, 4, 4}, nullptr, false);
+    ASSERT_FALSE(cpu::tacticsFor("Resize").empty());
+    EXPECT_EQ(cpu::tacticsFor("Resize").front().name, "reference");
 }
 
 }  // namespace
