@@ -1,6 +1,7 @@
 #include "ir/dim_expr.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 #include "core/status.h"
@@ -10,18 +11,27 @@ namespace kiln::ir {
 namespace {
 int64_t floorDivInt(int64_t a, int64_t b) {
     KILN_CHECK(b != 0) << "shape computation divides by zero";
+    KILN_CHECK(!(a == INT64_MIN && b == -1)) << "shape computation " << a << " // -1 overflows int64";
     int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
     return q;
 }
+//! a op b, or a clear error when the result leaves int64 (hostile shapes must not overflow).
+int64_t checked(bool overflowed, int64_t result, int64_t a, const char* op, int64_t b) {
+    KILN_CHECK(!overflowed) << "shape computation " << a << " " << op << " " << b << " overflows int64";
+    return result;
+}
 int64_t apply(DimExpr::Kind kind, int64_t a, int64_t b) {
+    int64_t r = 0;
     switch (kind) {
-        case DimExpr::Kind::kADD: return a + b;
-        case DimExpr::Kind::kSUB: return a - b;
-        case DimExpr::Kind::kMUL: return a * b;
+        case DimExpr::Kind::kADD: return checked(__builtin_add_overflow(a, b, &r), r, a, "+", b);
+        case DimExpr::Kind::kSUB: return checked(__builtin_sub_overflow(a, b, &r), r, a, "-", b);
+        case DimExpr::Kind::kMUL: return checked(__builtin_mul_overflow(a, b, &r), r, a, "*", b);
         case DimExpr::Kind::kFLOOR_DIV: return floorDivInt(a, b);
-        case DimExpr::Kind::kCEIL_DIV: return -floorDivInt(-a, b);
-        case DimExpr::Kind::kMOD: return a - floorDivInt(a, b) * b;
+        case DimExpr::Kind::kCEIL_DIV:
+            KILN_CHECK(a != INT64_MIN) << "shape computation ceildiv(" << a << ", " << b << ") overflows int64";
+            return -floorDivInt(-a, b);
+        case DimExpr::Kind::kMOD: return a - floorDivInt(a, b) * b;  // |result| < |b|: no overflow
         case DimExpr::Kind::kMAX: return std::max(a, b);
         case DimExpr::Kind::kMIN: return std::min(a, b);
         default: KILN_THROW(ErrorCode::kINTERNAL_ERROR) << "bad DimExpr kind";

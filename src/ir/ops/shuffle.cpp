@@ -33,7 +33,8 @@ struct Factors {
 
     void add(const DimExpr& d) {
         if (d.isConst()) {
-            constant *= d.value();
+            KILN_CHECK(!__builtin_mul_overflow(constant, d.value(), &constant))
+                << "Shuffle: the volume of the shape overflows int64";
         } else if (d.kind() == DimExpr::Kind::kMUL) {
             add(d.lhs());
             add(d.rhs());
