@@ -2,6 +2,7 @@
 // They never cross the public API: every API entry point catches them (see api_guard.h).
 #pragma once
 
+#include <exception>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -23,9 +24,13 @@ namespace detail {
 //! Collects a message with operator<< and throws it when the full expression ends.
 class Thrower {
 public:
-    explicit Thrower(ErrorCode code) : mCode(code) {}
+    explicit Thrower(ErrorCode code) : mCode(code), mUncaught(std::uncaught_exceptions()) {}
     Thrower(const Thrower&) = delete;
-    ~Thrower() noexcept(false) { throw KilnError(mCode, mStream.str()); }
+    // If building the message itself threw (a failing check inside the message), that
+    // exception is already on its way: throwing a second one would terminate.
+    ~Thrower() noexcept(false) {
+        if (std::uncaught_exceptions() == mUncaught) throw KilnError(mCode, mStream.str());
+    }
     template <class T>
     Thrower& operator<<(const T& value) {
         mStream << value;
@@ -34,6 +39,7 @@ public:
 
 private:
     ErrorCode mCode;
+    int mUncaught;
     std::ostringstream mStream;
 };
 }  // namespace detail

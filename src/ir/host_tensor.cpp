@@ -23,7 +23,8 @@ AlignedBuffer::~AlignedBuffer() { std::free(mData); }
 
 int64_t numelOf(const std::vector<int64_t>& dims) {
     int64_t n = 1;
-    for (int64_t d : dims) n *= d;
+    for (int64_t d : dims)
+        KILN_CHECK(!__builtin_mul_overflow(n, d, &n)) << "the volume of " << dimsToString(dims) << " overflows int64";
     return n;
 }
 

@@ -2,6 +2,7 @@
 // model importer and turned into a ParserError (node index, name, op, text).
 #pragma once
 
+#include <exception>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -24,9 +25,13 @@ private:
 namespace detail {
 class ImportThrower {
 public:
-    explicit ImportThrower(ErrorCode code) : mCode(code) {}
+    explicit ImportThrower(ErrorCode code) : mCode(code), mUncaught(std::uncaught_exceptions()) {}
     ImportThrower(const ImportThrower&) = delete;
-    ~ImportThrower() noexcept(false) { throw ImportError(mCode, mStream.str()); }
+    // If building the message itself threw (a failing check inside the message), that
+    // exception is already on its way: throwing a second one would terminate.
+    ~ImportThrower() noexcept(false) {
+        if (std::uncaught_exceptions() == mUncaught) throw ImportError(mCode, mStream.str());
+    }
     template <class T>
     ImportThrower& operator<<(const T& value) {
         mStream << value;
@@ -35,6 +40,7 @@ public:
 
 private:
     ErrorCode mCode;
+    int mUncaught;
     std::ostringstream mStream;
 };
 }  // namespace detail

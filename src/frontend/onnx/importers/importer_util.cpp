@@ -87,6 +87,13 @@ Tensor& concatShapes(ImportContext& ctx, const std::vector<Tensor*>& parts) {
     return *ctx.check(l)->getOutput(0);
 }
 
+int64_t mulDims(int64_t a, int64_t b) {
+    int64_t r = 0;
+    ONNX_CHECK(!__builtin_mul_overflow(a, b, &r), kINVALID_NODE) << "the product of dimensions " << a << " * " << b
+                                                                 << " overflows int64";
+    return r;
+}
+
 std::shared_ptr<const ir::HostTensor> withDims(const ir::HostTensor& t, std::vector<int64_t> dims) {
     ONNX_CHECK(ir::numelOf(dims) == t.numel(), kINVALID_NODE)
         << "cannot view " << t.numel() << " values as " << ir::dimsToString(dims);
@@ -125,7 +132,7 @@ std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<
             inferAt = static_cast<int64_t>(i);
         } else {
             ONNX_CHECK(shape[i] >= 0, kINVALID_NODE) << "Reshape shape has a negative dimension " << shape[i];
-            known *= shape[i];
+            known = mulDims(known, shape[i]);
         }
     }
     if (inferAt >= 0) {

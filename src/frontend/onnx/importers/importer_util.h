@@ -30,6 +30,9 @@ Tensor& gatherShape(ImportContext& ctx, Tensor& shape, const std::vector<int64_t
 Tensor& constInt64(ImportContext& ctx, const std::vector<int64_t>& values);
 Tensor& concatShapes(ImportContext& ctx, const std::vector<Tensor*>& parts);
 
+//! a * b for dimension products; an ImportError when it leaves int64 (hostile shapes).
+int64_t mulDims(int64_t a, int64_t b);
+
 // Import-time folding of weights.
 //! The same bytes seen with other dims (no copy).
 std::shared_ptr<const ir::HostTensor> withDims(const ir::HostTensor& t, std::vector<int64_t> dims);

@@ -76,7 +76,7 @@ KILN_ONNX_IMPORTER(Flatten) {
     ONNX_CHECK(axis >= 0 && axis <= rank, kINVALID_NODE) << "axis " << attrs.getInt("axis", 1) << " for rank " << rank;
     auto product = [&](int64_t from, int64_t to) {
         int64_t p = 1;
-        for (int64_t i = from; i < to; ++i) p = dims[i] < 0 || p < 0 ? -1 : p * dims[i];
+        for (int64_t i = from; i < to; ++i) p = dims[i] < 0 || p < 0 ? -1 : mulDims(p, dims[i]);
         return p;
     };
     int64_t outer = product(0, axis), inner = product(axis, rank);

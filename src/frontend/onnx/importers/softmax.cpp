@@ -25,7 +25,7 @@ Tensor& softmax(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& at
         int64_t p = 1;
         for (int32_t i = from; i < to; ++i) {
             if (dims[i] < 0) return -1;
-            p *= dims[i];
+            p = mulDims(p, dims[i]);
         }
         return p;
     };
