@@ -56,6 +56,8 @@ KILN_ONNX_IMPORTER(Slice) {
         const int32_t a = normalizeAxis(axes[k], rank);
         const int64_t step = steps[k];
         ONNX_CHECK(step != 0, kINVALID_NODE) << "a step of 0";
+        ONNX_CHECK(step >= -(int64_t(1) << 40) && step <= (int64_t(1) << 40), kINVALID_NODE)
+            << "step " << step << " is out of range";
         ShapeScalar dim = dimOf(ctx, x, a);
         // Negative bounds count from the end (known bounds only; graph-computed ones are >= 0).
         auto fromEnd = [&](ShapeScalar v) {
@@ -104,6 +106,8 @@ KILN_ONNX_IMPORTER(Split) {
         ONNX_CHECK(dims[axis] >= 0, kUNSUPPORTED_NODE_DYNAMIC)
             << "an equal Split of the dynamic axis " << axis << " of " << ir::dimsToString(dims);
         const int64_t parts = attrs.getInt("num_outputs", outputs);
+        ONNX_CHECK(parts >= 1 && parts == outputs, kINVALID_NODE)
+            << "num_outputs " << parts << " for a node with " << outputs << " outputs";
         const int64_t chunk = (dims[axis] + parts - 1) / parts;
         for (int64_t i = 0, left = dims[axis]; i < parts; ++i, left -= chunk) split.push_back(std::min(chunk, left));
     }
@@ -112,6 +116,8 @@ KILN_ONNX_IMPORTER(Split) {
     Outputs out;
     int64_t offset = 0;
     for (int64_t part : split) {
+        ONNX_CHECK(part >= 0 && (dims[axis] < 0 || part <= dims[axis] - offset), kINVALID_NODE)
+            << "split sizes " << ir::dimsToString(split) << " do not fit axis " << axis << " of " << ir::dimsToString(dims);
         std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
         for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, x, a);
         start[axis] = {offset};
@@ -133,6 +139,8 @@ KILN_ONNX_IMPORTER(Pad) {
         for (int32_t a = 0; a < rank; ++a) axes.push_back(a);
     ONNX_CHECK(pads.size() == 2 * axes.size(), kINVALID_NODE)
         << "pads has " << pads.size() << " values for " << axes.size() << " axes";
+    for (int64_t p : pads)  // keeps the size arithmetic below far from int64's limits
+        ONNX_CHECK(p >= -(int64_t(1) << 40) && p <= (int64_t(1) << 40), kINVALID_NODE) << "pad " << p << " is out of range";
     std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
     for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, x, a);
     for (size_t k = 0; k < axes.size(); ++k) {
