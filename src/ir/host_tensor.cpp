@@ -1,6 +1,7 @@
 #include "ir/host_tensor.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -58,7 +59,14 @@ int64_t HostTensor::intAt(int64_t i) const {
         case DataType::kINT8: return as<int8_t>()[i];
         case DataType::kUINT8: return as<uint8_t>()[i];
         case DataType::kBOOL: return as<uint8_t>()[i] != 0;
-        default: return static_cast<int64_t>(floatAt(i));
+        default: {
+            // Float to int: NaN gives 0 and out-of-range values saturate (a plain cast is undefined).
+            const double v = floatAt(i);
+            if (!(v == v)) return 0;
+            if (v >= 9.2233720368547758e18) return INT64_MAX;
+            if (v <= -9.2233720368547758e18) return INT64_MIN;
+            return static_cast<int64_t>(v);
+        }
     }
 }
 

@@ -60,6 +60,7 @@ KILN_ONNX_IMPORTER(Concat) {
 // Negative constant indices count from the end of the gathered axis (when its size is known).
 KILN_ONNX_IMPORTER(Gather) {
     const int32_t rank = inputs.rank(0);
+    ONNX_CHECK(rank >= 1, kINVALID_NODE) << "Gather of a scalar";
     const int32_t axis = normalizeAxis(attrs.getInt("axis", 0), rank);
     const int64_t dim = inputs.dims(0)[axis];
     Tensor* indices;

@@ -5,7 +5,7 @@
 namespace kiln::onnximport {
 
 int32_t normalizeAxis(int64_t axis, int32_t rank, const char* what) {
-    ONNX_CHECK(axis >= -rank && axis < std::max(rank, 1), kINVALID_NODE)
+    ONNX_CHECK(axis >= -rank && axis < rank, kINVALID_NODE)
         << what << " " << axis << " is out of range for rank " << rank << " (expected " << -rank << " to "
         << rank - 1 << ")";
     return static_cast<int32_t>(axis < 0 ? axis + rank : axis);
