@@ -29,6 +29,14 @@ int64_t numelOf(const std::vector<int64_t>& dims) {
     return n;
 }
 
+size_t byteSizeOf(DataType type, const std::vector<int64_t>& dims) {
+    size_t bytes = 0;
+    KILN_CHECK(!__builtin_mul_overflow(static_cast<size_t>(numelOf(dims)), dataTypeSize(type), &bytes) &&
+               bytes <= static_cast<size_t>(INT64_MAX))
+        << "the size in bytes of a " << dataTypeName(type) << " tensor of shape " << dimsToString(dims) << " overflows";
+    return bytes;
+}
+
 std::string dimsToString(const std::vector<int64_t>& dims) {
     std::ostringstream os;
     os << "[";
@@ -45,12 +53,12 @@ HostTensor HostTensor::make(DataType type, std::vector<int64_t> dims) {
     HostTensor t;
     t.type = type;
     t.dims = std::move(dims);
-    t.buffer = std::make_shared<AlignedBuffer>(static_cast<size_t>(t.numel()) * dataTypeSize(type));
+    t.buffer = std::make_shared<AlignedBuffer>(byteSizeOf(type, t.dims));
     return t;
 }
 
 int64_t HostTensor::numel() const { return numelOf(dims); }
-size_t HostTensor::bytes() const { return static_cast<size_t>(numel()) * dataTypeSize(type); }
+size_t HostTensor::bytes() const { return byteSizeOf(type, dims); }
 
 int64_t HostTensor::intAt(int64_t i) const {
     switch (type) {

@@ -69,6 +69,8 @@ TensorView makeView(DataType type, const std::vector<int64_t>& dims, void* data)
 TensorView viewOf(HostTensor& t);
 TensorView viewOf(const HostTensor& t);  // const-casts: kernels never write their inputs
 int64_t numelOf(const std::vector<int64_t>& dims);
+//! numelOf(dims) * dataTypeSize(type), checked: a size that overflows is a KilnError.
+size_t byteSizeOf(DataType type, const std::vector<int64_t>& dims);
 std::string dimsToString(const std::vector<int64_t>& dims);
 
 }  // namespace kiln::ir

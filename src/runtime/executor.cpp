@@ -120,7 +120,7 @@ MemoryPlan PreparedPlan::planMemory(const std::map<std::string, std::vector<int6
     };
     std::vector<Item> items;
     for (size_t i = 0; i < tensors.size(); ++i) {
-        mp.slots[i].bytes = static_cast<size_t>(ir::numelOf(mp.slots[i].dims)) * dataTypeSize(tensors[i].type);
+        mp.slots[i].bytes = ir::byteSizeOf(tensors[i].type, mp.slots[i].dims);
         bool activation = !tensors[i].isInput && !tensors[i].isOutput && tensors[i].weightIndex < 0;
         if (activation && tensors[i].firstStep >= 0)
             items.push_back({static_cast<int32_t>(i), alignUp(std::max<size_t>(mp.slots[i].bytes, 1), kArenaAlignment),
@@ -139,8 +139,11 @@ MemoryPlan PreparedPlan::planMemory(const std::map<std::string, std::vector<int6
             if (offset + it.bytes <= b) break;
             offset = std::max(offset, e);
         }
+        size_t end = 0;
+        KILN_CHECK_CODE(!__builtin_add_overflow(offset, it.bytes, &end), ErrorCode::kINVALID_ARGUMENT)
+            << "the activation memory for these shapes overflows the address space";
         mp.slots[it.slot].arenaOffset = offset;
-        mp.arenaSize = std::max(mp.arenaSize, offset + it.bytes);
+        mp.arenaSize = std::max(mp.arenaSize, end);
         placed.push_back(&it);
     }
     for (const auto& step : mPlan.steps) mp.workspaceSize = std::max<size_t>(mp.workspaceSize, step.workspaceSize);
@@ -191,7 +194,7 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
         for (size_t o = 0; o < step.outputs.size(); ++o) {
             int32_t slot = step.outputs[o];
             std::vector<int64_t> dims = outs.empty() ? slots[slot].dims : ir::constValues(outs[o].shape);
-            size_t bytes = static_cast<size_t>(ir::numelOf(dims)) * dataTypeSize(types[slot]);
+            size_t bytes = ir::byteSizeOf(types[slot], dims);
             KILN_CHECK_CODE(bytes <= slots[slot].bytes, ErrorCode::kFAILED_EXECUTION)
                 << step.layerName << ": output '" << plan.tensors[slot].name << "' needs " << bytes
                 << " bytes but only " << slots[slot].bytes << " were planned for the current input shapes";

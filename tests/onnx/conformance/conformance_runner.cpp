@@ -1,0 +1,318 @@
+// Runs cases of the ONNX backend test suite on Kiln's CPU backend.
+//
+//   kiln_onnx_conformance [--verbose] <case-dir>...
+//   kiln_onnx_conformance --corrupt <case-dir>...
+//
+// For each case: parse model.onnx with the OnnxParser, build an engine whose profile is the
+// inputs' shapes, run every test_data_set_* and compare each output with output_*.pb as the
+// suite's runner does (rtol 1e-3, atol 1e-7). Before a case it prints "@@ start <case>" and
+// after it "@@ result <case> <pass|fail|unsupported> <detail>", flushed, so that the driver
+// (run_suite.py) can tell a crash or a hang from the line it stopped after.
+//
+// --corrupt: parser robustness. Each model.onnx is truncated, has bytes flipped and has its
+// dimension fields made huge; each variant is parsed and, when it parses, built. Every variant
+// must end in an error or an engine: "@@ result <case> pass <variants>".
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kiln/kiln.h"
+#include "kiln/onnx_parser.h"
+#include "onnx/onnx.pb.h"
+#include "suite_tensor.h"
+
+namespace fs = std::filesystem;
+using namespace kiln;
+using kiln::conformance::SuiteTensor;
+
+namespace {
+
+constexpr double kRtol = 1e-3;
+constexpr double kAtol = 1e-7;
+
+class CapturingLogger : public Logger {
+public:
+    bool verbose{false};
+    std::string firstError;
+    void log(Severity severity, const char* msg) noexcept override {
+        if (severity <= Severity::kERROR && firstError.empty()) firstError = msg;
+        if (verbose && severity <= Severity::kWARNING) std::fprintf(stderr, "[kiln] %s\n", msg);
+    }
+};
+
+struct Outcome {
+    std::string status;  // pass, fail, unsupported
+    std::string detail;
+};
+
+std::string oneLine(std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    if (s.size() > 400) s = s.substr(0, 400) + "...";
+    return s;
+}
+
+bool readBytes(const fs::path& path, std::string& out) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return false;
+    out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    return true;
+}
+
+bool isRandomCase(const ::onnx::GraphProto& g) {
+    static const std::set<std::string> random{"Bernoulli", "RandomUniform", "RandomUniformLike", "RandomNormal",
+                                              "RandomNormalLike", "Multinomial"};
+    for (const auto& n : g.node())
+        if (random.count(n.op_type())) return true;
+    return false;
+}
+
+const char* nonTensorKind(const ::onnx::TypeProto& t) {
+    if (t.has_sequence_type()) return "a sequence";
+    if (t.has_optional_type()) return "an optional";
+    if (t.has_map_type()) return "a map";
+    if (t.has_sparse_tensor_type()) return "a sparse tensor";
+    return nullptr;
+}
+
+struct DataSet {
+    std::vector<SuiteTensor> inputs, outputs;
+};
+
+Dims toDims(const std::vector<int64_t>& v) {
+    Dims d;
+    d.nbDims = static_cast<int32_t>(v.size());
+    for (size_t i = 0; i < v.size() && i < static_cast<size_t>(Dims::MAX_DIMS); ++i) d.d[i] = v[i];
+    return d;
+}
+
+std::vector<int64_t> fromDims(const Dims& d) { return std::vector<int64_t>(d.d, d.d + std::max(d.nbDims, 0)); }
+
+//! Reads every test_data_set_* of a case; an empty status means success.
+Outcome readDataSets(const fs::path& dir, const ::onnx::ModelProto& model, std::vector<DataSet>& sets) {
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0) dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    if (dirs.empty()) return {"fail", "the case has no test_data_set_*"};
+    for (const auto& d : dirs) {
+        DataSet set;
+        for (const char* kind : {"input", "output"}) {
+            const bool isInput = kind[0] == 'i';
+            const auto& values = isInput ? model.graph().input() : model.graph().output();
+            for (int i = 0;; ++i) {
+                fs::path file = d / (std::string(kind) + "_" + std::to_string(i) + ".pb");
+                if (!fs::exists(file)) break;
+                if (i < values.size())
+                    if (const char* what = nonTensorKind(values[i].type()))
+                        return {"unsupported", std::string(kind) + " '" + values[i].name() + "' is " + what +
+                                                   "; Kiln's inputs and outputs are tensors"};
+                SuiteTensor t;
+                std::string error;
+                if (!conformance::readSuiteTensor(file.string(), t, error)) return {"unsupported", error};
+                (isInput ? set.inputs : set.outputs).push_back(std::move(t));
+            }
+        }
+        sets.push_back(std::move(set));
+    }
+    return {};
+}
+
+Outcome runCase(const fs::path& dir, bool verbose) {
+    const fs::path modelPath = dir / "model.onnx";
+    std::string modelBytes;
+    if (!readBytes(modelPath, modelBytes)) return {"fail", "cannot read model.onnx"};
+    ::onnx::ModelProto model;
+    if (!model.ParseFromString(modelBytes)) return {"fail", "model.onnx is not a ModelProto"};
+    std::vector<DataSet> sets;
+    Outcome read = readDataSets(dir, model, sets);
+    if (!read.status.empty()) return read;
+
+    CapturingLogger logger;
+    logger.verbose = verbose;
+    auto builder = createBuilder(logger);
+    auto network = builder ? builder->createNetwork() : nullptr;
+    auto parser = network ? onnxparser::createParser(*network, logger) : nullptr;
+    if (!parser) return {"fail", "cannot create the builder, network or parser: " + logger.firstError};
+    if (!parser->parseFromFile(modelPath.string().c_str())) {
+        std::string why = parser->getNbErrors() > 0 ? parser->getError(0)->desc() : logger.firstError;
+        return {"unsupported", "parser: " + why};
+    }
+    const auto& graphInputs = model.graph().input();
+    const auto& graphOutputs = model.graph().output();
+
+    // One profile: each dynamic input from the smallest to the largest shape of the data sets.
+    auto config = builder->createBuilderConfig();
+    config->setBuilderOptimizationLevel(0);  // conformance needs the right answer, not timing
+    OptimizationProfile* profile = builder->createOptimizationProfile();
+    bool dynamic = false;
+    for (int32_t i = 0; i < network->getNbInputs(); ++i) {
+        Tensor* in = network->getInput(i);
+        Dims declared = in->getDimensions();
+        bool isDynamic = false;
+        for (int32_t k = 0; k < declared.nbDims; ++k) isDynamic = isDynamic || declared.d[k] < 0;
+        if (!isDynamic) continue;
+        int index = -1;
+        for (int k = 0; k < graphInputs.size(); ++k)
+            if (graphInputs[k].name() == in->getName()) index = k;
+        if (index < 0 || static_cast<size_t>(index) >= sets[0].inputs.size())
+            return {"fail", std::string("no data for the dynamic input '") + in->getName() + "'"};
+        Dims lo = toDims(sets[0].inputs[index].dims), hi = lo;
+        for (const auto& s : sets) {
+            Dims d = toDims(s.inputs[index].dims);
+            if (d.nbDims != lo.nbDims) return {"fail", "the data sets give input '" + graphInputs[index].name() + "' different ranks"};
+            for (int32_t k = 0; k < d.nbDims; ++k) lo.d[k] = std::min(lo.d[k], d.d[k]), hi.d[k] = std::max(hi.d[k], d.d[k]);
+        }
+        profile->setDimensions(in->getName(), OptProfileSelector::kMIN, lo);
+        profile->setDimensions(in->getName(), OptProfileSelector::kOPT, toDims(sets[0].inputs[index].dims));
+        profile->setDimensions(in->getName(), OptProfileSelector::kMAX, hi);
+        dynamic = true;
+    }
+    if (dynamic) config->addOptimizationProfile(profile);
+    auto plan = builder->buildSerializedNetwork(*network, *config);
+    if (!plan) return {"unsupported", "builder: " + logger.firstError};
+    auto runtime = createRuntime(logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    if (!engine) return {"fail", "deserializeEngine: " + logger.firstError};
+    auto context = engine->createExecutionContext();
+    if (!context) return {"fail", "createExecutionContext: " + logger.firstError};
+
+    const bool random = isRandomCase(model.graph());
+    for (size_t s = 0; s < sets.size(); ++s) {
+        const DataSet& set = sets[s];
+        std::vector<std::vector<uint8_t>> buffers;
+        buffers.reserve(static_cast<size_t>(engine->getNbIOTensors()));
+        for (size_t i = 0; i < set.inputs.size() && i < static_cast<size_t>(graphInputs.size()); ++i) {
+            const char* name = graphInputs[static_cast<int>(i)].name().c_str();
+            if (engine->getTensorIOMode(name) != TensorIOMode::kINPUT) continue;  // unused input
+            const SuiteTensor& t = set.inputs[i];
+            if (conformance::onnxTypeOf(engine->getTensorDataType(name)) != t.onnxType)
+                return {"fail", std::string("input '") + name + "' is " + dataTypeName(engine->getTensorDataType(name)) +
+                                    " in the engine, " + conformance::onnxTypeName(t.onnxType) + " in the data"};
+            if (!context->setInputShape(name, toDims(t.dims))) return {"fail", "setInputShape: " + logger.firstError};
+            buffers.emplace_back(t.bytes);
+            if (buffers.back().empty()) buffers.back().resize(1);
+            context->setTensorAddress(name, buffers.back().data());
+        }
+        std::vector<std::pair<int, size_t>> outputBuffers;  // graph output index, buffer index
+        for (int j = 0; j < graphOutputs.size(); ++j) {
+            const char* name = graphOutputs[j].name().c_str();
+            if (engine->getTensorIOMode(name) != TensorIOMode::kOUTPUT)
+                return {"fail", std::string("the engine has no output '") + name + "'"};
+            Dims bound = context->getTensorShape(name);
+            if (bound.nbDims < 0) return {"fail", std::string("no shape for output '") + name + "': " + logger.firstError};
+            int64_t n = 1;
+            for (int32_t k = 0; k < bound.nbDims; ++k) n *= std::max<int64_t>(bound.d[k], 0);
+            buffers.emplace_back(static_cast<size_t>(std::max<int64_t>(n, 1)) * dataTypeSize(engine->getTensorDataType(name)));
+            context->setTensorAddress(name, buffers.back().data());
+            outputBuffers.emplace_back(j, buffers.size() - 1);
+        }
+        if (!context->executeV2()) return {"fail", "executeV2: " + logger.firstError};
+        for (auto [j, b] : outputBuffers) {
+            const char* name = graphOutputs[j].name().c_str();
+            if (static_cast<size_t>(j) >= set.outputs.size()) continue;
+            SuiteTensor got;
+            DataType type = engine->getTensorDataType(name);
+            got.onnxType = conformance::onnxTypeOf(type);
+            got.dims = fromDims(context->getTensorShape(name));
+            got.bytes = buffers[b];
+            got.bytes.resize(static_cast<size_t>(got.count()) * dataTypeSize(type));
+            std::string why;
+            bool ok = random ? conformance::compareRandomOutput(set.outputs[static_cast<size_t>(j)], got, why)
+                             : conformance::compareOutput(set.outputs[static_cast<size_t>(j)], got, kRtol, kAtol, why);
+            if (!ok) return {"fail", "data set " + std::to_string(s) + ", output '" + name + "': " + why};
+        }
+    }
+    return {"pass", random ? "checked by shape and range (random-number op)" : ""};
+}
+
+//! Parser robustness: the variants of one model and whether each ended cleanly (it always
+//! does unless Kiln crashes, which the driver sees).
+Outcome corruptCase(const fs::path& dir) {
+    std::string original;
+    if (!readBytes(dir / "model.onnx", original)) return {"fail", "cannot read model.onnx"};
+    std::vector<std::string> variants;
+    for (size_t cut : {original.size() / 2, original.size() * 9 / 10, original.size() - 1, size_t{7}})
+        if (cut < original.size()) variants.push_back(original.substr(0, cut));
+    std::mt19937 rng(static_cast<uint32_t>(std::hash<std::string>{}(dir.filename().string())));
+    for (int v = 0; v < 8 && !original.empty(); ++v) {
+        std::string s = original;
+        for (int k = 0; k < 1 + v; ++k) s[rng() % s.size()] ^= static_cast<char>(1u << (rng() % 8));
+        variants.push_back(std::move(s));
+    }
+    // Oversized dims: every dim of every value info and initializer set to 2^40 (or -2^40).
+    ::onnx::ModelProto model;
+    if (model.ParseFromString(original)) {
+        for (int64_t huge : {int64_t{1} << 40, -(int64_t{1} << 40), int64_t{1} << 62}) {
+            ::onnx::ModelProto m = model;
+            auto grow = [&](::onnx::ValueInfoProto& vi) {
+                if (!vi.type().has_tensor_type()) return;
+                for (auto& d : *vi.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim()) d.set_dim_value(huge);
+            };
+            for (auto& vi : *m.mutable_graph()->mutable_input()) grow(vi);
+            for (auto& vi : *m.mutable_graph()->mutable_output()) grow(vi);
+            for (auto& init : *m.mutable_graph()->mutable_initializer())
+                for (int k = 0; k < init.dims_size(); ++k) init.set_dims(k, huge);
+            for (auto& n : *m.mutable_graph()->mutable_node())
+                for (auto& a : *n.mutable_attribute())
+                    if (a.has_t())
+                        for (int k = 0; k < a.t().dims_size(); ++k) a.mutable_t()->set_dims(k, huge);
+            variants.push_back(m.SerializeAsString());
+        }
+    }
+    int built = 0;
+    for (const auto& bytes : variants) {
+        CapturingLogger logger;
+        auto builder = createBuilder(logger);
+        auto network = builder->createNetwork();
+        auto parser = onnxparser::createParser(*network, logger);
+        if (!parser->parse(bytes.data(), bytes.size(), (dir / "model.onnx").string().c_str())) continue;
+        auto config = builder->createBuilderConfig();
+        config->setBuilderOptimizationLevel(0);
+        bool dynamic = false;
+        for (int32_t i = 0; i < network->getNbInputs(); ++i) {
+            Dims d = network->getInput(i)->getDimensions();
+            for (int32_t k = 0; k < d.nbDims; ++k) dynamic = dynamic || d.d[k] < 0;
+        }
+        if (dynamic) continue;  // no profile to give: the parse was the test
+        if (builder->buildSerializedNetwork(*network, *config)) ++built;
+    }
+    return {"pass", std::to_string(variants.size()) + " variants, " + std::to_string(built) + " built"};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bool verbose = false, corrupt = false;
+    std::vector<fs::path> cases;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--verbose") verbose = true;
+        else if (a == "--corrupt") corrupt = true;
+        else if (a.rfind("--", 0) == 0) {
+            std::fprintf(stderr, "unknown option %s\n", a.c_str());
+            return 2;
+        } else cases.emplace_back(a);
+    }
+    if (cases.empty()) {
+        std::fprintf(stderr, "usage: kiln_onnx_conformance [--verbose|--corrupt] <case-dir>...\n");
+        return 2;
+    }
+    for (const auto& dir : cases) {
+        const std::string name = dir.filename().string();
+        std::printf("@@ start %s\n", name.c_str());
+        std::fflush(stdout);
+        auto t0 = std::chrono::steady_clock::now();
+        Outcome o = corrupt ? corruptCase(dir) : runCase(dir, verbose);
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("@@ result %s %s %.1fms %s\n", name.c_str(), o.status.c_str(), ms, oneLine(o.detail).c_str());
+        std::fflush(stdout);
+    }
+    return 0;
+}
