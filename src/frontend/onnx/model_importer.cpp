@@ -82,6 +82,8 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
     for (const auto& o : model.opset_import())
         if (isDefaultDomain(o.domain())) opset = o.version();
     if (opset < 0 && model.ir_version() < 3) opset = 1;
+    // A model of other domains only (ai.onnx.ml, preview ops): its nodes are judged one by one.
+    if (opset < 0) opset = KILN_ONNX_MAX_OPSET;
     if (opset < kMinSupportedOpset || opset > KILN_ONNX_MAX_OPSET) {
         error(ErrorCode::kUNSUPPORTED_GRAPH, "the model imports default-domain opset " + std::to_string(opset) +
                                                  "; Kiln supports opsets " + std::to_string(kMinSupportedOpset) +

@@ -21,7 +21,7 @@ struct ErrorRecord {
 };
 
 //! The smallest default-domain opset the importer accepts.
-constexpr int64_t kMinSupportedOpset = 9;
+constexpr int64_t kMinSupportedOpset = 1;
 
 class ModelImporter {
 public:

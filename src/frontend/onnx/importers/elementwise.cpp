@@ -5,9 +5,23 @@
 namespace kiln::onnximport {
 namespace {
 
-Outputs binary(ImportContext& ctx, NodeInputs& in, ElementWiseOperation op) {
+// Before opset 7, B broadcasts to A only with broadcast=1, aligned at `axis` of A (numpy aligns
+// at the end): B gets trailing axes of size 1 so that numpy broadcasting places it there.
+Tensor& legacyAligned(ImportContext& ctx, NodeInputs& in, const NodeAttributes& attrs) {
+    Tensor& b = in.tensor(1);
+    if (ctx.opset() >= 7 || attrs.getInt("broadcast", 0) == 0 || !attrs.has("axis")) return b;
+    const int32_t ra = in.rank(0), rb = in.rank(1);
+    const int64_t axis = normalizeAxis(attrs.getInt("axis", 0), ra);
+    ONNX_CHECK(axis + rb <= ra, kINVALID_NODE) << "broadcast axis " << axis << " puts B of rank " << rb
+                                               << " past the end of A of rank " << ra;
+    std::vector<int64_t> trailing;
+    for (int64_t k = rb; k < ra - axis; ++k) trailing.push_back(k);
+    return trailing.empty() ? b : unsqueeze(ctx, b, trailing);
+}
+
+Outputs binary(ImportContext& ctx, NodeInputs& in, const NodeAttributes& attrs, ElementWiseOperation op) {
     ONNX_CHECK(in.size() == 2, kINVALID_NODE) << "expected 2 inputs, got " << in.size();
-    return {&elementWise(ctx, in.tensor(0), in.tensor(1), op)};
+    return {&elementWise(ctx, in.tensor(0), legacyAligned(ctx, in, attrs), op)};
 }
 
 // Max, Min, Sum, Mean take one or more inputs.
@@ -23,16 +37,16 @@ Outputs notOf(ImportContext& ctx, Tensor& t) { return {&unary(ctx, t, UnaryOpera
 
 }  // namespace
 
-KILN_ONNX_IMPORTER(Add) { return binary(ctx, inputs, ElementWiseOperation::kSUM); }
-KILN_ONNX_IMPORTER(Sub) { return binary(ctx, inputs, ElementWiseOperation::kSUB); }
-KILN_ONNX_IMPORTER(Mul) { return binary(ctx, inputs, ElementWiseOperation::kPROD); }
-KILN_ONNX_IMPORTER(Div) { return binary(ctx, inputs, ElementWiseOperation::kDIV); }
-KILN_ONNX_IMPORTER(Equal) { return binary(ctx, inputs, ElementWiseOperation::kEQUAL); }
-KILN_ONNX_IMPORTER(Greater) { return binary(ctx, inputs, ElementWiseOperation::kGREATER); }
-KILN_ONNX_IMPORTER(Less) { return binary(ctx, inputs, ElementWiseOperation::kLESS); }
-KILN_ONNX_IMPORTER(And) { return binary(ctx, inputs, ElementWiseOperation::kAND); }
-KILN_ONNX_IMPORTER(Or) { return binary(ctx, inputs, ElementWiseOperation::kOR); }
-KILN_ONNX_IMPORTER(Xor) { return binary(ctx, inputs, ElementWiseOperation::kXOR); }
+KILN_ONNX_IMPORTER(Add) { return binary(ctx, inputs, attrs, ElementWiseOperation::kSUM); }
+KILN_ONNX_IMPORTER(Sub) { return binary(ctx, inputs, attrs, ElementWiseOperation::kSUB); }
+KILN_ONNX_IMPORTER(Mul) { return binary(ctx, inputs, attrs, ElementWiseOperation::kPROD); }
+KILN_ONNX_IMPORTER(Div) { return binary(ctx, inputs, attrs, ElementWiseOperation::kDIV); }
+KILN_ONNX_IMPORTER(Equal) { return binary(ctx, inputs, attrs, ElementWiseOperation::kEQUAL); }
+KILN_ONNX_IMPORTER(Greater) { return binary(ctx, inputs, attrs, ElementWiseOperation::kGREATER); }
+KILN_ONNX_IMPORTER(Less) { return binary(ctx, inputs, attrs, ElementWiseOperation::kLESS); }
+KILN_ONNX_IMPORTER(And) { return binary(ctx, inputs, attrs, ElementWiseOperation::kAND); }
+KILN_ONNX_IMPORTER(Or) { return binary(ctx, inputs, attrs, ElementWiseOperation::kOR); }
+KILN_ONNX_IMPORTER(Xor) { return binary(ctx, inputs, attrs, ElementWiseOperation::kXOR); }
 KILN_ONNX_IMPORTER(Max) { return variadic(ctx, inputs, ElementWiseOperation::kMAX); }
 KILN_ONNX_IMPORTER(Min) { return variadic(ctx, inputs, ElementWiseOperation::kMIN); }
 KILN_ONNX_IMPORTER(Sum) { return variadic(ctx, inputs, ElementWiseOperation::kSUM); }
@@ -78,7 +92,14 @@ KILN_ONNX_IMPORTER(PRelu) {
     Tensor& zero = ctx.tensorOf(ImportContext::scalarWeights(x.getType(), 0.0, inputs.rank(0)));
     Tensor& pos = elementWise(ctx, x, zero, ElementWiseOperation::kMAX);
     Tensor& neg = elementWise(ctx, x, zero, ElementWiseOperation::kMIN);
-    Tensor& scaled = elementWise(ctx, neg, inputs.tensor(1), ElementWiseOperation::kPROD);
+    // Before opset 7 a 1-d slope of C values applied per channel (axis 1), not to the last axis.
+    Tensor* slope = &inputs.tensor(1);
+    if (ctx.opset() < 7 && inputs.rank(1) == 1 && inputs.rank(0) > 2) {
+        std::vector<int64_t> trailing;
+        for (int64_t k = 1; k < inputs.rank(0) - 1; ++k) trailing.push_back(k);
+        slope = &unsqueeze(ctx, *slope, trailing);
+    }
+    Tensor& scaled = elementWise(ctx, neg, *slope, ElementWiseOperation::kPROD);
     return {&elementWise(ctx, pos, scaled, ElementWiseOperation::kSUM)};
 }
 

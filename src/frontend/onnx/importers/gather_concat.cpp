@@ -42,7 +42,7 @@ std::shared_ptr<const ir::HostTensor> concatWeights(const std::vector<const ir::
 KILN_ONNX_IMPORTER(Concat) {
     ONNX_CHECK(inputs.size() >= 1, kINVALID_NODE) << "Concat needs at least one input";
     const int32_t rank = inputs.rank(0);
-    const int32_t axis = normalizeAxis(attrs.getInt("axis", 0), rank);
+    const int32_t axis = normalizeAxis(attrs.getInt("axis", ctx.opset() < 4 ? 1 : 0), rank);
     bool allWeights = true;
     for (size_t i = 0; i < inputs.size(); ++i) allWeights &= inputs.at(i).isWeights();
     if (allWeights) {

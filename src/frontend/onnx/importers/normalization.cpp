@@ -20,6 +20,9 @@ std::shared_ptr<const ir::HostTensor> floatWeights(const std::vector<float>& v) 
 KILN_ONNX_IMPORTER(BatchNormalization) {
     ONNX_CHECK(attrs.getInt("training_mode", 0) == 0 && node.output_size() <= 1, kUNSUPPORTED_NODE)
         << "training mode (running mean and variance outputs) is not supported in an inference engine";
+    // Before opset 9, spatial=0 meant statistics per element rather than per channel.
+    ONNX_CHECK(ctx.opset() >= 9 || attrs.getInt("spatial", 1) == 1, kUNSUPPORTED_NODE_ATTR)
+        << "spatial=0 (per-element statistics) is not supported";
     const float eps = attrs.getFloat("epsilon", 1e-5f);
     std::vector<double> scale = inputs.floats(1), bias = inputs.floats(2), mean = inputs.floats(3),
                         var = inputs.floats(4);

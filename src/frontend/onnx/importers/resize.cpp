@@ -89,6 +89,24 @@ KILN_ONNX_IMPORTER(Resize) {
     return resize(ctx, inputs, attrs, 2, 3, "half_pixel");
 }
 
-KILN_ONNX_IMPORTER(Upsample) { return resize(ctx, inputs, attrs, 1, 0, "asymmetric"); }
+KILN_ONNX_IMPORTER(Upsample) {
+    if (ctx.opset() < 9) {  // the scales were an attribute until Upsample-9
+        ONNX_CHECK(attrs.has("scales"), kINVALID_NODE) << "Upsample before opset 9 needs the scales attribute";
+        const std::vector<float> scales = attrs.getFloats("scales");
+        for (float s : scales) ONNX_CHECK(s >= 1.f, kUNSUPPORTED_NODE_ATTR) << "Upsample scales below 1";
+        const std::string mode = attrs.getString("mode", "nearest");
+        ONNX_CHECK(mode == "nearest" || mode == "linear" || mode == "bilinear", kUNSUPPORTED_NODE_ATTR)
+            << "Upsample mode '" << mode << "'";
+        ResizeLayer* l = ctx.network().addResize(inputs.tensor(0));
+        if (l) {
+            l->setResizeMode(mode == "nearest" ? InterpolationMode::kNEAREST : InterpolationMode::kLINEAR);
+            l->setCoordinateTransformation(ResizeCoordinateTransformation::kASYMMETRIC);
+            l->setNearestRounding(ResizeRoundMode::kFLOOR);
+            l->setScales(scales.data(), static_cast<int32_t>(scales.size()));
+        }
+        return {ctx.check(l)->getOutput(0)};
+    }
+    return resize(ctx, inputs, attrs, 1, 0, "asymmetric");
+}
 
 }  // namespace kiln::onnximport

@@ -132,7 +132,7 @@ KILN_ONNX_IMPORTER(Pad) {
     Tensor& x = inputs.tensor(0);
     const int32_t rank = inputs.rank(0);
     std::string mode = attrs.getString("mode", "constant");
-    std::vector<int64_t> pads = ctx.opset() < 11 ? attrs.getInts("pads") : inputs.ints(1);
+    std::vector<int64_t> pads = ctx.opset() < 11 ? attrs.getInts(attrs.has("paddings") ? "paddings" : "pads") : inputs.ints(1);
     std::vector<int64_t> axes;
     if (inputs.has(3)) axes = inputs.ints(3);
     if (axes.empty())
@@ -169,6 +169,27 @@ KILN_ONNX_IMPORTER(Pad) {
         ONNX_THROW(kUNSUPPORTED_NODE_ATTR) << "mode='" << mode << "'";
     }
     return {&sliceLayer(ctx, x, start, size, std::vector<int64_t>(rank, 1), sample, fill)};
+}
+
+}  // namespace kiln::onnximport
+
+namespace kiln::onnximport {
+
+// Tile is a wrapping slice: start 0, size dim * repeat, reading input positions modulo the dim.
+KILN_ONNX_IMPORTER(Tile) {
+    ONNX_CHECK(ctx.opset() >= 6, kUNSUPPORTED_NODE) << "Tile-1 (tiles and axis inputs) is not supported";
+    Tensor& x = inputs.tensor(0);
+    const int32_t rank = inputs.rank(0);
+    const std::vector<int64_t> repeats = inputs.ints(1);
+    ONNX_CHECK(static_cast<int32_t>(repeats.size()) == rank, kINVALID_NODE)
+        << "repeats has " << repeats.size() << " values for an input of rank " << rank;
+    std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
+    for (int32_t a = 0; a < rank; ++a) {
+        ONNX_CHECK(repeats[a] >= 0 && repeats[a] <= (int64_t(1) << 40), kINVALID_NODE)
+            << "repeat " << repeats[a] << " is out of range";
+        size[a] = apply(ctx, dimOf(ctx, x, a), {repeats[a]}, ElementWiseOperation::kPROD);
+    }
+    return {&sliceLayer(ctx, x, start, size, std::vector<int64_t>(rank, 1), SampleMode::kWRAP)};
 }
 
 }  // namespace kiln::onnximport
