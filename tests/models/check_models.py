@@ -56,6 +56,10 @@ Runtime exceeds the tolerance still passes if Kiln is within the tolerance of th
 or no more than twice as far from it as ONNX Runtime is; the line says "(judged against the
 exact result)". A real bug is far above. (The reference evaluator is
 not used on the OCR models: its BatchNormalization at their opset 11/12 is not ONNX Runtime's.)
+On the OCR models, where there is no exact result, a case beyond the tolerance passes if it is
+within twice ONNX Runtime's own spread on that input ("ort self", capped at 10x the tolerance):
+ONNX Runtime's sigmoid is quantized near 0, and on the drawn image that alone gives 1.2e-4;
+the line says "(within twice ONNX Runtime's own spread)".
 
 Seeds: the inputs are fresh on every run (np.random.default_rng from OS entropy); the seed is
 printed, and KILN_TEST_SEED=<seed> repeats a run exactly. Each case's generator is
@@ -388,6 +392,13 @@ def main():
                         if not results[-1][0] and k_err <= max(args.tolerance, 2 * ort_exact):
                             results[-1] = (True, results[-1][1] + " (judged against the exact result)")
                     note += f"; f64: kiln {k_exact}, ort {ort_exact:.1e}"
+                elif not results[-1][0] and not error and o in got and got[o].shape == ref[o].shape:
+                    # No exact result (the OCR models): ONNX Runtime's own spread on this input is
+                    # the measure of float32 noise. Its sigmoid is quantized near 0 (steps of
+                    # 2^-24 from 0.5 + ...), which alone reaches 1.2e-4 on the drawn image.
+                    k_err = metric(ref[o].astype(np.float64), got[o].astype(np.float64), args.floor_fraction)[0]
+                    if k_err <= min(2 * self_rel, 10 * args.tolerance):
+                        results[-1] = (True, results[-1][1] + " (within twice ONNX Runtime's own spread)")
                 results[-1] = (results[-1][0], results[-1][1] + f" [{note}]")
             ok = all(r for r, _ in results)
             text = "; ".join(t for _, t in results)

@@ -516,6 +516,11 @@ def define_cases():
          {"x": U(2, 5)}, ["y"], {"a": W(U(2, 2)), "b": W(U(2, 3))})
     op("Concat dynamic axis 0", "Concat", [U(3, 4), U(2, 4)], axis=0,
        dynamic={"in0": (["A", 4], [1, 4], [5, 4]), "in1": (["B", 4], [1, 4], [5, 4])})
+    op("Tile [2,3] by [2,3]", "Tile", [U(2, 3), i64(2, 3)])
+    op("Tile [2,1,3] by [1,4,0] (an empty axis)", "Tile", [U(2, 1, 3), i64(1, 4, 0)])
+    op("Tile int64 [3] by [2]", "Tile", [Ints(3), i64(2)])
+    op("Tile dynamic batch", "Tile", [U(2, 3, 2), i64(2, 1, 3)],
+       dynamic={"in0": (["N", 3, 2], [1, 3, 2], [4, 3, 2])})
     op("Expand [3,1] to [2,3,4]", "Expand", [U(3, 1), i64(2, 3, 4)])
     op("Expand [1,3,1] to [2,1,4]", "Expand", [U(1, 3, 1), i64(2, 1, 4)])
     op("Expand [2,3] to shape [3] of lower rank", "Expand", [U(2, 3), i64(3)])

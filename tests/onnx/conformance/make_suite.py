@@ -87,19 +87,25 @@ def main(argv):
     version_file = os.path.join(args.out, "VERSION")
     if os.path.exists(version_file) and open(version_file).read() == stamp:
         return 0
-    if os.path.exists(args.out):
-        shutil.rmtree(args.out)
-    os.makedirs(args.out)
-    index = write_node_cases(args.out)
+    # Written beside the target and renamed into place, so that a run cut off half way (or
+    # another run writing the same folder) never leaves a suite that looks complete.
+    tmp = f"{args.out.rstrip('/')}.tmp{os.getpid()}"
+    if os.path.exists(tmp):
+        shutil.rmtree(tmp)
+    os.makedirs(tmp)
+    index = write_node_cases(tmp)
     for kind in SHIPPED:
         src = os.path.join(package_data_dir(), kind)
-        shutil.copytree(src, os.path.join(args.out, kind))
+        shutil.copytree(src, os.path.join(tmp, kind))
         for name in sorted(os.listdir(src)):
             index[name] = {"kind": kind, "op": model_case_op(os.path.join(src, name))}
-    with open(os.path.join(args.out, "cases.json"), "w") as f:
+    with open(os.path.join(tmp, "cases.json"), "w") as f:
         json.dump(index, f, indent=0, sort_keys=True)
-    with open(version_file, "w") as f:
+    with open(os.path.join(tmp, "VERSION"), "w") as f:
         f.write(stamp)
+    if os.path.exists(args.out):
+        shutil.rmtree(args.out)
+    os.rename(tmp, args.out)
     print(f"{len(index)} cases written to {args.out}")
     return 0
 

@@ -81,9 +81,16 @@ def run_worker(runner, case_dirs, extra, timeout, results):
                 break
             if line is None:
                 proc.wait()
-                if current is not None:
-                    results[os.path.basename(current)] = ("crash", f"the runner died (exit {proc.returncode})", 0)
+                if current is not None or (done < len(pending) and proc.returncode != 0):
+                    # Died inside a case, or before it announced one (charge the next, so that a
+                    # runner that cannot start ends the run instead of restarting forever).
+                    name = os.path.basename(current or pending[done])
+                    results[name] = ("crash", f"the runner died (exit {proc.returncode})", 0)
                     done += 1
+                elif done < len(pending):
+                    for rest in pending[done:]:
+                        results[os.path.basename(rest)] = ("crash", "the runner exited without a result", 0)
+                    done = len(pending)
                 break
             m = re.match(r"@@ start (\S+)", line)
             if m:
