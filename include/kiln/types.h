@@ -26,6 +26,7 @@ enum class DataType : int32_t {
     kINT64 = 8,
     kINT4 = 9,
     kINT16 = 10,  // never accepted: exists so that it can be refused with a clear message
+    kDOUBLE = 11,  // ONNX double (tensor(double)); the CPU backend computes it in double
 };
 
 //! Size in bytes of one element; 0 for types Kiln refuses (INT4, INT16, FP8).

@@ -15,6 +15,7 @@ size_t dataTypeSize(DataType type) noexcept {
         case DataType::kBOOL: return 1;
         case DataType::kINT32: return 4;
         case DataType::kINT64: return 8;
+        case DataType::kDOUBLE: return 8;
         case DataType::kFP8:
         case DataType::kINT4:
         case DataType::kINT16: return 0;
@@ -32,6 +33,7 @@ const char* dataTypeName(DataType type) noexcept {
         case DataType::kBOOL: return "bool";
         case DataType::kINT32: return "int32";
         case DataType::kINT64: return "int64";
+        case DataType::kDOUBLE: return "float64";
         case DataType::kFP8: return "fp8";
         case DataType::kINT4: return "int4";
         case DataType::kINT16: return "int16";

@@ -81,6 +81,7 @@ int64_t HostTensor::intAt(int64_t i) const {
 double HostTensor::floatAt(int64_t i) const {
     switch (type) {
         case DataType::kFLOAT: return as<float>()[i];
+        case DataType::kDOUBLE: return as<double>()[i];
         case DataType::kHALF: return halfToFloat(as<uint16_t>()[i]);
         case DataType::kBF16: return bf16ToFloat(as<uint16_t>()[i]);
         default: return static_cast<double>(intAt(i));

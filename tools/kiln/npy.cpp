@@ -60,7 +60,7 @@ std::optional<Dims> shapeAt(const std::string& header, size_t pos) {
 //! numpy's descr → Kiln type; 1-byte types are written with '|' ("not applicable").
 std::optional<DataType> typeOf(const std::string& descr) {
     static const std::map<std::string, DataType> kTypes = {
-        {"<f4", DataType::kFLOAT}, {"<f2", DataType::kHALF},  {"<i4", DataType::kINT32}, {"<i8", DataType::kINT64},
+        {"<f4", DataType::kFLOAT}, {"<f8", DataType::kDOUBLE}, {"<f2", DataType::kHALF},  {"<i4", DataType::kINT32}, {"<i8", DataType::kINT64},
         {"|b1", DataType::kBOOL},  {"|u1", DataType::kUINT8}, {"|i1", DataType::kINT8},  {"<b1", DataType::kBOOL},
         {"<u1", DataType::kUINT8}, {"<i1", DataType::kINT8},
     };
@@ -117,7 +117,7 @@ std::optional<NpyArray> parseNpy(const std::vector<uint8_t>& bytes, std::string&
     }
     auto type = typeOf(*descr);
     if (!type) {
-        error = ".npy dtype '" + *descr + "' is not supported (<f4, <f2, <i4, <i8, |b1, |u1, |i1 are" +
+        error = ".npy dtype '" + *descr + "' is not supported (<f4, <f8, <f2, <i4, <i8, |b1, |u1, |i1 are" +
                 (descr->size() && descr->front() == '>' ? "; big-endian data must be byte-swapped" : "") + ")";
         return std::nullopt;
     }

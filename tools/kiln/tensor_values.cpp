@@ -94,6 +94,7 @@ void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng) {
     auto ints = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     switch (type) {
         case DataType::kFLOAT: fill<float>(bytes, [&] { return real(rng); }); break;
+        case DataType::kDOUBLE: fill<double>(bytes, [&] { return static_cast<double>(real(rng)); }); break;
         case DataType::kHALF: fill<uint16_t>(bytes, [&] { return floatToHalf(real(rng)); }); break;
         case DataType::kBF16: fill<uint16_t>(bytes, [&] { return floatToBf16(real(rng)); }); break;
         case DataType::kINT32: fill<int32_t>(bytes, [&] { return ints(0, 3); }); break;
@@ -108,6 +109,7 @@ void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng) {
 nlohmann::ordered_json valuesToJson(const std::vector<uint8_t>& bytes, DataType type) {
     switch (type) {
         case DataType::kFLOAT: return values<float>(bytes);
+        case DataType::kDOUBLE: return values<double>(bytes);
         case DataType::kHALF: return halfValues(bytes, halfToFloat);
         case DataType::kBF16: return halfValues(bytes, bf16ToFloat);
         case DataType::kINT32: return values<int32_t>(bytes);

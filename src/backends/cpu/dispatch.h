@@ -28,6 +28,7 @@ template <class Fn>
 decltype(auto) dispatchType(DataType type, Fn&& fn) {
     switch (type) {
         case DataType::kFLOAT: return fn(TypeTag<float>{});
+        case DataType::kDOUBLE: return fn(TypeTag<double>{});
         case DataType::kHALF: return fn(TypeTag<Half>{});
         case DataType::kBF16: return fn(TypeTag<BFloat16>{});
         case DataType::kINT32: return fn(TypeTag<int32_t>{});

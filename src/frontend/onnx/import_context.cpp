@@ -99,6 +99,7 @@ std::shared_ptr<const ir::HostTensor> ImportContext::scalarWeights(DataType type
     auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, std::vector<int64_t>(rank, 1)));
     switch (type) {
         case DataType::kFLOAT: *t->as<float>() = static_cast<float>(value); break;
+        case DataType::kDOUBLE: *t->as<double>() = value; break;
         case DataType::kINT32: *t->as<int32_t>() = static_cast<int32_t>(value); break;
         case DataType::kINT64: *t->as<int64_t>() = static_cast<int64_t>(value); break;
         case DataType::kINT8: *t->as<int8_t>() = static_cast<int8_t>(value); break;

@@ -26,8 +26,6 @@ void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in) {
     ONNX_CHECK(in.type().has_tensor_type(), kUNSUPPORTED_GRAPH)
         << "input '" << in.name() << "' is not a tensor; Kiln takes tensor inputs only";
     const auto& tt = in.type().tensor_type();
-    ONNX_CHECK(tt.elem_type() != ::onnx::TensorProto::DOUBLE, kUNSUPPORTED_NODE_DATATYPE)
-        << "input '" << in.name() << "' has type DOUBLE; Kiln's inputs are FLOAT, FLOAT16, BFLOAT16 or integer";
     DataType type = fromOnnxType(tt.elem_type(), "input '" + in.name() + "'");
     ONNX_CHECK(tt.has_shape(), kUNSUPPORTED_GRAPH)
         << "input '" << in.name() << "' has no shape; Kiln needs at least the input's rank";

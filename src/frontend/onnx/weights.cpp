@@ -100,7 +100,7 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
     using P = ::onnx::TensorProto;
     switch (t) {
         case P::FLOAT: return DataType::kFLOAT;
-        case P::DOUBLE: return DataType::kFLOAT;  // converted on read; inputs are refused by the caller
+        case P::DOUBLE: return DataType::kDOUBLE;
         case P::FLOAT16: return DataType::kHALF;
         case P::BFLOAT16: return DataType::kBF16;
         case P::INT8: return DataType::kINT8;
@@ -119,7 +119,7 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
         default:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << " has type " << onnxTypeName(t)
                                                    << ", which Kiln does not support (supported: FLOAT, FLOAT16, "
-                                                      "BFLOAT16, DOUBLE weights, INT8, UINT8, INT32, INT64, BOOL)";
+                                                      "BFLOAT16, DOUBLE, INT8, UINT8, INT32, INT64, BOOL)";
     }
 }
 
@@ -137,7 +137,7 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             << what << " is too large: " << ir::dimsToString(dims);
         n *= static_cast<uint64_t>(d);
     }
-    const size_t onnxElementSize = t.data_type() == P::DOUBLE ? 8 : dataTypeSize(type);
+    const size_t onnxElementSize = dataTypeSize(type);
     ONNX_CHECK(n * onnxElementSize <= kMaxTensorBytes, kINVALID_VALUE) << what << " is too large: " << ir::dimsToString(dims);
     const int64_t count = static_cast<int64_t>(n);
     const size_t rawBytes = static_cast<size_t>(n) * onnxElementSize;
@@ -155,13 +155,7 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             << what << " has " << typedFieldSize(t) << " values, its shape " << ir::dimsToString(dims) << " needs " << count;
     }
     auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, dims));
-    // The bytes as ONNX stores them (DOUBLE converted afterwards).
-    std::vector<uint8_t> doubles;
     void* raw = out->data();
-    if (t.data_type() == P::DOUBLE) {
-        doubles.resize(rawBytes);
-        raw = doubles.data();
-    }
     if (t.data_location() == P::EXTERNAL) {
         if (rawBytes) readExternal(t, external, raw, rawBytes);
     } else if (t.has_raw_data()) {
@@ -182,11 +176,6 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             case P::BFLOAT16: copyField<int32_t>(t.int32_data(), count, out->as<uint16_t>(), t); break;
             default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << ": unsupported storage";
         }
-    }
-    if (t.data_type() == P::DOUBLE) {
-        const double* src = reinterpret_cast<const double*>(doubles.data());
-        float* dst = out->as<float>();
-        for (int64_t i = 0; i < count; ++i) dst[i] = static_cast<float>(src[i]);
     }
     if (t.data_type() == P::BOOL) {
         uint8_t* b = out->as<uint8_t>();

@@ -20,7 +20,7 @@ DataType fromOnnxType(int32_t onnxType, const std::string& what);
 //! ONNX's name of an element type ("FLOAT", "INT4", ...).
 const char* onnxTypeName(int32_t onnxType);
 
-//! Reads an initializer or a Constant's value. DOUBLE becomes FLOAT. `modelDir` locates
+//! Reads an initializer or a Constant's value. `modelDir` locates
 //! external data; its paths must stay inside that directory.
 std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto& t, const std::string& modelDir);
 

@@ -1,5 +1,7 @@
 #include "ir/ops/activation.h"
 
+#include "ir/data_types.h"
+
 namespace kiln::ir {
 
 void ActivationOp::inferShapes(InferContext& ctx) const {
@@ -8,7 +10,7 @@ void ActivationOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, t >= 0 && t <= static_cast<int32_t>(ActivationType::kGELU_TANH))
         << "unknown activation type " << t;
     const ValueInfo& in = ctx.input(0);
-    KILN_SHAPE_CHECK(ctx, in.type == DataType::kFLOAT || in.type == DataType::kHALF || in.type == DataType::kBF16)
+    KILN_SHAPE_CHECK(ctx, isFloatType(in.type))
         << "Activation needs a float32, float16 or bfloat16 input, got " << dataTypeName(in.type);
     ctx.setOutput(0, in.type, in.shape);
 }

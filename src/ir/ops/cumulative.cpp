@@ -1,5 +1,7 @@
 #include "ir/ops/cumulative.h"
 
+#include "ir/data_types.h"
+
 namespace kiln::ir {
 
 void CumulativeOp::inferShapes(InferContext& ctx) const {
@@ -7,7 +9,7 @@ void CumulativeOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, op == CumulativeOperation::kSUM)
         << "Cumulative operation " << static_cast<int32_t>(op) << " is not supported (only SUM)";
     const ValueInfo& x = ctx.input(0);
-    KILN_SHAPE_CHECK(ctx, x.type == DataType::kFLOAT || x.type == DataType::kHALF || x.type == DataType::kBF16 ||
+    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) ||
                               x.type == DataType::kINT32 || x.type == DataType::kINT64)
         << "Cumulative supports float, int32 and int64 inputs, got " << dataTypeName(x.type);
     const int32_t rank = static_cast<int32_t>(x.shape.size());

@@ -1,5 +1,7 @@
 #include "ir/ops/elementwise.h"
 
+#include "ir/data_types.h"
+
 #include <optional>
 
 namespace kiln::ir {
@@ -12,10 +14,8 @@ const char* opName(ElementWiseOperation op) {
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
 
-bool isFloat(DataType t) { return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16; }
-bool isInt(DataType t) {
-    return t == DataType::kINT32 || t == DataType::kINT64 || t == DataType::kINT8 || t == DataType::kUINT8;
-}
+bool isFloat(DataType t) { return isFloatType(t); }
+bool isInt(DataType t) { return isIntType(t); }
 
 // Shape values (Shape -> Mul -> Reshape) computed with DimExpr arithmetic, so symbols survive.
 std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, const ValueInfo& a, const ValueInfo& b,

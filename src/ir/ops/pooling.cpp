@@ -18,7 +18,7 @@ void PoolingOp::inferShapes(InferContext& ctx) const {
         << "invalid pooling type " << t;
     bool intOk = type == PoolingType::kMAX && (x.type == DataType::kINT8 || x.type == DataType::kUINT8 ||
                                                x.type == DataType::kINT32 || x.type == DataType::kINT64);
-    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) || intOk)
+    KILN_SHAPE_CHECK(ctx, isFloat32OrNarrower(x.type) || intOk)
         << "Pooling supports float32/float16/bfloat16 (and integer types for MAX), got " << dataTypeName(x.type);
     KILN_SHAPE_CHECK(ctx, type != PoolingType::kMAX_AVERAGE_BLEND || (blendFactor >= 0 && blendFactor <= 1))
         << "blendFactor must be in [0, 1], got " << blendFactor;

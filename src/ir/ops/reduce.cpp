@@ -1,11 +1,13 @@
 #include "ir/ops/reduce.h"
 
+#include "ir/data_types.h"
+
 namespace kiln::ir {
 
 void ReduceOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1) << "Reduce takes 1 input, got " << ctx.nbInputs();
     const ValueInfo& in = ctx.input(0);
-    KILN_SHAPE_CHECK(ctx, in.type == DataType::kFLOAT || in.type == DataType::kHALF || in.type == DataType::kBF16 ||
+    KILN_SHAPE_CHECK(ctx, isFloatType(in.type) ||
                               in.type == DataType::kINT32 || in.type == DataType::kINT64 ||
                               in.type == DataType::kINT8 || in.type == DataType::kUINT8)
         << "Reduce supports float and integer types, got " << dataTypeName(in.type);

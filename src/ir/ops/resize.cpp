@@ -44,7 +44,7 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
         << "invalid coordinate transformation " << static_cast<int32_t>(coordinateTransformation);
     KILN_SHAPE_CHECK(ctx, static_cast<int32_t>(nearestRounding) >= 0 && static_cast<int32_t>(nearestRounding) <= 3)
         << "invalid nearest rounding mode " << static_cast<int32_t>(nearestRounding);
-    KILN_SHAPE_CHECK(ctx, mode == InterpolationMode::kNEAREST || isFloatType(x.type))
+    KILN_SHAPE_CHECK(ctx, mode == InterpolationMode::kNEAREST || isFloat32OrNarrower(x.type))
         << "linear and cubic Resize need a float type, got " << dataTypeName(x.type);
     KILN_SHAPE_CHECK(ctx, x.type != DataType::kBOOL || mode == InterpolationMode::kNEAREST)
         << "bool Resize supports only nearest";
@@ -55,7 +55,7 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
         const ValueInfo& s = ctx.input(1);
         KILN_SHAPE_CHECK(ctx, ctx.rank(1) == 1)
             << "input 1 (output shape or scales) must be 1-d, got shape " << toString(s.shape);
-        if (isFloatType(s.type)) {
+        if (isFloat32OrNarrower(s.type)) {
             KILN_SHAPE_CHECK(ctx, s.constant != nullptr) << "the scales (input 1) must be a build-time constant";
             for (int64_t i = 0; i < s.constant->numel(); ++i) sc.push_back(s.constant->floatAt(i));
             KILN_SHAPE_CHECK(ctx, static_cast<int32_t>(sc.size()) == rank)

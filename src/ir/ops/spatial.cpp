@@ -8,7 +8,7 @@ int32_t checkConvInputs(const InferContext& ctx, const char* opName, const std::
         << opName << " takes 2 or 3 inputs (input, kernel weights, bias), got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
     const ValueInfo& w = ctx.input(1);
-    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) && isFloatType(w.type))
+    KILN_SHAPE_CHECK(ctx, isFloat32OrNarrower(x.type) && isFloat32OrNarrower(w.type))
         << opName << " supports float32/float16/bfloat16 input and weights, got " << dataTypeName(x.type) << " and "
         << dataTypeName(w.type);
     const int32_t ns = kernelSize.empty() ? ctx.rank(1) - 2 : static_cast<int32_t>(kernelSize.size());
@@ -45,7 +45,7 @@ std::vector<int64_t> kernelDimsOf(const InferContext& ctx, const std::vector<int
 void checkConvBias(const InferContext& ctx, const DimExpr& k) {
     if (!ctx.hasInput(2)) return;
     const ValueInfo& b = ctx.input(2);
-    KILN_SHAPE_CHECK(ctx, isFloatType(b.type)) << "bias must be a float type, got " << dataTypeName(b.type);
+    KILN_SHAPE_CHECK(ctx, isFloat32OrNarrower(b.type)) << "bias must be a float type, got " << dataTypeName(b.type);
     KILN_SHAPE_CHECK(ctx, ctx.rank(2) == 1 && dimsMayMatch(b.shape[0], k))
         << "bias has shape " << toString(b.shape) << ", expected [" << k.toString() << "]";
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/data_types.h"
 #include "ir/op.h"
 #include "ir/ops/fused_activation.h"
 #include "kiln/types.h"
@@ -86,8 +87,6 @@ inline WindowAxis deconvWindowAxis(PaddingMode mode, const DimExpr& in, int64_t 
 inline bool dimsMayMatch(const DimExpr& a, const DimExpr& b) {
     return !(a.isConst() && b.isConst()) || a.value() == b.value();
 }
-
-inline bool isFloatType(DataType t) { return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16; }
 
 // Checks that Convolution and Deconvolution share (spatial.cpp).
 

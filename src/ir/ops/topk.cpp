@@ -1,12 +1,14 @@
 #include "ir/ops/topk.h"
 
+#include "ir/data_types.h"
+
 namespace kiln::ir {
 
 void TopKOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1 || ctx.nbInputs() == 2)
         << "TopK takes 1 or 2 inputs (x, optional k), got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
-    KILN_SHAPE_CHECK(ctx, x.type == DataType::kFLOAT || x.type == DataType::kHALF || x.type == DataType::kBF16 ||
+    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) ||
                               x.type == DataType::kINT32 || x.type == DataType::kINT64)
         << "TopK supports float, int32 and int64 inputs, got " << dataTypeName(x.type);
     const int32_t rank = static_cast<int32_t>(x.shape.size());

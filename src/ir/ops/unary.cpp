@@ -1,5 +1,7 @@
 #include "ir/ops/unary.h"
 
+#include "ir/data_types.h"
+
 namespace kiln::ir {
 namespace {
 
@@ -11,7 +13,7 @@ const char* opName(UnaryOperation op) {
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
 
-bool isFloat(DataType t) { return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16; }
+bool isFloat(DataType t) { return isFloatType(t); }
 
 }  // namespace
 

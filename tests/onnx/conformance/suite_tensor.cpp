@@ -101,6 +101,7 @@ std::string onnxTypeName(int32_t t) {
 int32_t onnxTypeOf(DataType type) {
     switch (type) {
         case DataType::kFLOAT: return P::FLOAT;
+        case DataType::kDOUBLE: return P::DOUBLE;
         case DataType::kHALF: return P::FLOAT16;
         case DataType::kBF16: return P::BFLOAT16;
         case DataType::kINT8: return P::INT8;

@@ -109,6 +109,7 @@ std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataT
     for (int64_t i = 0; i < n; ++i) {
         switch (type) {
             case DataType::kFLOAT: out->as<float>()[i] = static_cast<float>(t.floatAt(i)); break;
+            case DataType::kDOUBLE: out->as<double>()[i] = t.floatAt(i); break;
             case DataType::kINT32: out->as<int32_t>()[i] = static_cast<int32_t>(t.intAt(i)); break;
             case DataType::kINT64: out->as<int64_t>()[i] = t.intAt(i); break;
             case DataType::kINT8: out->as<int8_t>()[i] = static_cast<int8_t>(t.intAt(i)); break;

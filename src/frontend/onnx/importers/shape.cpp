@@ -159,8 +159,6 @@ KILN_ONNX_IMPORTER(Dropout) {
 
 KILN_ONNX_IMPORTER(Cast) {
     const int64_t to = attrs.getInt("to", 0);
-    ONNX_CHECK(to != ::onnx::TensorProto::DOUBLE, kUNSUPPORTED_NODE_DATATYPE)
-        << "Cast to DOUBLE: Kiln computes in FLOAT at most";
     DataType type = fromOnnxType(static_cast<int32_t>(to), "Cast target");
     if (inputs.at(0).isWeights())
         if (auto w = castWeights(*inputs.at(0).weights, type)) return {w};

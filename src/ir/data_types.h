@@ -1,0 +1,23 @@
+// Families of element types as the ops' type checks name them (one place, so a new type such
+// as float64 is accepted everywhere its kernels are generic).
+#pragma once
+
+#include "kiln/types.h"
+
+namespace kiln::ir {
+
+//! float32, float16, bfloat16 and float64: what the generic CPU kernels compute on.
+inline bool isFloatType(DataType t) {
+    return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16 || t == DataType::kDOUBLE;
+}
+
+//! The types the matrix, convolution and normalization tactics take (no float64).
+inline bool isFloat32OrNarrower(DataType t) {
+    return t == DataType::kFLOAT || t == DataType::kHALF || t == DataType::kBF16;
+}
+
+inline bool isIntType(DataType t) {
+    return t == DataType::kINT32 || t == DataType::kINT64 || t == DataType::kINT8 || t == DataType::kUINT8;
+}
+
+}  // namespace kiln::ir
