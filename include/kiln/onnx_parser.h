@@ -56,6 +56,17 @@ public:
     virtual int32_t getNbErrors() const noexcept = 0;
     virtual const ParserError* getError(int32_t index) const noexcept = 0;
     virtual void clearErrors() noexcept = 0;
+
+    //! Kiln extension, TensorRT's shape-tensor inputs with MIN == OPT == MAX values, decided at
+    //! parse time: graph input `name` is imported with these values, a constant to the importers
+    //! (so that Reshape's shape, Reduce's axes, TopK's k, ... may come from it). The engine keeps
+    //! the input and fails a run that gives it other values. Applies to the parses that follow;
+    //! `values` holds dims' element count of `type`, copied.
+    virtual bool setInputValues(const char* name, DataType type, const Dims& dims, const void* values) noexcept = 0;
+    //! After a failed parse: the graph inputs whose values the failing node needed at build time
+    //! (traced back through the graph, not past Shape or Size); setInputValues can give them.
+    virtual int32_t getNbInputsNeedingValues() const noexcept = 0;
+    virtual const char* getInputNeedingValues(int32_t index) const noexcept = 0;
 };
 
 //! The parser adds to `network`, which must outlive it.

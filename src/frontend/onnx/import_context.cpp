@@ -62,6 +62,7 @@ void ImportContext::beginNode(const ::onnx::NodeProto& node) {
     mNodeName = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : node.op_type();
     mLayersOfNode = 0;
     mConstantsOfNode = 0;
+    mNeededConstants.clear();
     if (mRecorder) mRecorder->clear();
 }
 
@@ -122,6 +123,7 @@ const std::string& NodeInputs::name(size_t i) const {
 
 const ir::HostTensor& NodeInputs::weights(size_t i) const {
     const TensorOrWeights& v = at(i);
+    if (!v.isWeights()) mCtx.noteNeededConstant(name(i));
     ONNX_CHECK(v.isWeights(), kUNSUPPORTED_NODE_INPUT)
         << name(i) << " must be an initializer! (input " << i << " of " << mNode.op_type()
         << " is computed by the graph; if its value is constant, fold it first: kiln sanitize --fold-constants)";

@@ -77,6 +77,11 @@ public:
     CapturingRecorder* recorder() { return mRecorder; }
     void setRecorder(CapturingRecorder* r) { mRecorder = r; }
 
+    //! The ONNX values an importer needed as constants and found computed by the graph (the
+    //! parser traces them back to graph inputs that setInputValues could fix).
+    void noteNeededConstant(const std::string& name) { mNeededConstants.push_back(name); }
+    const std::vector<std::string>& neededConstants() const { return mNeededConstants; }
+
 private:
     void checkLayer(Layer* layer);
 
@@ -91,6 +96,7 @@ private:
     int32_t mLayersOfNode{0};
     int32_t mConstantsOfNode{0};
     CapturingRecorder* mRecorder{nullptr};
+    std::vector<std::string> mNeededConstants;
 };
 
 //! A node's inputs as importers see them; absent optional inputs (empty names) are empty.

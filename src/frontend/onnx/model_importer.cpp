@@ -1,6 +1,8 @@
 #include "frontend/onnx/model_importer.h"
 
+#include <algorithm>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "core/status.h"
@@ -21,8 +23,78 @@ std::string pluginVersionOf(const ::onnx::NodeProto& node) {
     return "1";
 }
 
+// A graph input given values (Parser::setInputValues): the network input keeps the values'
+// dims, the importers see the values as weights, and an assertion fails any run whose input
+// differs from them (the engine was specialized on them).
+void fixGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, DataType type, Dims& dims,
+                   const std::shared_ptr<const ir::HostTensor>& values) {
+    ONNX_CHECK(values->type == type, kINVALID_VALUE)
+        << "the values given for input '" << in.name() << "' are " << dataTypeName(values->type) << ", the input is "
+        << dataTypeName(type);
+    ONNX_CHECK(static_cast<int32_t>(values->dims.size()) == dims.nbDims, kINVALID_VALUE)
+        << "the values given for input '" << in.name() << "' have rank " << values->dims.size() << ", the input "
+        << dims.nbDims;
+    for (int32_t i = 0; i < dims.nbDims; ++i) {
+        ONNX_CHECK(dims.d[i] < 0 || dims.d[i] == values->dims[i], kINVALID_VALUE)
+            << "the values given for input '" << in.name() << "' have dims " << ir::dimsToString(values->dims)
+            << ", the input's dimension " << i << " is " << dims.d[i];
+        dims.d[i] = values->dims[i];
+    }
+}
+
+void checkFixedInput(ImportContext& ctx, Tensor& input, const std::shared_ptr<const ir::HostTensor>& values) {
+    const std::string name = input.getName();
+    ElementWiseLayer* same = ctx.network().addElementWise(input, ctx.tensorOf(values), ElementWiseOperation::kEQUAL);
+    ONNX_CHECK(same, kINVALID_GRAPH) << "cannot compare input '" << name << "' with its fixed values";
+    same->setName(("fixed values of " + name).c_str());
+    std::string message = "input '" + name +
+                          "' differs from the values the engine was built with (Parser::setInputValues); rebuild "
+                          "the engine with the new values";
+    AssertionLayer* check = ctx.network().addAssertion(*same->getOutput(0), message.c_str());
+    ONNX_CHECK(check, kINVALID_GRAPH) << "cannot check input '" << name << "' against its fixed values";
+    check->setName(("check fixed values of " + name).c_str());
+}
+
+// The graph inputs that the values `from` are computed from, not past Shape and Size (their
+// outputs depend on shapes only), optionally only those of an integer type.
+std::vector<std::string> graphInputsFeeding(const ::onnx::GraphProto& graph, std::vector<std::string> from,
+                                            bool integerOnly) {
+    std::map<std::string, int> producer;
+    for (int i = 0; i < graph.node_size(); ++i)
+        for (const auto& o : graph.node(i).output()) producer[o] = i;
+    std::map<std::string, int32_t> inputType;
+    for (const auto& in : graph.input())
+        if (in.type().has_tensor_type()) inputType[in.name()] = in.type().tensor_type().elem_type();
+    for (const auto& init : graph.initializer()) inputType.erase(init.name());
+    std::set<std::string> seen;
+    std::vector<std::string> found;
+    while (!from.empty()) {
+        std::string v = from.back();
+        from.pop_back();
+        if (v.empty() || !seen.insert(v).second) continue;
+        if (auto it = inputType.find(v); it != inputType.end()) {
+            const int32_t t = it->second;
+            const bool integer = t == ::onnx::TensorProto::INT64 || t == ::onnx::TensorProto::INT32;
+            if (!integerOnly || integer) found.push_back(v);
+            continue;
+        }
+        auto p = producer.find(v);
+        if (p == producer.end()) continue;
+        const auto& node = graph.node(p->second);
+        if (node.op_type() == "Shape" || node.op_type() == "Size") continue;
+        for (const auto& i : node.input()) from.push_back(i);
+    }
+    return found;
+}
+
+// Errors that a build-time value of some input would avoid (the two shape-inference messages).
+bool needsBuildTimeValue(const std::string& message) {
+    return message.find("must be computable from shapes and constants at build time") != std::string::npos ||
+           message.find("must be a build-time constant") != std::string::npos;
+}
+
 // Graph inputs: shapes with -1 for symbolic or unknown dims.
-void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in) {
+void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, const FixedInputs& fixed) {
     ONNX_CHECK(in.type().has_tensor_type(), kUNSUPPORTED_GRAPH)
         << "input '" << in.name() << "' is not a tensor; Kiln takes tensor inputs only";
     const auto& tt = in.type().tensor_type();
@@ -37,9 +109,16 @@ void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in) {
         const auto& d = tt.shape().dim(i);
         dims.d[i] = d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value() : -1;
     }
+    auto values = fixed.find(in.name());
+    if (values != fixed.end()) fixGraphInput(ctx, in, type, dims, values->second);
     Tensor* t = ctx.network().addInput(in.name().c_str(), type, dims);
     ONNX_CHECK(t, kINVALID_GRAPH) << "the network refused input '" << in.name() << "'";
-    ctx.define(in.name(), t);
+    if (values == fixed.end()) {
+        ctx.define(in.name(), t);
+        return;
+    }
+    checkFixedInput(ctx, *t, values->second);
+    ctx.define(in.name(), values->second);
 }
 
 // A graph output must be a tensor of its own, named as in the model.
@@ -57,6 +136,26 @@ void markGraphOutput(ImportContext& ctx, const ::onnx::ValueInfoProto& out) {
 }
 
 }  // namespace
+
+void ModelImporter::noteNeededValues(const ::onnx::GraphProto& graph, const ::onnx::NodeProto* node,
+                                     const std::vector<std::string>& neededConstants, const std::string& message) {
+    mNeedValues.clear();
+    if (!neededConstants.empty()) {
+        // An input that had to be an initializer: whatever it is computed from, of any type.
+        mNeedValues = graphInputsFeeding(graph, neededConstants, false);
+    } else if (node && needsBuildTimeValue(message)) {
+        // Shape inference wanted a value: what feeds the node's shape-like inputs (index 1 on:
+        // shape, axes, scales, ...) and the integers that feed input 0 (ConstantOfShape, Range).
+        mNeedValues = graphInputsFeeding(graph, {node->input().begin() + std::min(node->input_size(), 1),
+                                                 node->input().end()}, false);
+        if (node->input_size() > 0)
+            for (auto& name : graphInputsFeeding(graph, {node->input(0)}, true))
+                if (std::find(mNeedValues.begin(), mNeedValues.end(), name) == mNeedValues.end())
+                    mNeedValues.push_back(name);
+    }
+    for (auto it = mNeedValues.begin(); it != mNeedValues.end();)
+        it = mFixed.count(*it) ? mNeedValues.erase(it) : it + 1;
+}
 
 void ModelImporter::error(onnxparser::ErrorCode code, const std::string& desc, int64_t node, const std::string& name,
                           const std::string& op) {
@@ -126,7 +225,7 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
             initializers.insert(init.name());
         }
         for (const auto& in : graph.input())
-            if (!initializers.count(in.name())) addGraphInput(ctx, in);
+            if (!initializers.count(in.name())) addGraphInput(ctx, in, mFixed);
         for (int i = 0; i < graph.node_size(); ++i) {
             current = i;
             node = &graph.node(i);
@@ -153,8 +252,10 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
         for (const auto& out : graph.output()) markGraphOutput(ctx, out);
     } catch (const ImportError& e) {
         error(e.code(), e.what(), current, node ? node->name() : "", node ? node->op_type() : "");
+        noteNeededValues(graph, node, ctx.neededConstants(), e.what());
     } catch (const KilnError& e) {
         error(ErrorCode::kINVALID_NODE, e.what(), current, node ? node->name() : "", node ? node->op_type() : "");
+        noteNeededValues(graph, node, ctx.neededConstants(), e.what());
     } catch (const std::bad_alloc&) {
         error(ErrorCode::kMEM_ALLOC_FAILED, "host memory allocation failed", current, node ? node->name() : "",
               node ? node->op_type() : "");

@@ -3,12 +3,20 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/log.h"
+#include "ir/host_tensor.h"
 #include "kiln/network.h"
 #include "kiln/onnx_parser.h"
+
+namespace onnx {
+class GraphProto;
+class NodeProto;
+}  // namespace onnx
 
 namespace kiln::onnximport {
 
@@ -23,20 +31,29 @@ struct ErrorRecord {
 //! The smallest default-domain opset the importer accepts.
 constexpr int64_t kMinSupportedOpset = 1;
 
+//! Graph inputs imported with known values (Parser::setInputValues), by name.
+using FixedInputs = std::map<std::string, std::shared_ptr<const ir::HostTensor>>;
+
 class ModelImporter {
 public:
-    ModelImporter(NetworkDefinition& network, const LogSink& sink, std::vector<ErrorRecord>& errors)
-        : mNetwork(network), mSink(sink), mErrors(errors) {}
+    //! `needValues` receives, after a failure, the graph inputs whose values would have helped.
+    ModelImporter(NetworkDefinition& network, const LogSink& sink, std::vector<ErrorRecord>& errors,
+                  const FixedInputs& fixed, std::vector<std::string>& needValues)
+        : mNetwork(network), mSink(sink), mErrors(errors), mFixed(fixed), mNeedValues(needValues) {}
     //! `checkOnly`: stop after the support check (nothing is added to the network).
     bool importModel(const void* data, size_t size, const std::string& modelDir, bool checkOnly);
 
 private:
+    void noteNeededValues(const ::onnx::GraphProto& graph, const ::onnx::NodeProto* node,
+                          const std::vector<std::string>& neededConstants, const std::string& message);
     void error(onnxparser::ErrorCode code, const std::string& desc, int64_t node = -1, const std::string& name = "",
                const std::string& op = "");
 
     NetworkDefinition& mNetwork;
     const LogSink& mSink;
     std::vector<ErrorRecord>& mErrors;
+    const FixedInputs& mFixed;
+    std::vector<std::string>& mNeedValues;
 };
 
 }  // namespace kiln::onnximport

@@ -1,4 +1,5 @@
 // The public OnnxParser: error list, file reading, and the entry points around ModelImporter.
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -77,14 +78,44 @@ public:
     }
     void clearErrors() noexcept override { mErrors.clear(); }
 
+    bool setInputValues(const char* name, DataType type, const Dims& dims, const void* values) noexcept override {
+        return apiGuard(mSink, false, [&] {
+            if (!name || !*name || dims.nbDims < 0 || dims.nbDims > Dims::MAX_DIMS || dataTypeSize(type) == 0) {
+                record(ErrorCode::kINVALID_VALUE, "setInputValues: needs a name, a rank in [0, 8] and a supported type");
+                return false;
+            }
+            std::vector<int64_t> d(dims.d, dims.d + dims.nbDims);
+            for (int64_t v : d)
+                if (v < 0 || v > (int64_t{1} << 24)) {
+                    record(ErrorCode::kINVALID_VALUE, std::string("setInputValues: input '") + name +
+                                                          "' has dims " + ir::dimsToString(d) +
+                                                          "; values fix static dims (at most 2^24 each)");
+                    return false;
+                }
+            auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, d));
+            if (t->bytes() && !values) {
+                record(ErrorCode::kINVALID_VALUE, std::string("setInputValues: no values for input '") + name + "'");
+                return false;
+            }
+            if (t->bytes()) std::memcpy(t->data(), values, t->bytes());
+            mFixedInputs[name] = std::move(t);
+            return true;
+        });
+    }
+    int32_t getNbInputsNeedingValues() const noexcept override { return static_cast<int32_t>(mNeedValues.size()); }
+    const char* getInputNeedingValues(int32_t i) const noexcept override {
+        return i >= 0 && i < getNbInputsNeedingValues() ? mNeedValues[i].c_str() : nullptr;
+    }
+
 private:
     bool run(const void* data, size_t size, const char* modelPath, bool checkOnly) {
         return apiGuard(mSink, false, [&] {
             mErrors.clear();
+            mNeedValues.clear();
             std::string dir;
             if (modelPath && *modelPath) dir = std::filesystem::path(modelPath).parent_path().string();
             std::vector<ErrorRecord> records;
-            onnximport::ModelImporter importer(mNetwork, mSink, records);
+            onnximport::ModelImporter importer(mNetwork, mSink, records, mFixedInputs, mNeedValues);
             bool ok = importer.importModel(data, size, dir, checkOnly);
             for (auto& r : records) mErrors.emplace_back(std::move(r));
             return ok;
@@ -99,6 +130,8 @@ private:
     NetworkDefinition& mNetwork;
     LogSink mSink;
     std::vector<ParserErrorImpl> mErrors;
+    onnximport::FixedInputs mFixedInputs;
+    std::vector<std::string> mNeedValues;
 };
 
 }  // namespace

@@ -113,6 +113,16 @@ int32_t onnxTypeOf(DataType type) {
     }
 }
 
+bool kilnTypeOf(int32_t onnxType, DataType& type) {
+    for (DataType t : {DataType::kFLOAT, DataType::kDOUBLE, DataType::kHALF, DataType::kBF16, DataType::kINT8,
+                       DataType::kUINT8, DataType::kINT32, DataType::kINT64, DataType::kBOOL})
+        if (onnxTypeOf(t) == onnxType) {
+            type = t;
+            return true;
+        }
+    return false;
+}
+
 bool readSuiteTensor(const std::string& path, SuiteTensor& out, std::string& error) {
     std::ifstream f(path, std::ios::binary);
     if (!f) {

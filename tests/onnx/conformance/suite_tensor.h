@@ -29,6 +29,8 @@ bool readSuiteTensor(const std::string& path, SuiteTensor& out, std::string& err
 std::string onnxTypeName(int32_t onnxType);
 //! The ONNX element type of a Kiln data type (FLOAT for kFLOAT, ...); 0 if there is none.
 int32_t onnxTypeOf(DataType type);
+//! The Kiln data type of an ONNX element type; false if Kiln has none.
+bool kilnTypeOf(int32_t onnxType, DataType& type);
 //! Bytes per element of an ONNX element type; 0 for strings and the sub-byte types.
 size_t onnxElementSize(int32_t onnxType);
 

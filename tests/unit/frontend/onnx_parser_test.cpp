@@ -274,6 +274,58 @@ TEST(OnnxParser, ExternalDataModelBuildsAndRuns) {
     std::filesystem::remove_all(dir);
 }
 
+// A graph input that must be known at build time (Reshape's shape): the failed parse names it,
+// setInputValues fixes it, the engine keeps the input, runs with those values and refuses others.
+TEST(OnnxParser, InputValuesFixedAtParseTimeAreCheckedAtRunTime) {
+    ModelBuilder m;
+    m.addInput("shape", ::onnx::TensorProto::INT64, {2});
+    m.node("Reshape", {"x", "shape"}, {"y"});
+    m.addOutput("y");
+    const std::string bytes = m.bytes();
+    QuietLogger logger;
+    auto builder = createBuilder(logger);
+    auto network = builder->createNetwork();
+    auto parser = onnxparser::createParser(*network, logger);
+    ASSERT_FALSE(parser->parse(bytes.data(), bytes.size()));
+    ASSERT_EQ(parser->getNbInputsNeedingValues(), 1);
+    EXPECT_STREQ(parser->getInputNeedingValues(0), "shape");
+
+    network = builder->createNetwork();
+    parser = onnxparser::createParser(*network, logger);
+    const int64_t fixed[2] = {2, 2};
+    EXPECT_FALSE(parser->setInputValues("shape", DataType::kINT64, makeDims({-1}), fixed)) << "dims must be static";
+    ASSERT_TRUE(parser->setInputValues("shape", DataType::kINT64, makeDims({2}), fixed));
+    ASSERT_TRUE(parser->parse(bytes.data(), bytes.size())) << (parser->getNbErrors() ? parser->getError(0)->desc() : "");
+    EXPECT_EQ(parser->getNbInputsNeedingValues(), 0);
+    auto config = builder->createBuilderConfig();
+    auto plan = builder->buildSerializedNetwork(*network, *config);
+    ASSERT_NE(plan, nullptr);
+    auto runtime = createRuntime(logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    ASSERT_NE(engine, nullptr);
+    EXPECT_EQ(engine->getTensorIOMode("shape"), TensorIOMode::kINPUT) << "the fixed input stays an input";
+    Dims yDims = engine->getTensorShape("y");
+    ASSERT_EQ(yDims.nbDims, 2);
+    EXPECT_EQ(yDims.d[0], 2);
+    EXPECT_EQ(yDims.d[1], 2);
+    auto context = engine->createExecutionContext();
+    std::vector<float> x(4), y(4, -7.f);
+    for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(test::rng());
+    int64_t given[2] = {2, 2};
+    context->setTensorAddress("x", x.data());
+    context->setTensorAddress("shape", given);
+    context->setTensorAddress("y", y.data());
+    ASSERT_TRUE(context->executeV2());
+    EXPECT_EQ(y, x) << "seed " << test::seed();
+    given[0] = 4;
+    given[1] = 1;
+    logger.errors.clear();
+    EXPECT_FALSE(context->executeV2()) << "other values than the fixed ones are refused";
+    bool named = false;
+    for (const auto& e : logger.errors) named = named || e.find("input 'shape' differs") != std::string::npos;
+    EXPECT_TRUE(named) << (logger.errors.empty() ? "no error logged" : logger.errors.back());
+}
+
 TEST(OnnxParser, ParseFromFileReportsAMissingFile) {
     QuietLogger logger;
     auto builder = createBuilder(logger);

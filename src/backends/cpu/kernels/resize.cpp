@@ -9,60 +9,15 @@
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
+#include "backends/cpu/kernels/resize_coords.h"
 
 namespace kiln::cpu {
 namespace {
 
-struct Tap {
-    int64_t index;
-    double weight;
-};
-
-//! The scale of each axis: the given scales, else output/input.
-std::vector<double> axisScales(const ir::ResizeOp& op, const KernelArgs& a) {
-    const ir::TensorView& x = a.inputs[0];
-    const ir::TensorView& y = a.outputs[0];
-    std::vector<double> s(x.rank);
-    bool floatInput = a.has(1) && (a.inputs[1].type == DataType::kFLOAT || a.inputs[1].type == DataType::kHALF ||
-                                   a.inputs[1].type == DataType::kBF16);
-    for (int32_t i = 0; i < x.rank; ++i) {
-        if (floatInput) {
-            s[i] = loadAsDouble(a.inputs[1], i);
-        } else if (!a.has(1) && op.outputDims.empty() && static_cast<int32_t>(op.scales.size()) == x.rank) {
-            s[i] = op.scales[i];
-        } else {
-            s[i] = x.dims[i] ? static_cast<double>(y.dims[i]) / static_cast<double>(x.dims[i]) : 1.0;
-        }
-    }
-    return s;
-}
-
-double sourceCoordinate(const ir::ResizeOp& op, int64_t o, int64_t inLen, int64_t outLen, double scale) {
-    if (outLen == 1 && (op.selector == ResizeSelector::kUPPER ||
-                        op.coordinateTransformation == ResizeCoordinateTransformation::kALIGN_CORNERS))
-        return 0.0;
-    switch (op.coordinateTransformation) {
-        case ResizeCoordinateTransformation::kALIGN_CORNERS:
-            return static_cast<double>(o) * static_cast<double>(inLen - 1) / static_cast<double>(outLen - 1);
-        case ResizeCoordinateTransformation::kASYMMETRIC:
-            return static_cast<double>(o) / scale;
-        default:
-            return (static_cast<double>(o) + 0.5) / scale - 0.5;
-    }
-}
-
-int64_t roundNearest(ResizeRoundMode mode, double v) {
-    switch (mode) {
-        case ResizeRoundMode::kHALF_UP:
-            return static_cast<int64_t>(std::floor(v + 0.5));
-        case ResizeRoundMode::kHALF_DOWN:
-            return static_cast<int64_t>(std::ceil(v - 0.5));
-        case ResizeRoundMode::kFLOOR:
-            return static_cast<int64_t>(std::floor(v));
-        default:
-            return static_cast<int64_t>(std::ceil(v));
-    }
-}
+using resize::axisScales;
+using resize::roundNearest;
+using resize::sourceCoordinate;
+using resize::Tap;
 
 std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, int64_t outLen, double scale) {
     std::vector<std::vector<Tap>> taps(outLen);
