@@ -102,13 +102,23 @@ def build_model(c, rng):
     model = helper.make_model_gen_version(graph, producer_name="kiln check_ops.py",
                                           opset_imports=[helper.make_opsetid("", c.opset)])
     # Output types (and shapes) from ONNX shape inference.
-    inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     types = {v.name: v.type for v in list(inferred.graph.output) + list(inferred.graph.value_info)}
     for o in model.graph.output:
         t = types.get(o.name)
         if t is None or not t.tensor_type.elem_type:
             raise RuntimeError(f"ONNX shape inference gives no type for output '{o.name}'")
         o.type.CopyFrom(t)
+    unranked = [o for o in model.graph.output if not o.type.tensor_type.HasField("shape")]
+    if unranked:
+        # Shape inference cannot follow the values (a ConstantOfShape of a computed length):
+        # the ONNX reference evaluator gives each output's rank, declared with named dims.
+        from onnx.reference import ReferenceEvaluator
+
+        values = dict(zip([o.name for o in model.graph.output], ReferenceEvaluator(model).run(None, feeds)))
+        for o in unranked:
+            for k in range(np.asarray(values[o.name]).ndim):
+                o.type.tensor_type.shape.dim.add().dim_param = f"{o.name}_d{k}"
     onnx.checker.check_model(model)
     return model, feeds
 

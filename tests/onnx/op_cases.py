@@ -531,6 +531,19 @@ def define_cases():
     case("Expand to Shape of a dynamic input",
          [node("Shape", ["y"], ["s"]), node("Expand", ["x", "s"], ["z"])],
          {"x": U(3, 1), "y": U(2, 3, 4)}, ["z"], dynamic={"y": (["N", 3, "T"], [1, 3, 1], [4, 3, 6])})
+    # The shape arithmetic of LayerNormalization's function body: a ConstantOfShape whose length
+    # is computed from the rank must keep its values for the Reshape after it.
+    case("Reshape to Concat(Slice(Shape), ConstantOfShape(Size - 1))",
+         [node("Shape", ["x"], ["s"]), node("Size", ["s"], ["rank"]),
+          node("Constant", [], ["one"], value=tensor_attr([1], np.int64)),
+          node("Constant", [], ["zero"], value=tensor_attr([0], np.int64)),
+          node("Sub", ["rank", "one"], ["n"]),
+          node("ConstantOfShape", ["n"], ["ones"], value=tensor_attr([1], np.int64)),
+          node("Slice", ["s", "zero", "one"], ["prefix"]),
+          node("Concat", ["prefix", "ones"], ["shape"], axis=0),
+          node("ReduceMean", ["x"], ["m"], axes=[1, 2], keepdims=0),
+          node("Reshape", ["m", "shape"], ["y"])],
+         {"x": U(3, 4, 5)}, ["y"], opset=13, dynamic={"x": (["N", 4, 5], [1, 4, 5], [6, 4, 5])})
     op("Expand dynamic input to constant shape", "Expand", [U(2, 1, 4), i64(3, 4)],
        dynamic={"in0": (["N", 1, 4], [1, 1, 4], [4, 1, 4])})
     x = U(3, 6)

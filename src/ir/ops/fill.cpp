@@ -8,7 +8,32 @@ bool isNumeric(DataType t) {
            t == DataType::kINT64 || t == DataType::kINT8 || t == DataType::kUINT8;
 }
 
+// A known scalar: a tracked shape value or a constant's first element.
+std::optional<int64_t> knownScalar(const InferContext& ctx, int32_t i) {
+    if (!ctx.hasInput(i)) return std::nullopt;
+    const ValueInfo& v = ctx.input(i);
+    if (v.value && v.value->size() == 1 && (*v.value)[0].isConst()) return (*v.value)[0].value();
+    if (v.constant && v.constant->numel() == 1) return v.constant->intAt(0);
+    return std::nullopt;
+}
+
 }  // namespace
+
+//! The values of a small integer LINSPACE (ConstantOfShape, Range) whose parameters are known,
+//! so that shape arithmetic through it stays computable at build time.
+std::optional<std::vector<DimExpr>> FillOp::linspaceValues(const InferContext& ctx, const Shape& shape) const {
+    if (op != FillOperation::kLINSPACE || (outputType != DataType::kINT32 && outputType != DataType::kINT64) ||
+        shape.size() > 1)
+        return std::nullopt;
+    const int64_t n = shape.empty() ? 1 : shape[0].isConst() ? shape[0].value() : -1;
+    if (n < 0 || n > kMaxShapeValueElements) return std::nullopt;
+    const std::optional<int64_t> start = ctx.hasInput(1) ? knownScalar(ctx, 1) : std::optional<int64_t>(alpha);
+    const std::optional<int64_t> delta = ctx.hasInput(2) ? knownScalar(ctx, 2) : std::optional<int64_t>(beta);
+    if (!start || !delta) return std::nullopt;
+    std::vector<DimExpr> values;
+    for (int64_t i = 0; i < n; ++i) values.emplace_back(*start + *delta * i);
+    return values;
+}
 
 void FillOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() <= 3)
@@ -56,7 +81,7 @@ void FillOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, op != FillOperation::kLINSPACE || rank <= 1 || ctx.hasInput(2))
         << "Fill LINSPACE with a " << rank << "-D output " << toString(shape)
         << " needs a beta input with one delta per dimension; a scalar beta works only for 1-D outputs";
-    ctx.setOutput(0, outputType, std::move(shape));
+    ctx.setOutput(0, outputType, shape, linspaceValues(ctx, shape));
 }
 
 KILN_REGISTER_OP(FillOp)

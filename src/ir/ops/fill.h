@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct FillOp : OpBase<FillOp> {
         v("seed", seed);
     }
     void inferShapes(InferContext& ctx) const override;
+    std::optional<std::vector<DimExpr>> linspaceValues(const InferContext& ctx, const Shape& shape) const;
     bool isShapeInput(int32_t index) const override { return index == 0; }
 };
 

@@ -163,6 +163,9 @@ def main(argv):
     for t in threads:
         t.join()
     elapsed = time.time() - start
+    # Reasons name files relative to the suite, so the expectations do not depend on the work dir.
+    prefix = os.path.join(suite, "")
+    results = {n: (st, d.replace(prefix, ""), ms) for n, (st, d, ms) in results.items()}
 
     counts = collections.Counter(status for status, _, _ in results.values())
     total = len(names)
