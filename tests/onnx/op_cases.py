@@ -389,6 +389,13 @@ def define_cases():
     op("Resize opset 18 linear scales dynamic batch", "Resize", [U(2, 2, 4, 5), None, f32(1, 1, 2, 2)], opset=18,
        mode="linear",
        dynamic={"in0": (["N", 2, 4, 5], [1, 2, 4, 5], [3, 2, 4, 5])})
+    op("Resize opset 18 axes [3, 2] scales", "Resize", [U(1, 2, 4, 5), None, f32(2, 1.5)], opset=18,
+       axes=[3, 2], mode="linear")
+    op("Resize opset 18 axes [-1] sizes", "Resize", [U(1, 2, 4, 5), None, None, i64(8)], opset=18, axes=[-1])
+    op("Resize opset 18 not_larger sizes", "Resize", [U(1, 2, 4, 6), None, None, i64(8, 9)], opset=18,
+       axes=[2, 3], keep_aspect_ratio_policy="not_larger")
+    op("Resize opset 18 not_smaller sizes", "Resize", [U(1, 2, 4, 6), None, None, i64(6, 8)], opset=18,
+       axes=[2, 3], keep_aspect_ratio_policy="not_smaller", mode="linear")
     case("Resize opset 13 sizes computed from Shape (dynamic)",
          [node("Shape", ["x"], ["s"]),
           node("Slice", ["s", "zero", "two"], ["nc"]), node("Concat", ["nc", "hw"], ["sizes"], axis=0),
@@ -432,6 +439,12 @@ def define_cases():
     op("ArgMax ties take the first index", "ArgMax", [Grid(4, 6, values=(0.0, 1.0, 2.0))], axis=1)
     op("ArgMin ties take the first index", "ArgMin", [Grid(4, 6, values=(0.0, 1.0, 2.0))], axis=1, keepdims=0)
     op("ArgMax int32", "ArgMax", [Ints(3, 7, lo=-1000, hi=1000, dtype=np.int32)], axis=1)
+    op("ArgMax select_last_index ties", "ArgMax", [Grid(4, 6, values=(0.0, 1.0, 2.0))], axis=1,
+       select_last_index=1)
+    op("ArgMin select_last_index ties keepdims=0 axis=-1", "ArgMin", [Grid(3, 4, 5, values=(0.0, 1.0))], axis=-1,
+       keepdims=0, select_last_index=1)
+    op("ArgMax select_last_index dynamic axis", "ArgMax", [Grid(2, 5, values=(0.0, 1.0))], axis=1,
+       select_last_index=1, dynamic={"in0": ([2, "T"], [2, 1], [2, 9])})
 
     # --- MatMul, Gemm --------------------------------------------------------------------------
     op("MatMul 2-D", "MatMul", [U(3, 4), U(4, 5)])
@@ -570,6 +583,10 @@ def define_cases():
     op("Reshape with 0 (copy) and -1", "Reshape", [U(2, 3, 4), i64(0, -1)])
     op("Reshape to [4,1,6]", "Reshape", [U(2, 3, 4), i64(4, 1, 6)])
     op("Reshape allowzero=1 (no zeros)", "Reshape", [U(2, 3, 4), i64(6, 4)], opset=14, allowzero=1)
+    case("Reshape allowzero=1 to a computed shape with a 0",
+         [node("Shape", ["x"], ["s"]), node("Mul", ["s", "zero"], ["z"]),
+          node("Reshape", ["e", "z"], ["y"], allowzero=1)],
+         {"x": U(2, 3), "e": U(0, 3)}, ["y"], inits={"zero": i64(0, 1)}, opset=14)
     op("Reshape int64", "Reshape", [Ints(2, 6), i64(3, 4)])
     op("Reshape shape tensor input", "Reshape", [U(2, 3, 4), Fixed(np.array([4, -1], np.int64))])
     case("Reshape of an initializer (folded)", [node("Reshape", ["w", "s"], ["r"]), node("Add", ["x", "r"], ["y"])],
@@ -632,6 +649,9 @@ def define_cases():
     op("Dropout opset 13", "Dropout", [U(2, 3, 4)], opset=13)
     op("Dropout opset 12 ratio input", "Dropout", [U(2, 3, 4), W(np.float32(0.3))], opset=12)
     op("Dropout opset 10 ratio attribute", "Dropout", [U(2, 3, 4)], opset=10, ratio=0.2)
+    op("Dropout opset 13 mask output", "Dropout", [U(2, 3, 4)], opset=13, n_out=2)
+    op("Dropout opset 13 training_mode=1 ratio 0 with mask", "Dropout",
+       [U(2, 3), W(np.float32(0.0)), W(np.bool_(True))], opset=13, n_out=2)
     op("Cast float to int32 (truncates)", "Cast", [U(3, 4, lo=-5, hi=5)], to=TensorProto.INT32)
     op("Cast float to int64 (truncates)", "Cast", [U(3, 4, lo=-5, hi=5)], to=TensorProto.INT64)
     op("Cast int64 to float", "Cast", [Ints(3, 4, lo=-1000, hi=1000)], to=TensorProto.FLOAT)

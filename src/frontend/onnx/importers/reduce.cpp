@@ -1,6 +1,7 @@
 // Reductions (axes from the attribute before opset 18 — 13 for ReduceSum — and from input 1
 // after), ArgMax/ArgMin (TopK with k = 1).
 #include "frontend/onnx/importers/importer_util.h"
+#include "frontend/onnx/importers/shape_scalar.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
@@ -37,12 +38,25 @@ Outputs reduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
 }
 
 Outputs argReduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, TopKOperation op) {
-    ONNX_CHECK(attrs.getInt("select_last_index", 0) == 0, kUNSUPPORTED_NODE_ATTR)
-        << "select_last_index=1 is not supported";
     const int32_t rank = inputs.rank(0);
     const int32_t axis = normalizeAxis(attrs.getInt("axis", 0), rank);
-    TopKLayer* l = ctx.network().addTopK(inputs.tensor(0), op, 1, 1u << axis);
+    Tensor* x = &inputs.tensor(0);
+    // select_last_index: the first extremum of x reversed along the axis is the last of x, at
+    // (n - 1) - index.
+    const bool last = attrs.getInt("select_last_index", 0) != 0;
+    const ShapeScalar n = dimOf(ctx, *x, axis);
+    const ShapeScalar lastIndex = apply(ctx, n, {1}, ElementWiseOperation::kSUB);
+    if (last) {
+        std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
+        std::vector<int64_t> stride(rank, 1);
+        for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, *x, a);
+        start[axis] = lastIndex;
+        stride[axis] = -1;
+        x = &sliceLayer(ctx, *x, start, size, stride);
+    }
+    TopKLayer* l = ctx.network().addTopK(*x, op, 1, 1u << axis);
     Tensor* indices = &cast(ctx, *ctx.check(l)->getOutput(1), DataType::kINT64);
+    if (last) indices = &elementWise(ctx, toShapeTensor(ctx, {lastIndex}), *indices, ElementWiseOperation::kSUB);
     if (attrs.getInt("keepdims", 1) == 0) {
         Tensor& a = constInt64(ctx, {axis});
         indices = ctx.check(ctx.network().addSqueeze(*indices, a))->getOutput(0);

@@ -1,4 +1,7 @@
 // Resize (opset 10: X, scales; 11+: X, roi, scales, sizes) and Upsample (opset 9).
+#include <algorithm>
+#include <cmath>
+
 #include "frontend/onnx/importers/importer_util.h"
 #include "onnx/onnx.pb.h"
 
@@ -36,6 +39,54 @@ void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::stri
     l.setExcludeOutside(attrs.getInt("exclude_outside", 0) != 0);
 }
 
+// Resize-18's `axes` (scales and sizes name a subset of the axes; the others keep their size)
+// and keep_aspect_ratio_policy (one scale for the named axes: the smallest or largest ratio of
+// size to input, rounded half up), made into sizes or scales for every axis.
+void expandToAllAxes(const std::vector<int64_t>& dims, const NodeAttributes& attrs, const std::string& policy,
+                     std::vector<int64_t>* sizes, std::vector<float>* scales) {
+    const int32_t rank = static_cast<int32_t>(dims.size());
+    std::vector<int64_t> axes;
+    if (attrs.has("axes")) {
+        for (int64_t a : attrs.getInts("axes")) axes.push_back(normalizeAxis(a, rank));
+    } else {
+        for (int32_t a = 0; a < rank; ++a) axes.push_back(a);
+    }
+    const size_t given = sizes ? sizes->size() : scales->size();
+    ONNX_CHECK(given == axes.size(), kINVALID_NODE)
+        << (sizes ? "sizes" : "scales") << " has " << given << " values for " << axes.size() << " axes";
+    if (scales) {
+        ONNX_CHECK(policy == "stretch", kINVALID_NODE) << "keep_aspect_ratio_policy applies to sizes, not scales";
+        std::vector<float> all(rank, 1.f);
+        for (size_t i = 0; i < axes.size(); ++i) all[axes[i]] = (*scales)[i];
+        *scales = std::move(all);
+        return;
+    }
+    for (int64_t d : dims) ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "sizes for some axes of a dynamic input";
+    std::vector<int64_t> all = dims;
+    if (policy == "stretch") {
+        for (size_t i = 0; i < axes.size(); ++i) all[axes[i]] = (*sizes)[i];
+    } else {
+        ONNX_CHECK(policy == "not_larger" || policy == "not_smaller", kUNSUPPORTED_NODE_ATTR)
+            << "keep_aspect_ratio_policy='" << policy << "'";
+        double scale = policy == "not_larger" ? 1e300 : 0.0;
+        for (size_t i = 0; i < axes.size(); ++i) {
+            ONNX_CHECK(dims[axes[i]] > 0, kINVALID_NODE) << "keep_aspect_ratio_policy on an empty axis";
+            const double r = static_cast<double>((*sizes)[i]) / static_cast<double>(dims[axes[i]]);
+            scale = policy == "not_larger" ? std::min(scale, r) : std::max(scale, r);
+        }
+        for (int64_t a : axes) {
+            const double exact = scale * static_cast<double>(dims[a]);
+            all[a] = static_cast<int64_t>(std::floor(exact + 0.5));
+            // The coordinates follow the policy's scale, not size / input: the same only when the
+            // size needs no rounding (a layer takes sizes or scales, not both).
+            ONNX_CHECK(std::fabs(exact - static_cast<double>(all[a])) < 1e-9, kUNSUPPORTED_NODE_ATTR)
+                << "keep_aspect_ratio_policy='" << policy << "' where the size of axis " << a << " (" << exact
+                << ") needs rounding";
+        }
+    }
+    *sizes = std::move(all);
+}
+
 bool present(NodeInputs& inputs, size_t i) {
     if (!inputs.has(i)) return false;
     std::vector<int64_t> d = inputs.dims(i);
@@ -45,8 +96,6 @@ bool present(NodeInputs& inputs, size_t i) {
 Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, size_t scalesAt, size_t sizesAt,
                const std::string& coordinates) {
     refuseAttribute(attrs, "antialias", "antialiasing is not implemented");
-    refuseAttribute(attrs, "axes", "resize every axis (scales of 1 leave an axis alone)");
-    refuseAttribute(attrs, "keep_aspect_ratio_policy", "give explicit sizes or scales");
     Tensor& x = inputs.tensor(0);
     // Everything about the inputs is read before the layer exists: reading dims runs shape
     // inference, which a Resize without its sizes would fail.
@@ -59,6 +108,13 @@ Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     if (!computed && useSizes) sizes = inputs.ints(at);
     if (!computed && !useSizes)
         for (double v : inputs.floats(at)) scales.push_back(static_cast<float>(v));
+    const std::string policy = attrs.getString("keep_aspect_ratio_policy", "stretch");
+    if (attrs.has("axes") || policy != "stretch") {
+        if (computed) ctx.noteNeededConstant(inputs.name(at));
+        ONNX_CHECK(!computed, kUNSUPPORTED_NODE_INPUT)
+            << "axes or keep_aspect_ratio_policy with scales or sizes computed by the graph";
+        expandToAllAxes(inputs.dims(0), attrs, policy, useSizes ? &sizes : nullptr, useSizes ? nullptr : &scales);
+    }
     const std::string mode = attrs.getString("mode", "nearest");
     // Before opset 11 nearest picks floor(x) when enlarging and ceil(x) when shrinking, as ONNX
     // Runtime does; an axis of scale 1 reads exact positions either way.

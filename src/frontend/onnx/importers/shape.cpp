@@ -52,9 +52,11 @@ KILN_ONNX_IMPORTER(Reshape) {
     } else if (inputs.at(1).isWeights()) {
         shape = inputs.ints(1);
     } else {
-        ONNX_CHECK(!allowZero, kUNSUPPORTED_NODE_ATTR) << "allowzero=1 with a shape computed by the graph";
         ShuffleLayer* l = ctx.network().addShuffle(inputs.tensor(0));
-        if (l) l->setInput(1, inputs.tensor(1));
+        if (l) {
+            l->setZeroIsPlaceholder(!allowZero);
+            l->setInput(1, inputs.tensor(1));
+        }
         return {ctx.check(l)->getOutput(0)};
     }
     if (inputs.at(0).isWeights())
@@ -150,11 +152,22 @@ KILN_ONNX_IMPORTER(Identity) {
     return {ctx.check(ctx.network().addIdentity(inputs.tensor(0)))->getOutput(0)};
 }
 
-// Dropout is the identity at inference; its mask output is all true.
+// Dropout is the identity at inference; its mask output is all true. Training mode (opset 12's
+// input 2) with a non-zero ratio drops at random, which an inference engine does not do.
 KILN_ONNX_IMPORTER(Dropout) {
-    ONNX_CHECK(node.output_size() < 2 || node.output(1).empty(), kUNSUPPORTED_NODE) << "Dropout's mask output";
-    if (inputs.at(0).isWeights()) return {inputs.at(0).weights};
-    return {ctx.check(ctx.network().addIdentity(inputs.tensor(0)))->getOutput(0)};
+    if (ctx.opset() >= 12 && inputs.has(2) && inputs.weights(2).intAt(0) != 0) {
+        const double ratio = inputs.has(1) ? inputs.weights(1).floatAt(0) : 0.5;
+        ONNX_CHECK(ratio == 0.0, kUNSUPPORTED_NODE)
+            << "Dropout in training mode (ratio " << ratio << ") drops at random; Kiln runs inference only";
+    }
+    Outputs outs;
+    if (inputs.at(0).isWeights()) outs.push_back(inputs.at(0).weights);
+    else outs.push_back(ctx.check(ctx.network().addIdentity(inputs.tensor(0)))->getOutput(0));
+    if (node.output_size() >= 2 && !node.output(1).empty()) {
+        Tensor& x = inputs.tensor(0);
+        outs.push_back(&filled(ctx, shapeOf(ctx, x), inputs.rank(0), DataType::kBOOL, 1.0));
+    }
+    return outs;
 }
 
 KILN_ONNX_IMPORTER(Cast) {
