@@ -182,6 +182,10 @@ public:
     void touchNames() { ++mRevision; }
     //! Lowers to the IR. Throws KilnError on invalid networks.
     std::unique_ptr<ir::Graph> lower() const;
+    //! The values of a tensor computed from constants only (no network input, no random fill),
+    //! evaluated with the CPU reference kernels as constant folding would; nullptr when it
+    //! depends on an input or any tensor on the way has more than maxElements (constant_eval.cpp).
+    std::shared_ptr<const ir::HostTensor> evaluateConstant(const Tensor& t, int64_t maxElements) const;
 
     const std::vector<std::unique_ptr<LayerCore>>& layers() const { return mLayers; }
     const std::vector<TensorImpl*>& inputs() const { return mInputs; }

@@ -529,6 +529,12 @@ def define_cases():
          {"x": U(2, 5)}, ["y"], {"a": W(U(2, 2)), "b": W(U(2, 3))})
     op("Concat dynamic axis 0", "Concat", [U(3, 4), U(2, 4)], axis=0,
        dynamic={"in0": (["A", 4], [1, 4], [5, 4]), "in1": (["B", 4], [1, 4], [5, 4])})
+    # Nodes on constants fold at import: the float arithmetic that computes Tile's repeats
+    # (as a Loop's trip count is computed in Range's function body).
+    case("Tile by repeats computed from float constants",
+         [node("Div", ["a", "b"], ["q"]), node("Ceil", ["q"], ["c"]), node("Cast", ["c"], ["r"], to=TensorProto.INT64),
+          node("Tile", ["x", "r"], ["y"])],
+         {"x": U(2, 3)}, ["y"], inits={"a": f32(3.0, 2.5), "b": f32(2.0, 2.0)})
     op("Tile [2,3] by [2,3]", "Tile", [U(2, 3), i64(2, 3)])
     op("Tile [2,1,3] by [1,4,0] (an empty axis)", "Tile", [U(2, 1, 3), i64(1, 4, 0)])
     op("Tile int64 [3] by [2]", "Tile", [Ints(3), i64(2)])

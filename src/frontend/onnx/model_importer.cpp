@@ -9,6 +9,7 @@
 #include "frontend/onnx/import_context.h"
 #include "frontend/onnx/import_error.h"
 #include "frontend/onnx/weights.h"
+#include "network/network_impl.h"
 #include "onnx/onnx.pb.h"
 #include "onnx/onnx_opset.h"
 
@@ -91,6 +92,30 @@ std::vector<std::string> graphInputsFeeding(const ::onnx::GraphProto& graph, std
 bool needsBuildTimeValue(const std::string& message) {
     return message.find("must be computable from shapes and constants at build time") != std::string::npos ||
            message.find("must be a build-time constant") != std::string::npos;
+}
+
+// Nodes whose inputs are all weights fold at import (their layers are evaluated with the CPU
+// reference kernels), so that what follows sees weights: a Loop's trip count, the shape
+// arithmetic of an expanded function. Random ops never fold.
+constexpr int64_t kMaxFoldedElements = int64_t(1) << 22;
+
+bool allWeights(const std::vector<TensorOrWeights>& values) {
+    for (const auto& v : values)
+        if (v.isTensor()) return false;
+    return true;
+}
+
+bool isRandomOp(const std::string& op) {
+    return op == "RandomNormal" || op == "RandomUniform" || op == "RandomNormalLike" || op == "RandomUniformLike" ||
+           op == "Bernoulli" || op == "Multinomial";
+}
+
+void foldOutputs(ImportContext& ctx, Outputs& outs) {
+    auto* network = dynamic_cast<NetworkImpl*>(&ctx.network());
+    if (!network) return;
+    for (auto& v : outs)
+        if (v.isTensor() && !v.tensor->isNetworkInput())
+            if (auto w = network->evaluateConstant(*v.tensor, kMaxFoldedElements)) v = TensorOrWeights(w);
 }
 
 // Graph inputs: shapes with -1 for symbolic or unknown dims.
@@ -234,9 +259,11 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
             for (const auto& name : node->input()) values.push_back(name.empty() ? TensorOrWeights{} : ctx.lookup(name));
             NodeInputs inputs(ctx, *node, std::move(values));
             NodeAttributes attrs(*node, modelDir);
+            const bool constantInputs = allWeights(values);
             Outputs outs = findImporter(node->op_type())(ctx, *node, inputs, attrs);
             ONNX_CHECK(outs.size() >= static_cast<size_t>(node->output_size()), kINTERNAL_ERROR)
                 << "the importer made " << outs.size() << " outputs, the node has " << node->output_size();
+            if (constantInputs && !isRandomOp(node->op_type())) foldOutputs(ctx, outs);
             for (int k = 0; k < node->output_size(); ++k) {
                 const std::string& name = node->output(k);
                 if (name.empty()) continue;
