@@ -782,6 +782,41 @@ def define_cases():
     op("Pad opset 11 reflect dynamic spatial", "Pad", [U(1, 2, 5, 6), i64(*pads)], opset=11, mode="reflect",
        dynamic={"in0": (["N", 2, "H", "W"], [1, 2, 3, 3], [2, 2, 8, 8])})
 
+    # --- control flow (If takes its branch or selects; Loop and Scan are unrolled) ----------------
+    from onnx import helper
+
+    def graph(name, nodes, inputs, outputs):
+        # (name, type, shape); ONNX Runtime wants the shapes of a Loop body's inputs.
+        vi = lambda n, t, shape=None: helper.make_tensor_value_info(n, t, shape)
+        return helper.make_graph(nodes, name, [vi(*v) for v in inputs], [vi(*v) for v in outputs])
+
+    F, I, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+    then_g = graph("then", [node("Mul", ["x", "x"], ["t"])], [], [("t", F)])
+    else_g = graph("else", [node("Neg", ["x"], ["e"])], [], [("e", F)])
+    case("If with a constant condition takes its branch",
+         [node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+         {"x": U(2, 3)}, ["y"], inits={"c": W(np.bool_(False))}, opset=13)
+    case("If decided at run time (both branches, then select)",
+         [node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+         {"x": U(2, 3), "c": Bools()}, ["y"], opset=13)
+    # Loop: acc += x * i for i < M; the running acc is also a scan output.
+    body = graph("body", [node("Cast", ["i"], ["fi"], to=F), node("Mul", ["x", "fi"], ["xi"]),
+                          node("Add", ["acc", "xi"], ["acc_out"]), node("Identity", ["cond"], ["cond_out"]),
+                          node("Identity", ["acc_out"], ["scan"])],
+                 [("i", I, []), ("cond", B, []), ("acc", F, [2, 3])],
+                 [("cond_out", B, []), ("acc_out", F, [2, 3]), ("scan", F, [2, 3])])
+    case("Loop of 4 iterations with a carried value and a scan output",
+         [node("Loop", ["M", "c", "a0"], ["acc", "all"], body=body)],
+         {"x": U(2, 3), "a0": U(2, 3)}, ["acc", "all"], inits={"M": W(np.int64(4)), "c": W(np.bool_(True))},
+         opset=13)
+    # Scan: a running sum over axis 1, read in reverse, stacked on output axis 1.
+    sbody = graph("sbody", [node("Add", ["s", "v"], ["s_out"]), node("Mul", ["s_out", "v"], ["o"])],
+                  [("s", F), ("v", F)], [("s_out", F), ("o", F)])
+    case("Scan reverse over axis 1, output on axis 1",
+         [node("Scan", ["s0", "xs"], ["s", "ys"], body=sbody, num_scan_inputs=1, scan_input_axes=[1],
+               scan_input_directions=[1], scan_output_axes=[1])],
+         {"s0": U(2), "xs": U(2, 5)}, ["s", "ys"], opset=16)
+
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing

@@ -55,6 +55,8 @@ std::shared_ptr<const ir::HostTensor> NodeAttributes::getTensor(const std::strin
     return readTensorProto(require(name, A::TENSOR).t(), mModelDir);
 }
 
+const ::onnx::GraphProto& NodeAttributes::getGraph(const std::string& name) const { return require(name, A::GRAPH).g(); }
+
 std::vector<std::string> NodeAttributes::names() const {
     std::vector<std::string> out;
     for (const auto& a : mNode.attribute()) out.push_back(a.name());

@@ -11,6 +11,7 @@
 namespace onnx {
 class NodeProto;
 class AttributeProto;
+class GraphProto;
 }  // namespace onnx
 
 namespace kiln::onnximport {
@@ -26,6 +27,8 @@ public:
     std::vector<int64_t> getInts(const std::string& name, std::vector<int64_t> defaultValue = {}) const;
     std::vector<float> getFloats(const std::string& name, std::vector<float> defaultValue = {}) const;
     std::shared_ptr<const ir::HostTensor> getTensor(const std::string& name) const;
+    //! A subgraph attribute (If's branches, Loop's and Scan's body).
+    const ::onnx::GraphProto& getGraph(const std::string& name) const;
     //! Every attribute's name; lets an importer refuse the ones it does not implement.
     std::vector<std::string> names() const;
 

@@ -58,8 +58,18 @@ DataType ImportContext::typeOf(const TensorOrWeights& value) const {
     return value.tensor->getType();
 }
 
+std::vector<TensorOrWeights> ImportContext::importSubgraph(const ::onnx::GraphProto& graph,
+                                                          const std::vector<TensorOrWeights>& inputs,
+                                                          const std::string& scope) {
+    ONNX_CHECK(mSubgraphImporter, kINTERNAL_ERROR) << "no subgraph importer";
+    const NodeState outer = saveNode();
+    std::vector<TensorOrWeights> outs = mSubgraphImporter(graph, inputs, outer.scope + scope);
+    restoreNode(outer);
+    return outs;
+}
+
 void ImportContext::beginNode(const ::onnx::NodeProto& node) {
-    mNodeName = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : node.op_type();
+    mNodeName = mScope + (!node.name().empty() ? node.name() : node.output_size() ? node.output(0) : node.op_type());
     mLayersOfNode = 0;
     mConstantsOfNode = 0;
     mNeededConstants.clear();

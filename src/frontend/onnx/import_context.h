@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,6 +18,7 @@
 
 namespace onnx {
 class NodeProto;
+class GraphProto;
 }
 
 namespace kiln::onnximport {
@@ -50,6 +52,8 @@ public:
     const std::string& modelDir() const { return mModelDir; }
 
     void define(const std::string& name, TensorOrWeights value);
+    //! Ends a value's life: a subgraph unrolled again defines its values anew.
+    void forget(const std::string& name) { mValues.erase(name); }
     bool has(const std::string& name) const { return mValues.count(name) != 0; }
     const TensorOrWeights& lookup(const std::string& name) const;
 
@@ -72,8 +76,35 @@ public:
                                                               std::vector<int64_t> dims = {-1});
     static std::shared_ptr<const ir::HostTensor> scalarWeights(DataType type, double value, int32_t rank = 0);
 
-    //! The node being imported: layers take its name (node name, else its first output).
+    //! The node being imported: layers take its name (node name, else its first output),
+    //! after the scope of the subgraph copy it is in ("loop/iter2/").
     void beginNode(const ::onnx::NodeProto& node);
+    const std::string& scope() const { return mScope; }
+
+    //! What beginNode resets, kept across a subgraph imported in the middle of a node.
+    struct NodeState {
+        std::string nodeName, scope;
+        int32_t layers{0}, constants{0};
+    };
+    NodeState saveNode() const { return {mNodeName, mScope, mLayersOfNode, mConstantsOfNode}; }
+    void restoreNode(const NodeState& s) {
+        mNodeName = s.nodeName;
+        mScope = s.scope;
+        mLayersOfNode = s.layers;
+        mConstantsOfNode = s.constants;
+    }
+    void setScope(std::string scope) { mScope = std::move(scope); }
+    //! Adds to the nodes imported in subgraph copies so far; returns the total.
+    int64_t countSubgraphNodes(int64_t n) { return mSubgraphNodes += n; }
+
+    //! Imports a subgraph (If's branch, an iteration of Loop's or Scan's body) with its inputs
+    //! bound to `inputs`; returns its outputs. Outer values stay visible; the subgraph's own
+    //! values are forgotten afterwards. Set by the model importer.
+    using SubgraphImporter = std::function<std::vector<TensorOrWeights>(
+        const ::onnx::GraphProto& graph, const std::vector<TensorOrWeights>& inputs, const std::string& scope)>;
+    void setSubgraphImporter(SubgraphImporter f) { mSubgraphImporter = std::move(f); }
+    std::vector<TensorOrWeights> importSubgraph(const ::onnx::GraphProto& graph,
+                                                const std::vector<TensorOrWeights>& inputs, const std::string& scope);
     CapturingRecorder* recorder() { return mRecorder; }
     void setRecorder(CapturingRecorder* r) { mRecorder = r; }
 
@@ -97,6 +128,9 @@ private:
     int32_t mConstantsOfNode{0};
     CapturingRecorder* mRecorder{nullptr};
     std::vector<std::string> mNeededConstants;
+    std::string mScope;
+    SubgraphImporter mSubgraphImporter;
+    int64_t mSubgraphNodes{0};
 };
 
 //! A node's inputs as importers see them; absent optional inputs (empty names) are empty.

@@ -118,6 +118,70 @@ void foldOutputs(ImportContext& ctx, Outputs& outs) {
             if (auto w = network->evaluateConstant(*v.tensor, kMaxFoldedElements)) v = TensorOrWeights(w);
 }
 
+// One node: its importer, import-time folding, and its outputs bound (tensors named after the
+// ONNX values, with the scope of the subgraph copy they are in).
+void importNode(ImportContext& ctx, const ::onnx::NodeProto& node, const std::string& modelDir) {
+    ctx.beginNode(node);
+    std::vector<TensorOrWeights> values;
+    for (const auto& name : node.input()) values.push_back(name.empty() ? TensorOrWeights{} : ctx.lookup(name));
+    const bool constantInputs = allWeights(values);
+    NodeInputs inputs(ctx, node, std::move(values));
+    NodeAttributes attrs(node, modelDir);
+    Outputs outs = findImporter(node.op_type())(ctx, node, inputs, attrs);
+    ONNX_CHECK(outs.size() >= static_cast<size_t>(node.output_size()), kINTERNAL_ERROR)
+        << "the importer made " << outs.size() << " outputs, the node has " << node.output_size();
+    if (constantInputs && !isRandomOp(node.op_type())) foldOutputs(ctx, outs);
+    for (int k = 0; k < node.output_size(); ++k) {
+        const std::string& name = node.output(k);
+        if (name.empty()) continue;
+        TensorOrWeights& v = outs[k];
+        // Name the tensor after the ONNX value the first time it is bound.
+        if (v.tensor && !v.tensor->isNetworkInput() && !ctx.has(v.tensor->getName()))
+            v.tensor->setName((ctx.scope() + name).c_str());
+        ctx.define(name, v);
+    }
+}
+
+// A subgraph copy (If's branch, an iteration of a Loop or Scan body): its inputs bound to
+// `values`, its nodes imported under `scope`; its own values are forgotten after, so the next
+// copy can define them again.
+std::vector<TensorOrWeights> importSubgraph(ImportContext& ctx, const ::onnx::GraphProto& body,
+                                            const std::vector<TensorOrWeights>& values, const std::string& scope,
+                                            const std::string& modelDir) {
+    ONNX_CHECK(body.input_size() == static_cast<int>(values.size()), kINVALID_NODE)
+        << "the subgraph '" << body.name() << "' has " << body.input_size() << " inputs, given " << values.size();
+    std::vector<std::string> own;
+    auto bind = [&](const std::string& name, TensorOrWeights v) {
+        ctx.define(name, std::move(v));
+        own.push_back(name);
+    };
+    struct Forget {
+        ImportContext& ctx;
+        std::vector<std::string>& names;
+        ~Forget() {
+            for (const auto& n : names) ctx.forget(n);
+        }
+    } forget{ctx, own};
+    for (const auto& init : body.initializer()) bind(init.name(), readTensorProto(init, modelDir));
+    for (int i = 0; i < body.input_size(); ++i) bind(body.input(i).name(), values[static_cast<size_t>(i)]);
+    ctx.setScope(scope);
+    // Unrolled copies multiply: nested loops of a hostile model must not import forever.
+    constexpr int64_t kMaxSubgraphNodes = 100000;
+    ONNX_CHECK(ctx.countSubgraphNodes(body.node_size()) <= kMaxSubgraphNodes, kUNSUPPORTED_NODE)
+        << "unrolling the model's loops would import more than " << kMaxSubgraphNodes << " nodes";
+    for (const auto& node : body.node()) {
+        ONNX_CHECK(isDefaultDomain(node.domain()) && findImporter(node.op_type()), kUNSUPPORTED_NODE)
+            << "getPluginCreator() could not find Plugin " << node.op_type() << " version " << pluginVersionOf(node)
+            << " (in the subgraph '" << body.name() << "'): the op is neither built into Kiln nor in the plugin registry";
+        for (const auto& o : node.output())
+            if (!o.empty()) own.push_back(o);
+        importNode(ctx, node, modelDir);
+    }
+    std::vector<TensorOrWeights> outs;
+    for (const auto& o : body.output()) outs.push_back(ctx.lookup(o.name()));
+    return outs;
+}
+
 // Graph inputs: shapes with -1 for symbolic or unknown dims.
 void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, const FixedInputs& fixed) {
     ONNX_CHECK(in.type().has_tensor_type(), kUNSUPPORTED_GRAPH)
@@ -251,28 +315,12 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
         }
         for (const auto& in : graph.input())
             if (!initializers.count(in.name())) addGraphInput(ctx, in, mFixed);
+        ctx.setSubgraphImporter([&](const ::onnx::GraphProto& body, const std::vector<TensorOrWeights>& values,
+                                    const std::string& scope) { return importSubgraph(ctx, body, values, scope, modelDir); });
         for (int i = 0; i < graph.node_size(); ++i) {
             current = i;
             node = &graph.node(i);
-            ctx.beginNode(*node);
-            std::vector<TensorOrWeights> values;
-            for (const auto& name : node->input()) values.push_back(name.empty() ? TensorOrWeights{} : ctx.lookup(name));
-            NodeInputs inputs(ctx, *node, std::move(values));
-            NodeAttributes attrs(*node, modelDir);
-            const bool constantInputs = allWeights(values);
-            Outputs outs = findImporter(node->op_type())(ctx, *node, inputs, attrs);
-            ONNX_CHECK(outs.size() >= static_cast<size_t>(node->output_size()), kINTERNAL_ERROR)
-                << "the importer made " << outs.size() << " outputs, the node has " << node->output_size();
-            if (constantInputs && !isRandomOp(node->op_type())) foldOutputs(ctx, outs);
-            for (int k = 0; k < node->output_size(); ++k) {
-                const std::string& name = node->output(k);
-                if (name.empty()) continue;
-                TensorOrWeights& v = outs[k];
-                // Name the tensor after the ONNX value the first time it is bound.
-                if (v.tensor && !v.tensor->isNetworkInput() && !ctx.has(v.tensor->getName()))
-                    v.tensor->setName(name.c_str());
-                ctx.define(name, v);
-            }
+            importNode(ctx, *node, modelDir);
         }
         current = -1;
         node = nullptr;
