@@ -818,6 +818,40 @@ def define_cases():
          {"s0": U(2), "xs": U(2, 5)}, ["s", "ys"], opset=16)
 
 
+    # --- explicit quantization -----------------------------------------------------------------
+    u8 = lambda *v: W(np.asarray(v, dtype=np.uint8))
+    i8 = lambda *v: W(np.asarray(v, dtype=np.int8))
+    op("QuantizeLinear uint8 scalar scale and zero point", "QuantizeLinear",
+       [U(3, 4, lo=-3, hi=3), W(np.float32(0.02)), W(np.uint8(128))], opset=13)
+    op("QuantizeLinear int8 per-axis (axis 1)", "QuantizeLinear",
+       [U(2, 3, 4, lo=-2, hi=2), f32(0.01, 0.02, 0.05), i8(-3, 0, 5)], opset=13, axis=1)
+    op("QuantizeLinear no zero point (uint8)", "QuantizeLinear", [U(5, lo=-1, hi=3), W(np.float32(0.01))], opset=13)
+    op("QuantizeLinear blocked along axis 1", "QuantizeLinear",
+       [U(2, 6, lo=-2, hi=2), W(np.asarray([[0.01, 0.02, 0.04], [0.03, 0.05, 0.02]], np.float32)),
+        W(np.asarray([[1, -2, 3], [0, 4, -1]], np.int8))], opset=21, axis=1, block_size=2)
+    op("DequantizeLinear uint8", "DequantizeLinear",
+       [Ints(3, 4, lo=0, hi=256, dtype=np.uint8), W(np.float32(0.05)), W(np.uint8(100))], opset=13)
+    op("DequantizeLinear int8 per-axis (axis 0)", "DequantizeLinear",
+       [Ints(3, 4, lo=-128, hi=128, dtype=np.int8), f32(0.1, 0.2, 0.3), i8(1, -1, 0)], opset=13, axis=0)
+    op("DequantizeLinear int32", "DequantizeLinear", [Ints(6, lo=-1000, hi=1000, dtype=np.int32),
+                                                      W(np.float32(0.001))], opset=13)
+    op("DynamicQuantizeLinear", "DynamicQuantizeLinear", [U(3, 5, lo=-2, hi=4)], opset=11, n_out=3)
+    op("MatMulInteger uint8 with zero points", "MatMulInteger",
+       [Ints(3, 4, lo=0, hi=256, dtype=np.uint8), Ints(4, 2, lo=0, hi=256, dtype=np.uint8), u8(12), u8(200)],
+       opset=10)
+    op("QLinearMatMul int8", "QLinearMatMul",
+       [Ints(2, 4, lo=-128, hi=128, dtype=np.int8), W(np.float32(0.05)), i8(3),
+        Ints(4, 3, lo=-128, hi=128, dtype=np.int8), W(np.float32(0.02)), i8(-2),
+        W(np.float32(0.4)), i8(5)], opset=10)
+    op("ConvInteger uint8 with padding", "ConvInteger",
+       [Ints(1, 2, 5, 5, lo=0, hi=256, dtype=np.uint8), W(Ints(3, 2, 3, 3, lo=0, hi=256, dtype=np.uint8)), u8(10),
+        u8(120)], opset=10, pads=[1, 1, 1, 1])
+    op("QLinearConv uint8 per-channel weight scales with bias", "QLinearConv",
+       [Ints(1, 2, 5, 5, lo=0, hi=256, dtype=np.uint8), W(np.float32(0.03)), u8(128),
+        W(Ints(3, 2, 3, 3, lo=0, hi=256, dtype=np.uint8)), f32(0.01, 0.02, 0.015), u8(128, 128, 128),
+        W(np.float32(0.5)), u8(100), W(np.asarray([100, -50, 7], np.int32))], opset=10)
+
+
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
 

@@ -35,20 +35,23 @@ void setSpatial(L& layer, const NodeAttributes& attrs, const std::vector<int64_t
 
 }  // namespace
 
-KILN_ONNX_IMPORTER(Conv) {
-    Tensor& x = inputs.tensor(0);
-    const ir::HostTensor& w = inputs.weights(1);
+Tensor& convolution(ImportContext& ctx, Tensor& x, const ir::HostTensor& w, const ir::HostTensor* b,
+                    const NodeAttributes& attrs) {
     ONNX_CHECK(w.dims.size() >= 3, kINVALID_NODE) << "kernel has shape " << ir::dimsToString(w.dims)
                                                   << ", expected [M, C/group, k...]";
     std::vector<int64_t> kernel = attrs.getInts("kernel_shape", {w.dims.begin() + 2, w.dims.end()});
     Weights bias{};
-    if (inputs.has(2)) bias = weightsOf(inputs.weights(2));
+    if (b) bias = weightsOf(*b);
     ConvolutionLayer* conv = ctx.network().addConvolutionNd(x, w.dims[0], toDims(kernel), weightsOf(w), bias);
     if (conv) {
         conv->setNbGroups(attrs.getInt("group", 1));
         setSpatial(*conv, attrs, kernel);
     }
-    return {ctx.check(conv)->getOutput(0)};
+    return *ctx.check(conv)->getOutput(0);
+}
+
+KILN_ONNX_IMPORTER(Conv) {
+    return {&convolution(ctx, inputs.tensor(0), inputs.weights(1), inputs.has(2) ? &inputs.weights(2) : nullptr, attrs)};
 }
 
 // ConvTranspose's kernel is [C, M/group, k...]. The output is the full transposed convolution

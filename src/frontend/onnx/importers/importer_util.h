@@ -44,6 +44,11 @@ std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<
 //! entries): a Fill layer with a zero delta per axis. Types Fill cannot make are cast after.
 Tensor& filled(ImportContext& ctx, Tensor& shape, int64_t rank, DataType type, double value);
 
+//! An ONNX Conv of x with the kernel w (and bias b): attributes kernel_shape, strides, dilations,
+//! pads, auto_pad, group (conv.cpp; ConvInteger and QLinearConv build on it).
+Tensor& convolution(ImportContext& ctx, Tensor& x, const ir::HostTensor& w, const ir::HostTensor* b,
+                    const NodeAttributes& attrs);
+
 //! Refuses attributes the importer does not implement, by name.
 void refuseAttribute(const NodeAttributes& attrs, const char* name, const char* why);
 
