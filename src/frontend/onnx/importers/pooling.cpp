@@ -1,12 +1,13 @@
-// MaxPool, AveragePool and the global pools.
+// MaxPool, AveragePool, LpPool and the global pools.
 #include "frontend/onnx/importers/importer_util.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
 namespace {
 
-Outputs pool(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, PoolingType type) {
-    Tensor& x = inputs.tensor(0);
+//! countPadding: an average that divides by the whole window, padding included, whatever
+//! count_include_pad says (LpPool's sum is that average times the window size).
+Tensor& pool(ImportContext& ctx, Tensor& x, const NodeAttributes& attrs, PoolingType type, bool countPadding = false) {
     std::vector<int64_t> kernel = attrs.getInts("kernel_shape");
     const size_t n = kernel.size();
     ONNX_CHECK(n >= 1, kINVALID_NODE) << "kernel_shape is required";
@@ -34,9 +35,29 @@ Outputs pool(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs
             }
             l->setPaddingMode(ceil ? PaddingMode::kEXPLICIT_ROUND_UP : PaddingMode::kEXPLICIT_ROUND_DOWN);
         }
-        if (type == PoolingType::kAVERAGE) l->setAverageCountExcludesPadding(attrs.getInt("count_include_pad", 0) == 0);
+        if (type == PoolingType::kAVERAGE)
+            l->setAverageCountExcludesPadding(!countPadding && attrs.getInt("count_include_pad", 0) == 0);
     }
-    return {ctx.check(l)->getOutput(0)};
+    return *ctx.check(l)->getOutput(0);
+}
+
+// |x|^p and its p-th root; p = 2 as a product and a square root.
+Tensor& absPower(ImportContext& ctx, Tensor& x, int64_t p) {
+    if (p == 2) return elementWise(ctx, x, x, ElementWiseOperation::kPROD);
+    Tensor& e = ctx.tensorOf(ImportContext::scalarWeights(DataType::kFLOAT, static_cast<double>(p), ctx.rankOf(&x)));
+    return elementWise(ctx, unary(ctx, x, UnaryOperation::kABS), cast(ctx, e, x.getType()), ElementWiseOperation::kPOW);
+}
+
+Tensor& root(ImportContext& ctx, Tensor& x, int64_t p) {
+    if (p == 2) return unary(ctx, x, UnaryOperation::kSQRT);
+    Tensor& e = ctx.tensorOf(ImportContext::scalarWeights(DataType::kFLOAT, 1.0 / static_cast<double>(p), ctx.rankOf(&x)));
+    return elementWise(ctx, x, cast(ctx, e, x.getType()), ElementWiseOperation::kPOW);
+}
+
+int64_t lpOrder(const NodeAttributes& attrs) {
+    const int64_t p = attrs.getInt("p", 2);
+    ONNX_CHECK(p >= 1 && p <= 64, kUNSUPPORTED_NODE_ATTR) << "p=" << p << " (expected 1 to 64)";
+    return p;
 }
 
 // Global pools reduce every spatial axis, keeping them as size 1.
@@ -53,9 +74,32 @@ Outputs globalPool(ImportContext& ctx, NodeInputs& inputs, ReduceOperation op) {
 KILN_ONNX_IMPORTER(MaxPool) {
     ONNX_CHECK(node.output_size() < 2 || node.output(1).empty(), kUNSUPPORTED_NODE)
         << "MaxPool's Indices output is not supported";
-    return pool(ctx, inputs, attrs, PoolingType::kMAX);
+    return {&pool(ctx, inputs.tensor(0), attrs, PoolingType::kMAX)};
 }
-KILN_ONNX_IMPORTER(AveragePool) { return pool(ctx, inputs, attrs, PoolingType::kAVERAGE); }
+KILN_ONNX_IMPORTER(AveragePool) { return {&pool(ctx, inputs.tensor(0), attrs, PoolingType::kAVERAGE)}; }
+
+// LpPool = (sum of |x|^p over the window)^(1/p): the average over the whole window (zero padding
+// counted) times the window's size.
+KILN_ONNX_IMPORTER(LpPool) {
+    const int64_t p = lpOrder(attrs);
+    Tensor& x = inputs.tensor(0);
+    Tensor& average = pool(ctx, absPower(ctx, x, p), attrs, PoolingType::kAVERAGE, true);
+    int64_t window = 1;
+    for (int64_t k : attrs.getInts("kernel_shape")) window = mulDims(window, k);
+    Tensor& n = ctx.tensorOf(ImportContext::scalarWeights(DataType::kFLOAT, static_cast<double>(window), inputs.rank(0)));
+    return {&root(ctx, elementWise(ctx, average, cast(ctx, n, x.getType()), ElementWiseOperation::kPROD), p)};
+}
+
+KILN_ONNX_IMPORTER(GlobalLpPool) {
+    const int64_t p = lpOrder(attrs);
+    const int32_t rank = inputs.rank(0);
+    ONNX_CHECK(rank >= 3, kINVALID_NODE) << "input must be [N, C, spatial...], got rank " << rank;
+    uint32_t mask = 0;
+    for (int32_t a = 2; a < rank; ++a) mask |= 1u << a;
+    Tensor& sum = *ctx.check(ctx.network().addReduce(absPower(ctx, inputs.tensor(0), p), ReduceOperation::kSUM, mask,
+                                                      true))->getOutput(0);
+    return {&root(ctx, sum, p)};
+}
 KILN_ONNX_IMPORTER(GlobalAveragePool) { return globalPool(ctx, inputs, ReduceOperation::kAVG); }
 KILN_ONNX_IMPORTER(GlobalMaxPool) { return globalPool(ctx, inputs, ReduceOperation::kMAX); }
 

@@ -1,0 +1,244 @@
+// Attention (opset 23+): scaled dot-product attention composed from matrix multiplies, a
+// softmax and element-wise layers, following the operator's definition:
+//   scores = (Q * sqrt(scale)) @ (K * sqrt(scale))^T, softcapped, plus the attention bias
+//   (attn_mask, causal and window masks, nonpad_kv_seqlen padding), softmax over the keys,
+//   rows with every key masked set to 0, then @ V.
+// 3-D inputs [B, S, heads * size] are split into heads first. Grouped-query attention
+// (fewer K/V heads) folds each group of query heads into the sequence axis instead of
+// repeating K and V: query head h uses K/V head h / (q_heads / kv_heads).
+#include <cmath>
+#include <limits>
+
+#include "frontend/onnx/importers/compose_util.h"
+#include "frontend/onnx/weights.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln::onnximport {
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+// [B, S, heads * size] -> [B, heads, S, size].
+Tensor& splitHeads(ImportContext& ctx, Tensor& x, int64_t heads) {
+    return transpose(ctx, reshape(ctx, x, {0, 0, heads, -1}), {0, 2, 1, 3});
+}
+
+Tensor& matmul(ImportContext& ctx, Tensor& a, Tensor& b, MatrixOperation opB) {
+    return *ctx.check(ctx.network().addMatrixMultiply(a, MatrixOperation::kNONE, b, opB))->getOutput(0);
+}
+
+Tensor& concatAxis(ImportContext& ctx, Tensor& a, Tensor& b, int32_t axis) {
+    Tensor* parts[] = {&a, &b};
+    ConcatenationLayer* l = ctx.network().addConcatenation(parts, 2);
+    if (l) l->setAxis(axis);
+    return *ctx.check(l)->getOutput(0);
+}
+
+int64_t staticDim(ImportContext& ctx, Tensor& x, int32_t axis, const char* what) {
+    const int64_t d = ctx.dimsOf(&x)[axis];
+    ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "a dynamic " << what << " is not supported";
+    return d;
+}
+
+struct PositionMask {
+    bool causal{false};
+    int64_t left{-1}, right{-1};  //!< window sizes; -1 leaves that side open
+    bool any() const { return causal || left >= 0 || right >= 0; }
+};
+
+// The bias of the causal frontier and the window for query i (absolute position i + offset)
+// and key j, known at import: 0 where attended, -inf elsewhere. [Sq, S].
+Tensor& positionBias(ImportContext& ctx, DataType type, int64_t sq, int64_t s, int64_t offset, const PositionMask& m) {
+    auto w = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kFLOAT, {sq, s}));
+    float* v = w->as<float>();
+    for (int64_t i = 0; i < sq; ++i) {
+        for (int64_t j = 0; j < s; ++j) {
+            const int64_t diff = i + offset - j;
+            const bool allowed = (!m.causal || diff >= 0) && (m.left < 0 || diff <= m.left) && (m.right < 0 || -diff <= m.right);
+            v[i * s + j] = allowed ? 0.f : -std::numeric_limits<float>::infinity();
+        }
+    }
+    return cast(ctx, ctx.tensorOf(w), type);
+}
+
+// The same with a per-batch offset nonpad_kv_seqlen[b] - Sq (an external cache): [B, 1, Sq, S].
+Tensor& positionBiasPerBatch(ImportContext& ctx, DataType type, Tensor& nonpad, int64_t sq, int64_t s,
+                             const PositionMask& m) {
+    std::vector<int64_t> rows(sq), cols(s);
+    for (int64_t i = 0; i < sq; ++i) rows[i] = i;
+    for (int64_t j = 0; j < s; ++j) cols[j] = j;
+    Tensor& offset = elementWise(ctx, reshape(ctx, cast(ctx, nonpad, DataType::kINT64), {-1, 1, 1}),
+                                 constInt64(ctx, {sq}), ElementWiseOperation::kSUB);
+    Tensor& position = elementWise(ctx, ctx.tensorOf(ImportContext::int64Weights(rows, {sq, 1})), offset,
+                                   ElementWiseOperation::kSUM);
+    Tensor& diff = elementWise(ctx, position, ctx.tensorOf(ImportContext::int64Weights(cols, {1, s})),
+                               ElementWiseOperation::kSUB);  // [B, Sq, S]
+    Tensor* masked = nullptr;
+    auto orMask = [&](Tensor& t) {
+        masked = masked ? &elementWise(ctx, *masked, t, ElementWiseOperation::kOR) : &t;
+    };
+    auto compare = [&](int64_t value, ElementWiseOperation op) -> Tensor& {
+        return elementWise(ctx, diff, ctx.tensorOf(ImportContext::scalarWeights(DataType::kINT64, static_cast<double>(value), 3)), op);
+    };
+    if (m.causal) orMask(compare(0, ElementWiseOperation::kLESS));
+    if (m.left >= 0) orMask(compare(m.left, ElementWiseOperation::kGREATER));
+    if (m.right >= 0) orMask(compare(-m.right, ElementWiseOperation::kLESS));
+    Tensor& bias = select(ctx, *masked, scalarConstant(ctx, type, kNegInf, 3), scalarConstant(ctx, type, 0, 3));
+    return unsqueeze(ctx, bias, {1});
+}
+
+// Keys at or past nonpad_kv_seqlen[b] are padding: [B, 1, 1, S] of 0 / -inf.
+Tensor& paddingBias(ImportContext& ctx, DataType type, Tensor& nonpad, int64_t s) {
+    std::vector<int64_t> cols(s);
+    for (int64_t j = 0; j < s; ++j) cols[j] = j;
+    Tensor& valid = elementWise(ctx, ctx.tensorOf(ImportContext::int64Weights(cols, {1, s})),
+                                reshape(ctx, cast(ctx, nonpad, DataType::kINT64), {-1, 1}), ElementWiseOperation::kLESS);
+    Tensor& bias = select(ctx, valid, scalarConstant(ctx, type, 0, 2), scalarConstant(ctx, type, kNegInf, 2));
+    return unsqueeze(ctx, bias, {1, 2});
+}
+
+// attn_mask as an additive bias of the query's type, its key axis padded to S (with -inf, or
+// false for a boolean mask) when shorter.
+Tensor& maskBias(ImportContext& ctx, NodeInputs& inputs, DataType type, int64_t s) {
+    Tensor* mask = &inputs.tensor(3);
+    const bool boolean = mask->getType() == DataType::kBOOL;
+    ONNX_CHECK(boolean || mask->getType() == type, kINVALID_NODE)
+        << "attn_mask must be bool or of the query's type " << dataTypeName(type) << ", got "
+        << dataTypeName(mask->getType());
+    std::vector<int64_t> dims = inputs.dims(3);
+    ONNX_CHECK(!dims.empty(), kINVALID_NODE) << "attn_mask must have at least 1 dimension";
+    const int64_t last = dims.back();
+    ONNX_CHECK(last >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "a dynamic key axis of attn_mask";
+    ONNX_CHECK(last <= s, kINVALID_NODE) << "attn_mask covers " << last << " keys, more than the " << s << " keys";
+    if (last < s) {
+        for (int64_t d : dims) ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "padding a dynamic attn_mask";
+        dims.back() = s - last;
+        auto pad = std::make_shared<ir::HostTensor>(ir::HostTensor::make(boolean ? DataType::kBOOL : DataType::kFLOAT, dims));
+        if (boolean) {
+            std::fill_n(pad->as<uint8_t>(), pad->numel(), uint8_t{0});
+        } else {
+            std::fill_n(pad->as<float>(), pad->numel(), -std::numeric_limits<float>::infinity());
+        }
+        mask = &concatAxis(ctx, *mask, cast(ctx, ctx.tensorOf(pad), mask->getType()), static_cast<int32_t>(dims.size()) - 1);
+    }
+    if (!boolean) return *mask;
+    const int32_t rank = static_cast<int32_t>(dims.size());
+    return select(ctx, *mask, scalarConstant(ctx, type, 0, rank), scalarConstant(ctx, type, kNegInf, rank));
+}
+
+Tensor& add(ImportContext& ctx, Tensor* a, Tensor& b) { return a ? elementWise(ctx, *a, b, ElementWiseOperation::kSUM) : b; }
+
+}  // namespace
+
+KILN_ONNX_IMPORTER(Attention) {
+    const int32_t rank = inputs.rank(0);
+    ONNX_CHECK(rank == 3 || rank == 4, kINVALID_NODE) << "Q must be 3-D or 4-D, got rank " << rank;
+    ONNX_CHECK(inputs.rank(1) == rank && inputs.rank(2) == rank, kINVALID_NODE)
+        << "Q, K and V must have the same rank, got " << rank << ", " << inputs.rank(1) << " and " << inputs.rank(2);
+    Tensor* q = &inputs.tensor(0);
+    Tensor* k = &inputs.tensor(1);
+    Tensor* v = &inputs.tensor(2);
+    const DataType type = q->getType();
+    ONNX_CHECK(k->getType() == type && v->getType() == type, kINVALID_NODE) << "Q, K and V must have one type";
+    int64_t qHeads, kvHeads;
+    if (rank == 3) {
+        qHeads = attrs.getInt("q_num_heads", 0);
+        kvHeads = attrs.getInt("kv_num_heads", 0);
+        ONNX_CHECK(qHeads >= 1 && kvHeads >= 1, kINVALID_NODE)
+            << "3-D inputs need q_num_heads and kv_num_heads >= 1, got " << qHeads << " and " << kvHeads;
+        q = &splitHeads(ctx, *q, qHeads);
+        k = &splitHeads(ctx, *k, kvHeads);
+        v = &splitHeads(ctx, *v, kvHeads);
+    } else {
+        qHeads = staticDim(ctx, *q, 1, "number of query heads");
+        kvHeads = staticDim(ctx, *k, 1, "number of key heads");
+        ONNX_CHECK(staticDim(ctx, *v, 1, "number of value heads") == kvHeads, kINVALID_NODE)
+            << "K and V must have the same number of heads";
+    }
+    ONNX_CHECK(kvHeads >= 1 && qHeads % kvHeads == 0, kINVALID_NODE)
+        << qHeads << " query heads are not a multiple of " << kvHeads << " key/value heads";
+    const bool grouped = qHeads != kvHeads;
+
+    // The KV cache: present = concat(past, new) along the sequence.
+    ONNX_CHECK(inputs.has(4) == inputs.has(5), kINVALID_NODE) << "past_key and past_value must be given together";
+    const bool past = inputs.has(4);
+    const bool nonpad = inputs.has(6);
+    ONNX_CHECK(!(past && nonpad), kINVALID_NODE) << "nonpad_kv_seqlen cannot be combined with past_key/past_value";
+    int64_t pastLength = 0;
+    if (past) {
+        pastLength = staticDim(ctx, inputs.tensor(4), 2, "past sequence length");
+        k = &concatAxis(ctx, inputs.tensor(4), *k, 2);
+        v = &concatAxis(ctx, inputs.tensor(5), *v, 2);
+    }
+
+    const int64_t headSize = staticDim(ctx, *q, 3, "head size");
+    const double scale = attrs.has("scale") ? attrs.getFloat("scale", 1.f) : 1.0 / std::sqrt(static_cast<double>(headSize));
+    Tensor& rootScale = scalarConstant(ctx, type, std::sqrt(scale), 4);
+    Tensor* qs = &elementWise(ctx, *q, rootScale, ElementWiseOperation::kPROD);
+    Tensor& ks = elementWise(ctx, *k, rootScale, ElementWiseOperation::kPROD);
+    if (grouped) qs = &reshape(ctx, *qs, {0, kvHeads, -1, 0});
+    Tensor* scores = &matmul(ctx, *qs, ks, MatrixOperation::kTRANSPOSE);
+    if (grouped) scores = &reshape(ctx, *scores, {0, qHeads, -1, 0});
+    Tensor* qkMatmul = scores;
+
+    const float softcap = attrs.getFloat("softcap", 0.f);
+    if (softcap > 0.f) {
+        Tensor& cap = scalarConstant(ctx, type, softcap, 4);
+        Tensor& squashed = activation(ctx, elementWise(ctx, *scores, cap, ElementWiseOperation::kDIV), ActivationType::kTANH);
+        scores = &elementWise(ctx, squashed, cap, ElementWiseOperation::kPROD);
+    }
+    Tensor* qkSoftcapped = scores;
+
+    // The additive bias, [.., Sq, S] broadcast against the scores [B, Hq, Sq, S].
+    const int64_t sq = staticDim(ctx, *q, 2, "query sequence length");
+    const int64_t s = staticDim(ctx, *k, 2, "key sequence length");
+    PositionMask position;
+    position.causal = attrs.getInt("is_causal", 0) != 0;
+    position.left = attrs.getInt("left_window_size", -1);
+    position.right = attrs.getInt("right_window_size", -1);
+    ONNX_CHECK(position.left >= -1 && position.right >= -1, kINVALID_NODE)
+        << "window sizes must be -1 or >= 0, got " << position.left << " and " << position.right;
+    Tensor* bias = nullptr;
+    if (inputs.has(3)) bias = &maskBias(ctx, inputs, type, s);
+    if (position.any()) {
+        bias = &add(ctx, bias, nonpad ? positionBiasPerBatch(ctx, type, inputs.tensor(6), sq, s, position)
+                                      : positionBias(ctx, type, sq, s, pastLength, position));
+    }
+    if (nonpad) bias = &add(ctx, bias, paddingBias(ctx, type, inputs.tensor(6), s));
+    if (bias) scores = &elementWise(ctx, *scores, *bias, ElementWiseOperation::kSUM);
+    Tensor* qkBiased = scores;
+
+    // Softmax in softmax_precision when given; a row whose bias masks every key is 0, not NaN.
+    DataType softmaxType = type;
+    if (attrs.has("softmax_precision"))
+        softmaxType = fromOnnxType(static_cast<int32_t>(attrs.getInt("softmax_precision", 1)), "softmax_precision");
+    SoftMaxLayer* sm = ctx.network().addSoftMax(cast(ctx, *scores, softmaxType));
+    if (sm) sm->setAxes(1u << 3);
+    Tensor* probs = ctx.check(sm)->getOutput(0);
+    if (bias) {
+        const int32_t biasRank = ctx.rankOf(bias);
+        Tensor& rowMax = reduce(ctx, *bias, ReduceOperation::kMAX, 1u << (biasRank - 1), true);
+        Tensor& rowMasked = elementWise(ctx, rowMax, scalarConstant(ctx, type, kNegInf, biasRank), ElementWiseOperation::kEQUAL);
+        probs = &select(ctx, rowMasked, scalarConstant(ctx, softmaxType, 0, 4), *probs);
+    }
+    probs = &cast(ctx, *probs, type);
+
+    Tensor* attended = probs;
+    if (grouped) attended = &reshape(ctx, *attended, {0, kvHeads, -1, 0});
+    Tensor* y = &matmul(ctx, *attended, *v, MatrixOperation::kNONE);
+    if (grouped) y = &reshape(ctx, *y, {0, qHeads, -1, 0});
+    if (rank == 3) y = &reshape(ctx, transpose(ctx, *y, {0, 2, 1, 3}), {0, 0, -1});
+
+    // Without a cache the present K/V are the (4-D) inputs; a network input cannot be an output.
+    auto present = [&](Tensor* t) { return t->isNetworkInput() ? ctx.check(ctx.network().addIdentity(*t))->getOutput(0) : t; };
+    Outputs out{y, hasOutput(node, 1) ? present(k) : k, hasOutput(node, 2) ? present(v) : v};
+    if (hasOutput(node, 3)) {
+        const int64_t mode = attrs.getInt("qk_matmul_output_mode", 0);
+        ONNX_CHECK(mode >= 0 && mode <= 3, kINVALID_NODE) << "qk_matmul_output_mode=" << mode << " (expected 0 to 3)";
+        Tensor* const byMode[] = {qkMatmul, qkSoftcapped, qkBiased, probs};
+        out.push_back(byMode[mode]);
+    }
+    return out;
+}
+
+}  // namespace kiln::onnximport
