@@ -805,8 +805,9 @@ def define_cases():
                num_groups=4, epsilon=1e-3)
     group_norm("GroupNormalization opset 21 one group rank 3", U(2, 6, 5, lo=-2, hi=2), U(6, lo=0.5, hi=1.5), U(6), 21,
                num_groups=1)
-    group_norm("GroupNormalization opset 21 a group per channel rank 2", U(3, 4, lo=-2, hi=2), U(4, lo=0.5, hi=1.5),
-               U(4), 21, num_groups=2)
+    # (Groups of 6 values: with 2, a variance far below epsilon loses ONNX Runtime digits.)
+    group_norm("GroupNormalization opset 21 rank 2", U(3, 12, lo=-2, hi=2), U(12, lo=0.5, hi=1.5), U(12), 21,
+               num_groups=2)
     # (The default axes fail ONNX's own shape inference of the function body: given explicitly.)
     op("MeanVarianceNormalization axes [0,2,3]", "MeanVarianceNormalization", [U(3, 3, 3, 2, lo=-2, hi=2)], opset=13,
        axes=[0, 2, 3])

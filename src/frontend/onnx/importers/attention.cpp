@@ -126,6 +126,21 @@ Tensor& maskBias(ImportContext& ctx, NodeInputs& inputs, DataType type, int64_t 
     return select(ctx, *mask, scalarConstant(ctx, type, 0, rank), scalarConstant(ctx, type, kNegInf, rank));
 }
 
+// Softmax over the last axis. In half types it is written out (max, subtract, exp, sum, divide) so
+// that each stage rounds to the type as the ONNX reference does; one Softmax layer, which keeps
+// float inside, differs from it by an ulp or two.
+Tensor& softmaxOverKeys(ImportContext& ctx, Tensor& x) {
+    const DataType type = x.getType();
+    if (type == DataType::kHALF || type == DataType::kBF16) {
+        Tensor& max = reduce(ctx, x, ReduceOperation::kMAX, 1u << 3, true);
+        Tensor& e = unary(ctx, elementWise(ctx, x, max, ElementWiseOperation::kSUB), UnaryOperation::kEXP);
+        return elementWise(ctx, e, reduce(ctx, e, ReduceOperation::kSUM, 1u << 3, true), ElementWiseOperation::kDIV);
+    }
+    SoftMaxLayer* sm = ctx.network().addSoftMax(x);
+    if (sm) sm->setAxes(1u << 3);
+    return *ctx.check(sm)->getOutput(0);
+}
+
 Tensor& add(ImportContext& ctx, Tensor* a, Tensor& b) { return a ? elementWise(ctx, *a, b, ElementWiseOperation::kSUM) : b; }
 
 }  // namespace
@@ -212,9 +227,7 @@ KILN_ONNX_IMPORTER(Attention) {
     DataType softmaxType = type;
     if (attrs.has("softmax_precision"))
         softmaxType = fromOnnxType(static_cast<int32_t>(attrs.getInt("softmax_precision", 1)), "softmax_precision");
-    SoftMaxLayer* sm = ctx.network().addSoftMax(cast(ctx, *scores, softmaxType));
-    if (sm) sm->setAxes(1u << 3);
-    Tensor* probs = ctx.check(sm)->getOutput(0);
+    Tensor* probs = &softmaxOverKeys(ctx, cast(ctx, *scores, softmaxType));
     if (bias) {
         const int32_t biasRank = ctx.rankOf(bias);
         Tensor& rowMax = reduce(ctx, *bias, ReduceOperation::kMAX, 1u << (biasRank - 1), true);
