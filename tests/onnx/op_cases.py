@@ -873,6 +873,16 @@ def define_cases():
     attention("Attention 3-D GQA causal with past", U(2, 4, 32, lo=-2, hi=2), U(2, 3, 16, lo=-2, hi=2),
               U(2, 3, 12, lo=-2, hi=2), [U(4, 5), U(2, 2, 2, 8, lo=-2, hi=2), U(2, 2, 2, 6, lo=-2, hi=2)], n_out=3,
               q_num_heads=4, kv_num_heads=2, is_causal=1)
+    attention("Attention 4-D causal dynamic batch and sequences", q4, k4, v4, is_causal=1,
+              dynamic={"in0": (["B", 3, "T", 8], [1, 3, 1, 8], [3, 3, 7, 8]),
+                       "in1": (["B", 3, "S", 8], [1, 3, 1, 8], [3, 3, 9, 8]),
+                       "in2": (["B", 3, "S", 5], [1, 3, 1, 5], [3, 3, 9, 5])})
+    attention("Attention 3-D GQA nonpad_kv_seqlen causal dynamic batch", U(2, 2, 16, lo=-2, hi=2),
+              U(2, 6, 8, lo=-2, hi=2), U(2, 6, 8, lo=-2, hi=2),
+              [None, None, None, Fixed(np.array([4, 6], np.int64))], opset=24, q_num_heads=4, kv_num_heads=2,
+              is_causal=1,
+              dynamic={"in0": (["B", 2, 16], [1, 2, 16], [3, 2, 16]), "in1": (["B", 6, 8], [1, 6, 8], [3, 6, 8]),
+                       "in2": (["B", 6, 8], [1, 6, 8], [3, 6, 8]), "in6": (["B"], [1], [3])})
     attention("Attention 4-D causal bool mask with a fully masked row", U(1, 2, 5, 4, lo=-2, hi=2),
               U(1, 2, 3, 4, lo=-2, hi=2), U(1, 2, 3, 4, lo=-2, hi=2), [Fixed(np.array([[False, True, True]] * 5))],
               is_causal=1)

@@ -46,53 +46,54 @@ struct PositionMask {
     bool any() const { return causal || left >= 0 || right >= 0; }
 };
 
-// The bias of the causal frontier and the window for query i (absolute position i + offset)
-// and key j, known at import: 0 where attended, -inf elsewhere. [Sq, S].
-Tensor& positionBias(ImportContext& ctx, DataType type, int64_t sq, int64_t s, int64_t offset, const PositionMask& m) {
-    auto w = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kFLOAT, {sq, s}));
-    float* v = w->as<float>();
-    for (int64_t i = 0; i < sq; ++i) {
-        for (int64_t j = 0; j < s; ++j) {
-            const int64_t diff = i + offset - j;
-            const bool allowed = (!m.causal || diff >= 0) && (m.left < 0 || diff <= m.left) && (m.right < 0 || -diff <= m.right);
-            v[i * s + j] = allowed ? 0.f : -std::numeric_limits<float>::infinity();
-        }
+// A dimension as a 1-element INT64 tensor (folded by shape inference when static).
+Tensor& dimTensor(ImportContext& ctx, Tensor& x, int32_t axis) { return gatherShape(ctx, shapeOf(ctx, x), {axis}); }
+
+// 0, 1, ..., n - 1 (INT64) for n held by a 1-element tensor: a Fill, so that no constant of
+// a model-given size is made at import.
+Tensor& iota(ImportContext& ctx, Tensor& n) {
+    // Layers see their inputs made before them: the constants come first.
+    Tensor& start = ctx.tensorOf(ImportContext::scalarWeights(DataType::kINT64, 0));
+    Tensor& delta = ctx.tensorOf(ImportContext::scalarWeights(DataType::kINT64, 1));
+    FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, DataType::kINT64);
+    if (l) {
+        l->setInput(0, n);
+        l->setInput(1, start);
+        l->setInput(2, delta);
     }
-    return cast(ctx, ctx.tensorOf(w), type);
+    return *ctx.check(l)->getOutput(0);
 }
 
-// The same with a per-batch offset nonpad_kv_seqlen[b] - Sq (an external cache): [B, 1, Sq, S].
-Tensor& positionBiasPerBatch(ImportContext& ctx, DataType type, Tensor& nonpad, int64_t sq, int64_t s,
-                             const PositionMask& m) {
-    std::vector<int64_t> rows(sq), cols(s);
-    for (int64_t i = 0; i < sq; ++i) rows[i] = i;
-    for (int64_t j = 0; j < s; ++j) cols[j] = j;
-    Tensor& offset = elementWise(ctx, reshape(ctx, cast(ctx, nonpad, DataType::kINT64), {-1, 1, 1}),
-                                 constInt64(ctx, {sq}), ElementWiseOperation::kSUB);
-    Tensor& position = elementWise(ctx, ctx.tensorOf(ImportContext::int64Weights(rows, {sq, 1})), offset,
-                                   ElementWiseOperation::kSUM);
-    Tensor& diff = elementWise(ctx, position, ctx.tensorOf(ImportContext::int64Weights(cols, {1, s})),
-                               ElementWiseOperation::kSUB);  // [B, Sq, S]
+// The bias of the causal frontier and the window: query i (absolute position i + offset)
+// attends key j iff j <= i + offset (causal), i + offset - j <= left and j - (i + offset) <= right
+// (window sides that are >= 0); 0 where attended, -inf elsewhere. `offset` is [1] (no cache:
+// 0, past_key: the past length) giving [Sq, S], or [B, 1, 1] (nonpad_kv_seqlen - Sq) giving
+// [B, 1, Sq, S].
+Tensor& positionBias(ImportContext& ctx, DataType type, Tensor& offset, Tensor& qLength, Tensor& kLength,
+                     const PositionMask& m) {
+    Tensor& rows = reshape(ctx, iota(ctx, qLength), {-1, 1});
+    Tensor& cols = reshape(ctx, iota(ctx, kLength), {1, -1});
+    Tensor& position = elementWise(ctx, rows, offset, ElementWiseOperation::kSUM);
+    Tensor& diff = elementWise(ctx, position, cols, ElementWiseOperation::kSUB);
+    const int32_t rank = ctx.rankOf(&diff);
     Tensor* masked = nullptr;
-    auto orMask = [&](Tensor& t) {
+    auto compare = [&](int64_t value, ElementWiseOperation op) {
+        Tensor& c = ctx.tensorOf(ImportContext::scalarWeights(DataType::kINT64, static_cast<double>(value), rank));
+        Tensor& t = elementWise(ctx, diff, c, op);
         masked = masked ? &elementWise(ctx, *masked, t, ElementWiseOperation::kOR) : &t;
     };
-    auto compare = [&](int64_t value, ElementWiseOperation op) -> Tensor& {
-        return elementWise(ctx, diff, ctx.tensorOf(ImportContext::scalarWeights(DataType::kINT64, static_cast<double>(value), 3)), op);
-    };
-    if (m.causal) orMask(compare(0, ElementWiseOperation::kLESS));
-    if (m.left >= 0) orMask(compare(m.left, ElementWiseOperation::kGREATER));
-    if (m.right >= 0) orMask(compare(-m.right, ElementWiseOperation::kLESS));
-    Tensor& bias = select(ctx, *masked, scalarConstant(ctx, type, kNegInf, 3), scalarConstant(ctx, type, 0, 3));
-    return unsqueeze(ctx, bias, {1});
+    if (m.causal) compare(0, ElementWiseOperation::kLESS);
+    if (m.left >= 0) compare(m.left, ElementWiseOperation::kGREATER);
+    if (m.right >= 0) compare(-m.right, ElementWiseOperation::kLESS);
+    Tensor& bias = select(ctx, *masked, scalarConstant(ctx, type, kNegInf, rank), scalarConstant(ctx, type, 0, rank));
+    return rank == 3 ? unsqueeze(ctx, bias, {1}) : bias;
 }
 
 // Keys at or past nonpad_kv_seqlen[b] are padding: [B, 1, 1, S] of 0 / -inf.
-Tensor& paddingBias(ImportContext& ctx, DataType type, Tensor& nonpad, int64_t s) {
-    std::vector<int64_t> cols(s);
-    for (int64_t j = 0; j < s; ++j) cols[j] = j;
-    Tensor& valid = elementWise(ctx, ctx.tensorOf(ImportContext::int64Weights(cols, {1, s})),
-                                reshape(ctx, cast(ctx, nonpad, DataType::kINT64), {-1, 1}), ElementWiseOperation::kLESS);
+Tensor& paddingBias(ImportContext& ctx, DataType type, Tensor& nonpad, Tensor& kLength) {
+    Tensor& cols = reshape(ctx, iota(ctx, kLength), {1, -1});
+    Tensor& valid = elementWise(ctx, cols, reshape(ctx, cast(ctx, nonpad, DataType::kINT64), {-1, 1}),
+                                ElementWiseOperation::kLESS);
     Tensor& bias = select(ctx, valid, scalarConstant(ctx, type, 0, 2), scalarConstant(ctx, type, kNegInf, 2));
     return unsqueeze(ctx, bias, {1, 2});
 }
@@ -111,15 +112,15 @@ Tensor& maskBias(ImportContext& ctx, NodeInputs& inputs, DataType type, int64_t 
     ONNX_CHECK(last >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "a dynamic key axis of attn_mask";
     ONNX_CHECK(last <= s, kINVALID_NODE) << "attn_mask covers " << last << " keys, more than the " << s << " keys";
     if (last < s) {
-        for (int64_t d : dims) ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "padding a dynamic attn_mask";
-        dims.back() = s - last;
-        auto pad = std::make_shared<ir::HostTensor>(ir::HostTensor::make(boolean ? DataType::kBOOL : DataType::kFLOAT, dims));
-        if (boolean) {
-            std::fill_n(pad->as<uint8_t>(), pad->numel(), uint8_t{0});
-        } else {
-            std::fill_n(pad->as<float>(), pad->numel(), -std::numeric_limits<float>::infinity());
-        }
-        mask = &concatAxis(ctx, *mask, cast(ctx, ctx.tensorOf(pad), mask->getType()), static_cast<int32_t>(dims.size()) - 1);
+        // The missing keys: a fill of shape [mask dims..., S - last].
+        const int64_t r = static_cast<int64_t>(dims.size());
+        std::vector<int64_t> leading;
+        for (int64_t d = 0; d + 1 < r; ++d) leading.push_back(d);
+        std::vector<Tensor*> parts;
+        if (!leading.empty()) parts.push_back(&gatherShape(ctx, shapeOf(ctx, *mask), leading));
+        parts.push_back(&constInt64(ctx, {s - last}));
+        Tensor& pad = filled(ctx, concatShapes(ctx, parts), r, mask->getType(), boolean ? 0.0 : kNegInf);
+        mask = &concatAxis(ctx, *mask, pad, static_cast<int32_t>(r) - 1);
     }
     if (!boolean) return *mask;
     const int32_t rank = static_cast<int32_t>(dims.size());
@@ -179,15 +180,13 @@ KILN_ONNX_IMPORTER(Attention) {
     const bool past = inputs.has(4);
     const bool nonpad = inputs.has(6);
     ONNX_CHECK(!(past && nonpad), kINVALID_NODE) << "nonpad_kv_seqlen cannot be combined with past_key/past_value";
-    int64_t pastLength = 0;
     if (past) {
-        pastLength = staticDim(ctx, inputs.tensor(4), 2, "past sequence length");
         k = &concatAxis(ctx, inputs.tensor(4), *k, 2);
         v = &concatAxis(ctx, inputs.tensor(5), *v, 2);
     }
 
-    const int64_t headSize = staticDim(ctx, *q, 3, "head size");
-    const double scale = attrs.has("scale") ? attrs.getFloat("scale", 1.f) : 1.0 / std::sqrt(static_cast<double>(headSize));
+    const double scale = attrs.has("scale") ? attrs.getFloat("scale", 1.f)
+                                            : 1.0 / std::sqrt(static_cast<double>(staticDim(ctx, *q, 3, "head size")));
     Tensor& rootScale = scalarConstant(ctx, type, std::sqrt(scale), 4);
     Tensor* qs = &elementWise(ctx, *q, rootScale, ElementWiseOperation::kPROD);
     Tensor& ks = elementWise(ctx, *k, rootScale, ElementWiseOperation::kPROD);
@@ -205,8 +204,6 @@ KILN_ONNX_IMPORTER(Attention) {
     Tensor* qkSoftcapped = scores;
 
     // The additive bias, [.., Sq, S] broadcast against the scores [B, Hq, Sq, S].
-    const int64_t sq = staticDim(ctx, *q, 2, "query sequence length");
-    const int64_t s = staticDim(ctx, *k, 2, "key sequence length");
     PositionMask position;
     position.causal = attrs.getInt("is_causal", 0) != 0;
     position.left = attrs.getInt("left_window_size", -1);
@@ -214,12 +211,20 @@ KILN_ONNX_IMPORTER(Attention) {
     ONNX_CHECK(position.left >= -1 && position.right >= -1, kINVALID_NODE)
         << "window sizes must be -1 or >= 0, got " << position.left << " and " << position.right;
     Tensor* bias = nullptr;
-    if (inputs.has(3)) bias = &maskBias(ctx, inputs, type, s);
+    if (inputs.has(3)) bias = &maskBias(ctx, inputs, type, staticDim(ctx, *k, 2, "key sequence length with attn_mask"));
+    Tensor& qLength = dimTensor(ctx, *q, 2);
+    Tensor& kLength = dimTensor(ctx, *k, 2);
     if (position.any()) {
-        bias = &add(ctx, bias, nonpad ? positionBiasPerBatch(ctx, type, inputs.tensor(6), sq, s, position)
-                                      : positionBias(ctx, type, sq, s, pastLength, position));
+        Tensor* offset;
+        if (nonpad) {
+            Tensor& valid = reshape(ctx, cast(ctx, inputs.tensor(6), DataType::kINT64), {-1, 1, 1});
+            offset = &elementWise(ctx, valid, qLength, ElementWiseOperation::kSUB);
+        } else {
+            offset = past ? &dimTensor(ctx, inputs.tensor(4), 2) : &constInt64(ctx, {0});
+        }
+        bias = &add(ctx, bias, positionBias(ctx, type, *offset, qLength, kLength, position));
     }
-    if (nonpad) bias = &add(ctx, bias, paddingBias(ctx, type, inputs.tensor(6), s));
+    if (nonpad) bias = &add(ctx, bias, paddingBias(ctx, type, inputs.tensor(6), kLength));
     if (bias) scores = &elementWise(ctx, *scores, *bias, ElementWiseOperation::kSUM);
     Tensor* qkBiased = scores;
 
