@@ -886,6 +886,13 @@ def define_cases():
     attention("Attention 4-D causal bool mask with a fully masked row", U(1, 2, 5, 4, lo=-2, hi=2),
               U(1, 2, 3, 4, lo=-2, hi=2), U(1, 2, 3, 4, lo=-2, hi=2), [Fixed(np.array([[False, True, True]] * 5))],
               is_causal=1)
+    g = Grid(4, 6, 3, values=(0.0, 1.0, 2.0))
+    op("ArgMax select_last_index ties take the last index", "ArgMax", [g], axis=1, select_last_index=1)
+    op("ArgMin select_last_index keepdims=0 axis=-1", "ArgMin", [g], axis=-1, keepdims=0, select_last_index=1)
+    op("ArgMax select_last_index 1-D keepdims=0", "ArgMax", [Grid(7, values=(0.0, 1.0))], keepdims=0,
+       select_last_index=1)
+    op("ArgMin select_last_index dynamic axis", "ArgMin", [g], axis=1, select_last_index=1,
+       dynamic={"in0": ([4, "N", 3], [4, 1, 3], [4, 9, 3])})
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing

@@ -1,6 +1,7 @@
 // Reductions (axes from the attribute before opset 18 — 13 for ReduceSum — and from input 1
 // after), ArgMax/ArgMin (TopK with k = 1).
 #include "frontend/onnx/importers/importer_util.h"
+#include "frontend/onnx/importers/shape_scalar.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
@@ -36,13 +37,29 @@ Outputs reduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     return {y};
 }
 
+// select_last_index=1 takes the last of equal extremes: TopK (which takes the first) on the
+// input reversed along the axis, and index = (dim - 1) - index in the reversed input.
 Outputs argReduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, TopKOperation op) {
-    ONNX_CHECK(attrs.getInt("select_last_index", 0) == 0, kUNSUPPORTED_NODE_ATTR)
-        << "select_last_index=1 is not supported";
     const int32_t rank = inputs.rank(0);
     const int32_t axis = normalizeAxis(attrs.getInt("axis", 0), rank);
-    TopKLayer* l = ctx.network().addTopK(inputs.tensor(0), op, 1, 1u << axis);
+    const bool selectLast = attrs.getInt("select_last_index", 0) != 0;
+    Tensor* x = &inputs.tensor(0);
+    ShapeScalar last{0};
+    if (selectLast) {
+        last = apply(ctx, dimOf(ctx, *x, axis), {1}, ElementWiseOperation::kSUB);
+        std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
+        for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, *x, a);
+        start[axis] = last;
+        std::vector<int64_t> stride(rank, 1);
+        stride[axis] = -1;
+        x = &sliceLayer(ctx, *x, start, size, stride);
+    }
+    TopKLayer* l = ctx.network().addTopK(*x, op, 1, 1u << axis);
     Tensor* indices = &cast(ctx, *ctx.check(l)->getOutput(1), DataType::kINT64);
+    if (selectLast) {
+        Tensor& lastIndex = reshape(ctx, toShapeTensor(ctx, {last}), std::vector<int64_t>(rank, 1));
+        indices = &elementWise(ctx, lastIndex, *indices, ElementWiseOperation::kSUB);
+    }
     if (attrs.getInt("keepdims", 1) == 0) {
         Tensor& a = constInt64(ctx, {axis});
         indices = ctx.check(ctx.network().addSqueeze(*indices, a))->getOutput(0);
