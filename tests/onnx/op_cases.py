@@ -893,6 +893,23 @@ def define_cases():
        select_last_index=1)
     op("ArgMin select_last_index dynamic axis", "ArgMin", [g], axis=1, select_last_index=1,
        dynamic={"in0": ([4, "N", 3], [4, 1, 3], [4, 9, 3])})
+    x = U(1, 2, 9, 8, lo=-2, hi=2)
+    op("MaxPool dilations 2 k3 s2 pads 1", "MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], dilations=[2, 2],
+       pads=[1, 2, 1, 0])
+    op("MaxPool dilations [3,1] ceil_mode=1", "MaxPool", [x], kernel_shape=[2, 3], strides=[2, 2], dilations=[3, 1],
+       ceil_mode=1)
+    op("MaxPool 1-D dilation 3 auto_pad VALID", "MaxPool", [U(2, 3, 10)], kernel_shape=[3], strides=[2],
+       dilations=[3], auto_pad="VALID")
+    op("AveragePool dilations 2 pads 2 count_include_pad=0", "AveragePool", [x], opset=19, kernel_shape=[3, 2],
+       strides=[1, 2], dilations=[2, 2], pads=[2, 1, 2, 1])
+    op("AveragePool dilations 2 pads 1 count_include_pad=1 ceil_mode=1", "AveragePool", [x], opset=19,
+       kernel_shape=[2, 2], strides=[3, 2], dilations=[2, 3], pads=[1, 1, 1, 1], count_include_pad=1, ceil_mode=1)
+    op("AveragePool 3-D dilations ceil_mode=1", "AveragePool", [U(1, 1, 5, 6, 4)], opset=19, kernel_shape=[2, 2, 2],
+       strides=[2, 2, 1], dilations=[2, 1, 2], ceil_mode=1)
+    op("LpPool p=2 dilations 2 pads 1", "LpPool", [x], opset=18, kernel_shape=[2, 2], dilations=[2, 2],
+       pads=[1, 1, 1, 1])
+    op("MaxPool dilations 2 dynamic batch", "MaxPool", [U(3, 2, 7, 7)], kernel_shape=[2, 2], dilations=[2, 2],
+       dynamic={"in0": (["N", 2, 7, 7], [1, 2, 7, 7], [4, 2, 7, 7])})
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
