@@ -910,6 +910,16 @@ def define_cases():
        pads=[1, 1, 1, 1])
     op("MaxPool dilations 2 dynamic batch", "MaxPool", [U(3, 2, 7, 7)], kernel_shape=[2, 2], dilations=[2, 2],
        dynamic={"in0": (["N", 2, 7, 7], [1, 2, 7, 7], [4, 2, 7, 7])})
+    def positions(b, s, n):
+        return lambda rng: rng.integers(0, n, (b, s)).astype(np.int64)
+
+    op("RotaryEmbedding 4-D position_ids", "RotaryEmbedding",
+       [U(2, 3, 5, 8), U(10, 4), U(10, 4), positions(2, 5, 10)], opset=23)
+    op("RotaryEmbedding 3-D interleaved rotary_embedding_dim=4", "RotaryEmbedding",
+       [U(2, 5, 24), W(U(12, 2)), W(U(12, 2)), positions(2, 5, 12)], opset=23, num_heads=3, interleaved=1,
+       rotary_embedding_dim=4)
+    op("RotaryEmbedding 4-D caches per position, rotary_embedding_dim=6", "RotaryEmbedding",
+       [U(2, 2, 4, 10), U(2, 4, 3), U(2, 4, 3)], opset=23, rotary_embedding_dim=6)
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
