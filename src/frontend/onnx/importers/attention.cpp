@@ -212,9 +212,8 @@ KILN_ONNX_IMPORTER(Attention) {
         << "window sizes must be -1 or >= 0, got " << position.left << " and " << position.right;
     Tensor* bias = nullptr;
     if (inputs.has(3)) bias = &maskBias(ctx, inputs, type, staticDim(ctx, *k, 2, "key sequence length with attn_mask"));
-    Tensor& qLength = dimTensor(ctx, *q, 2);
-    Tensor& kLength = dimTensor(ctx, *k, 2);
     if (position.any()) {
+        Tensor& qLength = dimTensor(ctx, *q, 2);
         Tensor* offset;
         if (nonpad) {
             Tensor& valid = reshape(ctx, cast(ctx, inputs.tensor(6), DataType::kINT64), {-1, 1, 1});
@@ -222,9 +221,9 @@ KILN_ONNX_IMPORTER(Attention) {
         } else {
             offset = past ? &dimTensor(ctx, inputs.tensor(4), 2) : &constInt64(ctx, {0});
         }
-        bias = &add(ctx, bias, positionBias(ctx, type, *offset, qLength, kLength, position));
+        bias = &add(ctx, bias, positionBias(ctx, type, *offset, qLength, dimTensor(ctx, *k, 2), position));
     }
-    if (nonpad) bias = &add(ctx, bias, paddingBias(ctx, type, inputs.tensor(6), kLength));
+    if (nonpad) bias = &add(ctx, bias, paddingBias(ctx, type, inputs.tensor(6), dimTensor(ctx, *k, 2)));
     if (bias) scores = &elementWise(ctx, *scores, *bias, ElementWiseOperation::kSUM);
     Tensor* qkBiased = scores;
 
