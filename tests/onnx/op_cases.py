@@ -852,6 +852,183 @@ def define_cases():
         W(np.float32(0.5)), u8(100), W(np.asarray([100, -50, 7], np.int32))], opset=10)
 
 
+    # --- ops composed from existing layers: losses, normalizations, attention, small ones ------
+    def classes(*shape, c, ignore=None):
+        """Class indices in [0, c); with `ignore`, about a quarter of them replaced by it."""
+
+        def gen(rng):
+            t = rng.integers(0, c, shape)
+            if ignore is not None:
+                t[rng.random(shape) < 0.25] = ignore
+                t.flat[0] = ignore
+                if t.size > 1:
+                    t.flat[1] = 0 if ignore != 0 else 1
+            return t.astype(np.int64)
+
+        return gen
+
+    op("NegativeLogLikelihoodLoss NC reduction none", "NegativeLogLikelihoodLoss", [U(3, 5), classes(3, c=5)],
+       opset=22, reduction="none")
+    op("NegativeLogLikelihoodLoss NCd1 default mean", "NegativeLogLikelihoodLoss", [U(3, 5, 2), classes(3, 2, c=5)],
+       opset=22)
+    op("NegativeLogLikelihoodLoss NCd1d2 weight sum", "NegativeLogLikelihoodLoss",
+       [U(2, 4, 3, 2), classes(2, 3, 2, c=4), W(U(4, lo=0.1, hi=2.0))], opset=22, reduction="sum")
+    op("NegativeLogLikelihoodLoss weight mean ignore_index=-1", "NegativeLogLikelihoodLoss",
+       [U(3, 5, 6), classes(3, 6, c=5, ignore=-1), U(5, lo=0.1, hi=2.0)], opset=22, ignore_index=-1)
+    op("NegativeLogLikelihoodLoss no weight mean ignore_index=1 (in range)", "NegativeLogLikelihoodLoss",
+       [U(3, 5, 4), classes(3, 4, c=5, ignore=1)], opset=22, ignore_index=1)
+    op("NegativeLogLikelihoodLoss none ignore_index=9 (past C) int32 target", "NegativeLogLikelihoodLoss",
+       [U(4, 3), lambda rng: classes(4, c=3, ignore=9)(rng).astype(np.int32)], opset=22, reduction="none",
+       ignore_index=9)
+    op("SoftmaxCrossEntropyLoss NC default mean", "SoftmaxCrossEntropyLoss", [U(3, 5, lo=-3, hi=3), classes(3, c=5)],
+       opset=13)
+    op("SoftmaxCrossEntropyLoss NCd1d2 weight ignore_index=2 with log_prob", "SoftmaxCrossEntropyLoss",
+       [U(2, 5, 3, 4, lo=-3, hi=3), classes(2, 3, 4, c=5, ignore=2), W(U(5, lo=0.1, hi=2.0))], opset=13, n_out=2,
+       ignore_index=2)
+    op("SoftmaxCrossEntropyLoss sum large logits", "SoftmaxCrossEntropyLoss",
+       [U(4, 6, lo=-60, hi=60), classes(4, c=6)], opset=13, reduction="sum")
+    op("SoftmaxCrossEntropyLoss none negative ignore_index with log_prob", "SoftmaxCrossEntropyLoss",
+       [U(3, 4, 5), classes(3, 5, c=4, ignore=-5)], opset=13, n_out=2, reduction="none", ignore_index=-5)
+    op("RMSNormalization default axis", "RMSNormalization", [U(2, 3, 6, lo=-2, hi=2), W(U(6, lo=0.5, hi=1.5))],
+       opset=23)
+    op("RMSNormalization axis=1 epsilon=1e-2", "RMSNormalization",
+       [U(2, 3, 4, lo=-2, hi=2), U(3, 4, lo=0.5, hi=1.5)], opset=23, axis=1, epsilon=1e-2)
+    op("RMSNormalization axis=-2 scale [1,5]", "RMSNormalization",
+       [U(2, 3, 4, 5, lo=-2, hi=2), W(U(1, 5, lo=0.5, hi=1.5))], opset=23, axis=-2)
+    op("LayerNormalization axis=-1 with Mean and InvStdDev", "LayerNormalization",
+       [U(2, 3, 6, lo=-2, hi=2), W(U(6, lo=0.5, hi=1.5)), W(U(6))], n_out=3)
+    op("LayerNormalization axis=1 no bias with Mean and InvStdDev", "LayerNormalization",
+       [U(2, 3, 4, lo=-2, hi=2), W(U(3, 4, lo=0.5, hi=1.5))], n_out=3, axis=1, epsilon=1e-3)
+    case("LayerNormalization InvStdDev only", [node("LayerNormalization", ["x", "s", "b"], ["y", "", "inv"], axis=-2)],
+         {"x": U(2, 3, 4, 5, lo=-2, hi=2), "s": U(4, 5), "b": U(4, 5)}, ["y", "inv"])
+    # ONNX gives GroupNormalization no shape inference: a Cast and a Reshape to x's shape give the
+    # output its type and shape.
+    def group_norm(name, x, scale, bias, opset, **attrs):
+        shape = x(np.random.default_rng(0)).shape
+        case(name, [node("GroupNormalization", ["x", "s", "b"], ["g"], **attrs),
+                    node("Cast", ["g"], ["c"], to=TensorProto.FLOAT), node("Reshape", ["c", "shape"], ["y"])],
+             {"x": x, "s": scale, "b": bias}, ["y"], inits={"shape": i64(*shape)}, opset=opset)
+
+    group_norm("GroupNormalization opset 21 4 groups", U(2, 8, 3, 3, lo=-2, hi=2), U(8, lo=0.5, hi=1.5), U(8), 21,
+               num_groups=4, epsilon=1e-3)
+    group_norm("GroupNormalization opset 21 one group rank 3", U(2, 6, 5, lo=-2, hi=2), U(6, lo=0.5, hi=1.5), U(6), 21,
+               num_groups=1)
+    # (Groups of 6 values: with 2, a variance far below epsilon loses ONNX Runtime digits.)
+    group_norm("GroupNormalization opset 21 rank 2", U(3, 12, lo=-2, hi=2), U(12, lo=0.5, hi=1.5), U(12), 21,
+               num_groups=2)
+    # (The default axes fail ONNX's own shape inference of the function body: given explicitly.)
+    op("MeanVarianceNormalization axes [0,2,3]", "MeanVarianceNormalization", [U(3, 3, 3, 2, lo=-2, hi=2)], opset=13,
+       axes=[0, 2, 3])
+    op("MeanVarianceNormalization axes [1]", "MeanVarianceNormalization", [U(2, 5, 3, lo=-2, hi=2)], opset=13,
+       axes=[1])
+    op("LpNormalization default (p=2, axis=-1)", "LpNormalization", [U(2, 3, 4, lo=-2, hi=2)], opset=22)
+    op("LpNormalization p=1 axis=0", "LpNormalization", [U(3, 4, lo=-2, hi=2)], opset=22, p=1, axis=0)
+    op("LRN size 3", "LRN", [U(2, 5, 3, 3, lo=-2, hi=2)], opset=13, size=3, alpha=0.3, beta=0.6, bias=2.0)
+    op("LRN size 5 defaults", "LRN", [U(1, 6, 2, 3, lo=-2, hi=2)], opset=13, size=5)
+    op("LRN size 1", "LRN", [U(2, 4, 5, 1, lo=-2, hi=2)], opset=13, size=1, alpha=0.5)
+    op("DepthToSpace DCR", "DepthToSpace", [U(2, 8, 2, 3)], opset=13, blocksize=2)
+    op("DepthToSpace CRD", "DepthToSpace", [U(1, 18, 2, 2)], opset=13, blocksize=3, mode="CRD")
+    op("DepthToSpace DCR dynamic batch", "DepthToSpace", [U(3, 8, 2, 3)], opset=13, blocksize=2,
+       dynamic={"in0": (["N", 8, 2, 3], [1, 8, 2, 3], [4, 8, 2, 3])})
+    op("SpaceToDepth blocksize 2", "SpaceToDepth", [U(2, 3, 4, 6)], opset=13, blocksize=2)
+    op("SpaceToDepth blocksize 3", "SpaceToDepth", [U(1, 2, 6, 3)], opset=13, blocksize=3)
+    op("LpPool p=3 k2 pads 1", "LpPool", [U(1, 2, 5, 6)], opset=18, p=3, kernel_shape=[2, 2], pads=[1, 1, 1, 1])
+    op("LpPool p=2 k3 s2 1-D", "LpPool", [U(2, 3, 9)], opset=18, kernel_shape=[3], strides=[2])
+    op("LpPool p=1 auto_pad SAME_UPPER", "LpPool", [U(1, 2, 5, 5)], opset=18, p=1, kernel_shape=[2, 2],
+       auto_pad="SAME_UPPER")
+    op("GlobalLpPool p=2", "GlobalLpPool", [U(2, 3, 4, 5)])
+    op("GlobalLpPool p=3", "GlobalLpPool", [U(2, 3, 6)], p=3)
+    x = U(2, 3, 4, 5, lo=-4.0, hi=4.0)
+    op("Swish alpha=1", "Swish", [x], opset=24)
+    op("Swish alpha=0.7", "Swish", [x], opset=24, alpha=0.7)
+    op("Mish", "Mish", [x], opset=18)
+    op("Celu default alpha", "Celu", [x], opset=12)
+    op("Celu alpha=2", "Celu", [x], opset=12, alpha=2.0)
+    op("Shrink default (hard, lambd 0.5)", "Shrink", [x], opset=9)
+    op("Shrink soft lambd=1.5 bias=1.5", "Shrink", [x], opset=9, lambd=1.5, bias=1.5)
+    op("Shrink int32", "Shrink", [Ints(3, 4, lo=-6, hi=7, dtype=np.int32)], opset=9, lambd=2.0, bias=1.0)
+
+    def attention(name, q, k, v, extra=(), n_out=1, opset=23, **attrs):
+        op(name, "Attention", [q, k, v] + list(extra), opset=opset, n_out=n_out, **attrs)
+
+    q4, k4, v4 = U(2, 3, 4, 8, lo=-2, hi=2), U(2, 3, 6, 8, lo=-2, hi=2), U(2, 3, 6, 5, lo=-2, hi=2)
+    attention("Attention 4-D", q4, k4, v4)
+    attention("Attention 4-D causal scale", q4, k4, v4, is_causal=1, scale=0.2)
+    attention("Attention 4-D float mask [4,6]", q4, k4, v4, [U(4, 6)])
+    attention("Attention 4-D bool mask [2,1,4,6] causal", q4, k4, v4, [Bools(2, 1, 4, 6)], is_causal=1)
+    attention("Attention 4-D float mask per head [3,4,6]", q4, k4, v4, [U(3, 4, 6)])
+    attention("Attention 4-D GQA 6 heads on 2", U(2, 6, 4, 8, lo=-2, hi=2), U(2, 2, 6, 8, lo=-2, hi=2),
+              U(2, 2, 6, 5, lo=-2, hi=2), is_causal=1)
+
+    def attention_qk(name, mask, **attrs):
+        ins, names = {"q": q4, "k": k4, "v": v4}, ["q", "k", "v"]
+        if mask is not None:
+            ins["m"] = mask
+            names.append("m")
+        case(name, [node("Attention", names, ["y", "", "", "qk"], **attrs)], ins, ["y", "qk"], opset=23)
+
+    attention_qk("Attention 4-D qk output mode 0 softcap", None, softcap=2.0)
+    attention_qk("Attention 4-D qk output mode 1 softcap", U(4, 6), softcap=2.0, qk_matmul_output_mode=1)
+    # (Mode 2 with masked keys holds -inf, which ONNX Runtime writes as -FLT_MAX: a float mask here.)
+    attention_qk("Attention 4-D qk output mode 2 float mask", U(2, 1, 4, 6), qk_matmul_output_mode=2)
+    attention_qk("Attention 4-D qk output mode 3", U(2, 3, 4, 6), qk_matmul_output_mode=3)
+    attention("Attention 4-D past and present causal", q4, k4, v4,
+              [None, U(2, 3, 3, 8, lo=-2, hi=2), U(2, 3, 3, 5, lo=-2, hi=2)], n_out=3, is_causal=1)
+    attention("Attention 4-D past and present float mask [4,9]", q4, k4, v4,
+              [U(4, 9), U(2, 3, 3, 8, lo=-2, hi=2), U(2, 3, 3, 5, lo=-2, hi=2)], n_out=3)
+    attention("Attention 3-D", U(2, 4, 24, lo=-2, hi=2), U(2, 6, 24, lo=-2, hi=2), U(2, 6, 15, lo=-2, hi=2),
+              q_num_heads=3, kv_num_heads=3)
+    attention("Attention 3-D GQA causal with past", U(2, 4, 32, lo=-2, hi=2), U(2, 3, 16, lo=-2, hi=2),
+              U(2, 3, 12, lo=-2, hi=2), [U(4, 5), U(2, 2, 2, 8, lo=-2, hi=2), U(2, 2, 2, 6, lo=-2, hi=2)], n_out=3,
+              q_num_heads=4, kv_num_heads=2, is_causal=1)
+    attention("Attention 4-D causal dynamic batch and sequences", q4, k4, v4, is_causal=1,
+              dynamic={"in0": (["B", 3, "T", 8], [1, 3, 1, 8], [3, 3, 7, 8]),
+                       "in1": (["B", 3, "S", 8], [1, 3, 1, 8], [3, 3, 9, 8]),
+                       "in2": (["B", 3, "S", 5], [1, 3, 1, 5], [3, 3, 9, 5])})
+    attention("Attention 3-D GQA nonpad_kv_seqlen causal dynamic batch", U(2, 2, 16, lo=-2, hi=2),
+              U(2, 6, 8, lo=-2, hi=2), U(2, 6, 8, lo=-2, hi=2),
+              [None, None, None, Fixed(np.array([4, 6], np.int64))], opset=24, q_num_heads=4, kv_num_heads=2,
+              is_causal=1,
+              dynamic={"in0": (["B", 2, 16], [1, 2, 16], [3, 2, 16]), "in1": (["B", 6, 8], [1, 6, 8], [3, 6, 8]),
+                       "in2": (["B", 6, 8], [1, 6, 8], [3, 6, 8]), "in6": (["B"], [1], [3])})
+    attention("Attention 4-D causal bool mask with a fully masked row", U(1, 2, 5, 4, lo=-2, hi=2),
+              U(1, 2, 3, 4, lo=-2, hi=2), U(1, 2, 3, 4, lo=-2, hi=2), [Fixed(np.array([[False, True, True]] * 5))],
+              is_causal=1)
+    g = Grid(4, 6, 3, values=(0.0, 1.0, 2.0))
+    op("ArgMax select_last_index ties take the last index", "ArgMax", [g], axis=1, select_last_index=1)
+    op("ArgMin select_last_index keepdims=0 axis=-1", "ArgMin", [g], axis=-1, keepdims=0, select_last_index=1)
+    op("ArgMax select_last_index 1-D keepdims=0", "ArgMax", [Grid(7, values=(0.0, 1.0))], keepdims=0,
+       select_last_index=1)
+    op("ArgMin select_last_index dynamic axis", "ArgMin", [g], axis=1, select_last_index=1,
+       dynamic={"in0": ([4, "N", 3], [4, 1, 3], [4, 9, 3])})
+    x = U(1, 2, 9, 8, lo=-2, hi=2)
+    op("MaxPool dilations 2 k3 s2 pads 1", "MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], dilations=[2, 2],
+       pads=[1, 2, 1, 0])
+    op("MaxPool dilations [3,1] ceil_mode=1", "MaxPool", [x], kernel_shape=[2, 3], strides=[2, 2], dilations=[3, 1],
+       ceil_mode=1)
+    op("MaxPool 1-D dilation 3 auto_pad VALID", "MaxPool", [U(2, 3, 10)], kernel_shape=[3], strides=[2],
+       dilations=[3], auto_pad="VALID")
+    op("AveragePool dilations 2 pads 2 count_include_pad=0", "AveragePool", [x], opset=19, kernel_shape=[3, 2],
+       strides=[1, 2], dilations=[2, 2], pads=[2, 1, 2, 1])
+    op("AveragePool dilations 2 pads 1 count_include_pad=1 ceil_mode=1", "AveragePool", [x], opset=19,
+       kernel_shape=[2, 2], strides=[3, 2], dilations=[2, 3], pads=[1, 1, 1, 1], count_include_pad=1, ceil_mode=1)
+    op("AveragePool 3-D dilations ceil_mode=1", "AveragePool", [U(1, 1, 5, 6, 4)], opset=19, kernel_shape=[2, 2, 2],
+       strides=[2, 2, 1], dilations=[2, 1, 2], ceil_mode=1)
+    op("LpPool p=2 dilations 2 pads 1", "LpPool", [x], opset=18, kernel_shape=[2, 2], dilations=[2, 2],
+       pads=[1, 1, 1, 1])
+    op("MaxPool dilations 2 dynamic batch", "MaxPool", [U(3, 2, 7, 7)], kernel_shape=[2, 2], dilations=[2, 2],
+       dynamic={"in0": (["N", 2, 7, 7], [1, 2, 7, 7], [4, 2, 7, 7])})
+    def positions(b, s, n):
+        return lambda rng: rng.integers(0, n, (b, s)).astype(np.int64)
+
+    op("RotaryEmbedding 4-D position_ids", "RotaryEmbedding",
+       [U(2, 3, 5, 8), U(10, 4), U(10, 4), positions(2, 5, 10)], opset=23)
+    op("RotaryEmbedding 3-D interleaved rotary_embedding_dim=4", "RotaryEmbedding",
+       [U(2, 5, 24), W(U(12, 2)), W(U(12, 2)), positions(2, 5, 12)], opset=23, num_heads=3, interleaved=1,
+       rotary_embedding_dim=4)
+    op("RotaryEmbedding 4-D caches per position, rotary_embedding_dim=6", "RotaryEmbedding",
+       [U(2, 2, 4, 10), U(2, 4, 3), U(2, 4, 3)], opset=23, rotary_embedding_dim=6)
+
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
 

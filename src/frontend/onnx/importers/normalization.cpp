@@ -1,8 +1,9 @@
 // BatchNormalization (a per-channel Scale, folded into the convolution before it by the
-// builder), LayerNormalization and InstanceNormalization.
+// builder), LayerNormalization and InstanceNormalization (Normalization layers).
 #include <cmath>
 
-#include "frontend/onnx/importers/importer_util.h"
+#include "frontend/onnx/importers/compose_util.h"
+#include "frontend/onnx/weights.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
@@ -43,15 +44,47 @@ KILN_ONNX_IMPORTER(BatchNormalization) {
     return {ctx.check(l)->getOutput(0)};
 }
 
+namespace {
+
+//! The type of the statistics (stash_type, an ONNX element type; float by default).
+DataType stashType(const NodeAttributes& attrs) {
+    const int64_t t = attrs.getInt("stash_type", 1);
+    return fromOnnxType(static_cast<int32_t>(t), "stash_type");
+}
+
+//! LayerNormalization written out when its Mean and InvStdDev outputs are wanted: the
+//! statistics are computed in the stash type and returned in it, as the ONNX function does.
+Outputs layerNormalizationWithStatistics(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs,
+                                         uint32_t mask) {
+    Tensor& x = inputs.tensor(0);
+    const DataType type = x.getType();
+    const DataType stash = stashType(attrs);
+    const int32_t rank = inputs.rank(0);
+    Tensor& xs = cast(ctx, x, stash);
+    Tensor& mean = *ctx.check(ctx.network().addReduce(xs, ReduceOperation::kAVG, mask, true))->getOutput(0);
+    Tensor& centered = elementWise(ctx, xs, mean, ElementWiseOperation::kSUB);
+    Tensor& squared = elementWise(ctx, centered, centered, ElementWiseOperation::kPROD);
+    Tensor& var = *ctx.check(ctx.network().addReduce(squared, ReduceOperation::kAVG, mask, true))->getOutput(0);
+    Tensor& eps = scalarConstant(ctx, stash, attrs.getFloat("epsilon", 1e-5f), rank);
+    Tensor& stddev = unary(ctx, elementWise(ctx, var, eps, ElementWiseOperation::kSUM), UnaryOperation::kSQRT);
+    Tensor& invStdDev = unary(ctx, stddev, UnaryOperation::kRECIP);
+    Tensor& normalized = cast(ctx, elementWise(ctx, centered, invStdDev, ElementWiseOperation::kPROD), type);
+    Tensor* y = &elementWise(ctx, normalized, inputs.tensor(1), ElementWiseOperation::kPROD);
+    if (inputs.has(2)) y = &elementWise(ctx, *y, inputs.tensor(2), ElementWiseOperation::kSUM);
+    return {y, &mean, &invStdDev};
+}
+
+}  // namespace
+
 KILN_ONNX_IMPORTER(LayerNormalization) {
-    ONNX_CHECK(node.output_size() <= 1 || (node.output(1).empty() && (node.output_size() < 3 || node.output(2).empty())),
-               kUNSUPPORTED_NODE)
-        << "the Mean and InvStdDev outputs are not supported";
     Tensor& x = inputs.tensor(0);
     const int32_t rank = inputs.rank(0);
     const int32_t axis = normalizeAxis(attrs.getInt("axis", -1), rank);
     uint32_t mask = 0;
     for (int32_t a = axis; a < rank; ++a) mask |= 1u << a;
+    const bool statistics = (node.output_size() > 1 && !node.output(1).empty()) ||
+                            (node.output_size() > 2 && !node.output(2).empty());
+    if (statistics) return layerNormalizationWithStatistics(ctx, inputs, attrs, mask);
     Tensor& scale = inputs.tensor(1);
     Tensor* bias;
     if (inputs.has(2)) {

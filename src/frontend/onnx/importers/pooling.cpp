@@ -1,12 +1,93 @@
-// MaxPool, AveragePool and the global pools.
-#include "frontend/onnx/importers/importer_util.h"
+// MaxPool, AveragePool, LpPool and the global pools. Dilated windows, which the Pooling layer
+// does not have, are composed from strided slices (see dilatedPool).
+#include <limits>
+
+#include "frontend/onnx/importers/compose_util.h"
+#include "frontend/onnx/importers/shape_scalar.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
 namespace {
 
-Outputs pool(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, PoolingType type) {
-    Tensor& x = inputs.tensor(0);
+enum class Window { kMAX, kAVERAGE, kSUM };
+
+// A dilated pool is separable: a max or a sum over a box is that over each axis in turn. Along
+// spatial axis a, output o covers input positions o * s - padBegin + k * d (k < K); each k is one
+// slice of stride s that reads -inf (max) or 0 (sum) outside the input, and the slices combine
+// element-wise. Positions past the end padding (ceil_mode's extra window) count for nothing,
+// as in the ONNX reference; an average divides each axis's sum by its count of positions: those
+// inside the input, or inside input and padding with count_include_pad=1. Needs static spatial dims.
+Tensor& dilatedPool(ImportContext& ctx, Tensor& x, const NodeAttributes& attrs, Window window,
+                    const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides, std::vector<int64_t> pads,
+                    const std::vector<int64_t>& dilations) {
+    const size_t n = kernel.size();
+    const int32_t rank = ctx.rankOf(&x);
+    ONNX_CHECK(static_cast<size_t>(rank) == n + 2, kINVALID_NODE)
+        << "a " << n << "-D kernel for an input of rank " << rank;
+    const std::vector<int64_t> dims = ctx.dimsOf(&x);
+    const std::string autoPad = attrs.getString("auto_pad", "NOTSET");
+    const bool ceil = attrs.getInt("ceil_mode", 0) != 0;
+    const bool countPadding = attrs.getInt("count_include_pad", 0) != 0;
+    const DataType type = x.getType();
+    Tensor& fill = scalarConstant(ctx, type, window == Window::kMAX ? -std::numeric_limits<double>::infinity() : 0.0, 0);
+    Tensor* y = &x;
+    for (size_t i = 0; i < n; ++i) {
+        const int32_t axis = static_cast<int32_t>(i) + 2;
+        const int64_t in = dims[axis], k = kernel[i], s = strides[i], d = dilations[i];
+        ONNX_CHECK(in >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "dilated pooling of a dynamic spatial dim";
+        ONNX_CHECK(k >= 1 && k <= 4096 && s >= 1 && d >= 1 && d <= (int64_t(1) << 20), kINVALID_NODE)
+            << "kernel " << k << ", stride " << s << ", dilation " << d;
+        ONNX_CHECK(pads[i] >= 0 && pads[i + n] >= 0 && pads[i] <= (int64_t(1) << 40) && pads[i + n] <= (int64_t(1) << 40),
+                   kINVALID_NODE) << "pads " << pads[i] << " and " << pads[i + n] << " are out of range";
+        const int64_t span = (k - 1) * d + 1;
+        // SAME with dilations: ONNX Runtime pads for the undilated window and the ONNX reference
+        // sizes the output without the dilation; the two disagree, so it is refused.
+        ONNX_CHECK(autoPad == "NOTSET" || autoPad == "VALID", kUNSUPPORTED_NODE_ATTR)
+            << "auto_pad='" << autoPad << "' with dilations (ONNX Runtime and the ONNX reference disagree on its padding)";
+        if (autoPad == "VALID") pads[i] = pads[i + n] = 0;
+        const int64_t room = in + pads[i] + pads[i + n] - span;
+        ONNX_CHECK(room >= 0, kINVALID_NODE) << "a dilated window of " << span << " does not fit " << in
+                                             << " positions and their padding";
+        int64_t out = (ceil ? (room + s - 1) / s : room / s) + 1;
+        // ceil_mode's last window must start inside the input or its begin padding.
+        if (ceil && (out - 1) * s >= in + pads[i]) --out;
+        const int64_t padBegin = pads[i], padEnd = pads[i + n];
+        Tensor* combined = nullptr;
+        std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
+        for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, *y, a);
+        size[axis] = {out};
+        std::vector<int64_t> stride(rank, 1);
+        stride[axis] = s;
+        for (int64_t j = 0; j < k; ++j) {
+            start[axis] = {j * d - padBegin};
+            Tensor& part = sliceLayer(ctx, *y, start, size, stride, SampleMode::kFILL, &fill);
+            combined = !combined ? &part
+                                 : &elementWise(ctx, *combined, part,
+                                                window == Window::kMAX ? ElementWiseOperation::kMAX : ElementWiseOperation::kSUM);
+        }
+        if (window == Window::kAVERAGE) {
+            const int64_t lo = countPadding ? -padBegin : 0, hi = countPadding ? in + padEnd : in;
+            std::vector<int64_t> countDims(rank, 1);
+            countDims[axis] = out;
+            auto counts = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kFLOAT, countDims));
+            for (int64_t o = 0; o < out; ++o) {
+                int64_t c = 0;
+                for (int64_t j = 0; j < k; ++j) {
+                    const int64_t p = o * s - padBegin + j * d;
+                    c += p >= lo && p < hi;
+                }
+                counts->as<float>()[o] = static_cast<float>(c);
+            }
+            combined = &elementWise(ctx, *combined, cast(ctx, ctx.tensorOf(counts), type), ElementWiseOperation::kDIV);
+        }
+        y = combined;
+    }
+    return *y;
+}
+
+//! Window::kSUM is the sum over the window with zero padding (LpPool's): an average that
+//! divides by the whole window, padding included, times the window's size.
+Tensor& pool(ImportContext& ctx, Tensor& x, const NodeAttributes& attrs, Window window) {
     std::vector<int64_t> kernel = attrs.getInts("kernel_shape");
     const size_t n = kernel.size();
     ONNX_CHECK(n >= 1, kINVALID_NODE) << "kernel_shape is required";
@@ -14,9 +95,12 @@ Outputs pool(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs
     std::vector<int64_t> strides = attrs.getInts("strides", std::vector<int64_t>(n, 1));
     std::vector<int64_t> pads = attrs.getInts("pads", std::vector<int64_t>(2 * n, 0));
     std::vector<int64_t> dilations = attrs.getInts("dilations", std::vector<int64_t>(n, 1));
-    for (int64_t d : dilations) ONNX_CHECK(d == 1, kUNSUPPORTED_NODE_ATTR) << "pooling dilations other than 1";
-    ONNX_CHECK(strides.size() == n && pads.size() == 2 * n, kINVALID_NODE)
-        << "strides and pads must have " << n << " and " << 2 * n << " values";
+    ONNX_CHECK(strides.size() == n && pads.size() == 2 * n && dilations.size() == n, kINVALID_NODE)
+        << "strides, pads and dilations must have " << n << ", " << 2 * n << " and " << n << " values";
+    bool dilated = false;
+    for (int64_t d : dilations) dilated |= d != 1;
+    if (dilated) return dilatedPool(ctx, x, attrs, window, kernel, strides, pads, dilations);
+    const PoolingType type = window == Window::kMAX ? PoolingType::kMAX : PoolingType::kAVERAGE;
     PoolingLayer* l = ctx.network().addPoolingNd(x, type, toDims(kernel));
     if (l) {
         l->setStrideNd(toDims(strides));
@@ -34,9 +118,36 @@ Outputs pool(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs
             }
             l->setPaddingMode(ceil ? PaddingMode::kEXPLICIT_ROUND_UP : PaddingMode::kEXPLICIT_ROUND_DOWN);
         }
-        if (type == PoolingType::kAVERAGE) l->setAverageCountExcludesPadding(attrs.getInt("count_include_pad", 0) == 0);
+        if (type == PoolingType::kAVERAGE)
+            l->setAverageCountExcludesPadding(window == Window::kAVERAGE && attrs.getInt("count_include_pad", 0) == 0);
     }
-    return {ctx.check(l)->getOutput(0)};
+    Tensor* y = ctx.check(l)->getOutput(0);
+    if (window == Window::kSUM) {
+        int64_t size = 1;
+        for (int64_t k : kernel) size = mulDims(size, k);
+        y = &elementWise(ctx, *y, scalarConstant(ctx, x.getType(), static_cast<double>(size), ctx.rankOf(y)),
+                         ElementWiseOperation::kPROD);
+    }
+    return *y;
+}
+
+// |x|^p and its p-th root; p = 2 as a product and a square root.
+Tensor& absPower(ImportContext& ctx, Tensor& x, int64_t p) {
+    if (p == 2) return elementWise(ctx, x, x, ElementWiseOperation::kPROD);
+    Tensor& e = ctx.tensorOf(ImportContext::scalarWeights(DataType::kFLOAT, static_cast<double>(p), ctx.rankOf(&x)));
+    return elementWise(ctx, unary(ctx, x, UnaryOperation::kABS), cast(ctx, e, x.getType()), ElementWiseOperation::kPOW);
+}
+
+Tensor& root(ImportContext& ctx, Tensor& x, int64_t p) {
+    if (p == 2) return unary(ctx, x, UnaryOperation::kSQRT);
+    Tensor& e = ctx.tensorOf(ImportContext::scalarWeights(DataType::kFLOAT, 1.0 / static_cast<double>(p), ctx.rankOf(&x)));
+    return elementWise(ctx, x, cast(ctx, e, x.getType()), ElementWiseOperation::kPOW);
+}
+
+int64_t lpOrder(const NodeAttributes& attrs) {
+    const int64_t p = attrs.getInt("p", 2);
+    ONNX_CHECK(p >= 1 && p <= 64, kUNSUPPORTED_NODE_ATTR) << "p=" << p << " (expected 1 to 64)";
+    return p;
 }
 
 // Global pools reduce every spatial axis, keeping them as size 1.
@@ -53,9 +164,26 @@ Outputs globalPool(ImportContext& ctx, NodeInputs& inputs, ReduceOperation op) {
 KILN_ONNX_IMPORTER(MaxPool) {
     ONNX_CHECK(node.output_size() < 2 || node.output(1).empty(), kUNSUPPORTED_NODE)
         << "MaxPool's Indices output is not supported";
-    return pool(ctx, inputs, attrs, PoolingType::kMAX);
+    return {&pool(ctx, inputs.tensor(0), attrs, Window::kMAX)};
 }
-KILN_ONNX_IMPORTER(AveragePool) { return pool(ctx, inputs, attrs, PoolingType::kAVERAGE); }
+KILN_ONNX_IMPORTER(AveragePool) { return {&pool(ctx, inputs.tensor(0), attrs, Window::kAVERAGE)}; }
+
+// LpPool = (sum of |x|^p over the window, zero padding)^(1/p).
+KILN_ONNX_IMPORTER(LpPool) {
+    const int64_t p = lpOrder(attrs);
+    return {&root(ctx, pool(ctx, absPower(ctx, inputs.tensor(0), p), attrs, Window::kSUM), p)};
+}
+
+KILN_ONNX_IMPORTER(GlobalLpPool) {
+    const int64_t p = lpOrder(attrs);
+    const int32_t rank = inputs.rank(0);
+    ONNX_CHECK(rank >= 3, kINVALID_NODE) << "input must be [N, C, spatial...], got rank " << rank;
+    uint32_t mask = 0;
+    for (int32_t a = 2; a < rank; ++a) mask |= 1u << a;
+    Tensor& sum = *ctx.check(ctx.network().addReduce(absPower(ctx, inputs.tensor(0), p), ReduceOperation::kSUM, mask,
+                                                      true))->getOutput(0);
+    return {&root(ctx, sum, p)};
+}
 KILN_ONNX_IMPORTER(GlobalAveragePool) { return globalPool(ctx, inputs, ReduceOperation::kAVG); }
 KILN_ONNX_IMPORTER(GlobalMaxPool) { return globalPool(ctx, inputs, ReduceOperation::kMAX); }
 

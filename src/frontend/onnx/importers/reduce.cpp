@@ -37,26 +37,29 @@ Outputs reduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     return {y};
 }
 
+// select_last_index=1 takes the last of equal extremes: TopK (which takes the first) on the
+// input reversed along the axis, and index = (dim - 1) - index in the reversed input.
 Outputs argReduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, TopKOperation op) {
     const int32_t rank = inputs.rank(0);
     const int32_t axis = normalizeAxis(attrs.getInt("axis", 0), rank);
+    const bool selectLast = attrs.getInt("select_last_index", 0) != 0;
     Tensor* x = &inputs.tensor(0);
-    // select_last_index: the first extremum of x reversed along the axis is the last of x, at
-    // (n - 1) - index.
-    const bool last = attrs.getInt("select_last_index", 0) != 0;
-    const ShapeScalar n = dimOf(ctx, *x, axis);
-    const ShapeScalar lastIndex = apply(ctx, n, {1}, ElementWiseOperation::kSUB);
-    if (last) {
+    ShapeScalar last{0};
+    if (selectLast) {
+        last = apply(ctx, dimOf(ctx, *x, axis), {1}, ElementWiseOperation::kSUB);
         std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
-        std::vector<int64_t> stride(rank, 1);
         for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, *x, a);
-        start[axis] = lastIndex;
+        start[axis] = last;
+        std::vector<int64_t> stride(rank, 1);
         stride[axis] = -1;
         x = &sliceLayer(ctx, *x, start, size, stride);
     }
     TopKLayer* l = ctx.network().addTopK(*x, op, 1, 1u << axis);
     Tensor* indices = &cast(ctx, *ctx.check(l)->getOutput(1), DataType::kINT64);
-    if (last) indices = &elementWise(ctx, toShapeTensor(ctx, {lastIndex}), *indices, ElementWiseOperation::kSUB);
+    if (selectLast) {
+        Tensor& lastIndex = reshape(ctx, toShapeTensor(ctx, {last}), std::vector<int64_t>(rank, 1));
+        indices = &elementWise(ctx, lastIndex, *indices, ElementWiseOperation::kSUB);
+    }
     if (attrs.getInt("keepdims", 1) == 0) {
         Tensor& a = constInt64(ctx, {axis});
         indices = ctx.check(ctx.network().addSqueeze(*indices, a))->getOutput(0);
