@@ -9,7 +9,8 @@ namespace {
 
 const char* opName(ElementWiseOperation op) {
     static const char* const kNames[] = {"SUM",       "PROD", "MAX", "MIN", "SUB",   "DIV",     "POW",
-                                         "FLOOR_DIV", "AND",  "OR",  "XOR", "EQUAL", "GREATER", "LESS"};
+                                         "FLOOR_DIV", "AND",  "OR",  "XOR", "EQUAL", "GREATER", "LESS",
+                                         "MOD",       "FMOD"};
     auto i = static_cast<size_t>(op);
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
@@ -100,6 +101,8 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
         case ElementWiseOperation::kSUB:
         case ElementWiseOperation::kDIV:
         case ElementWiseOperation::kFLOOR_DIV:
+        case ElementWiseOperation::kMOD:
+        case ElementWiseOperation::kFMOD:
             KILN_SHAPE_CHECK(ctx, isFloat(t) || isInt(t))
                 << "ElementWise " << opName(op) << " needs numeric inputs, got " << dataTypeName(t);
             break;

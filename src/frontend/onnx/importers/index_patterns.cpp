@@ -1,0 +1,154 @@
+// Range, EyeLike and Trilu: tensors whose values follow their indices. What is known at import
+// (all of Range's operands, EyeLike's shape, Trilu's mask) becomes weights here.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "frontend/onnx/importers/importer_util.h"
+#include "frontend/onnx/weights.h"
+#include "ir/data_types.h"
+#include "onnx/onnx.pb.h"
+
+namespace kiln::onnximport {
+namespace {
+
+// Folded patterns stay small; a larger one would bloat the engine for nothing.
+constexpr int64_t kMaxFoldedElements = int64_t(1) << 22;
+
+//! Weights of `type` holding `values`; the 16-bit floats (which castWeights leaves to a layer)
+//! become a float constant and a Cast layer.
+TensorOrWeights valuesAs(ImportContext& ctx, DataType type, std::vector<int64_t> dims, const std::vector<double>& values) {
+    auto d = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kDOUBLE, std::move(dims)));
+    std::copy(values.begin(), values.end(), d->as<double>());
+    if (auto w = castWeights(*d, type)) return {w};
+    return {&cast(ctx, ctx.tensorOf(castWeights(*d, DataType::kFLOAT)), type)};
+}
+
+//! A zero of `type` with `rank` size-1 dims, to broadcast against a tensor of that type.
+Tensor& zeroOf(ImportContext& ctx, DataType type, int32_t rank) {
+    if (type == DataType::kHALF || type == DataType::kBF16)
+        return cast(ctx, ctx.tensorOf(ImportContext::scalarWeights(DataType::kFLOAT, 0.0, rank)), type);
+    return ctx.tensorOf(ImportContext::scalarWeights(type, 0.0, rank));
+}
+
+bool isInteger(DataType t) { return t == DataType::kINT32 || t == DataType::kINT64; }
+
+//! Range on weights: numpy.arange's length max(ceil((limit - start) / delta), 0) and values.
+TensorOrWeights foldRange(ImportContext& ctx, DataType type, NodeInputs& inputs) {
+    std::vector<double> values;
+    if (isInteger(type)) {
+        const int64_t start = inputs.ints(0).at(0), limit = inputs.ints(1).at(0), delta = inputs.ints(2).at(0);
+        ONNX_CHECK(delta != 0, kINVALID_NODE) << "Range delta is 0";
+        // ceil((limit - start) / delta) in integers: -floor((start - limit) / delta).
+        const __int128 span = static_cast<__int128>(start) - limit;
+        __int128 q = span / delta;
+        if (span % delta != 0 && ((span < 0) != (delta < 0))) --q;
+        const __int128 n = std::max<__int128>(-q, 0);
+        ONNX_CHECK(n <= kMaxFoldedElements, kUNSUPPORTED_NODE) << "Range of " << static_cast<int64_t>(std::min<__int128>(n, INT64_MAX))
+                                                               << " elements is larger than Kiln folds";
+        for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) values.push_back(static_cast<double>(start + i * delta));
+    } else {
+        const double start = inputs.floats(0).at(0), limit = inputs.floats(1).at(0), delta = inputs.floats(2).at(0);
+        ONNX_CHECK(delta != 0 && std::isfinite(start) && std::isfinite(limit) && std::isfinite(delta), kINVALID_NODE)
+            << "Range needs finite start, limit and a nonzero delta, got " << start << ", " << limit << ", " << delta;
+        const double n = std::max(std::ceil((limit - start) / delta), 0.0);
+        ONNX_CHECK(n <= static_cast<double>(kMaxFoldedElements), kUNSUPPORTED_NODE)
+            << "Range of " << n << " elements is larger than Kiln folds";
+        for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) values.push_back(start + static_cast<double>(i) * delta);
+    }
+    const auto n = static_cast<int64_t>(values.size());
+    return valuesAs(ctx, type, {n}, values);
+}
+
+//! Row i, column j of a [rows, cols] matrix, as weights of the int64 difference j - i.
+std::shared_ptr<const ir::HostTensor> diagonalOffsets(int64_t rows, int64_t cols) {
+    auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kINT64, {rows, cols}));
+    for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) t->as<int64_t>()[i * cols + j] = j - i;
+    return t;
+}
+
+std::pair<int64_t, int64_t> staticMatrixDims(const std::vector<int64_t>& dims, const char* op) {
+    ONNX_CHECK(dims.size() >= 2, kINVALID_NODE) << op << " needs an input of rank >= 2, got rank " << dims.size();
+    const int64_t rows = dims[dims.size() - 2], cols = dims.back();
+    ONNX_CHECK(rows >= 0 && cols >= 0, kUNSUPPORTED_NODE_DYNAMIC)
+        << op << " of dynamic matrix dimensions " << ir::dimsToString(dims) << " (they must be known at build time)";
+    ONNX_CHECK(rows * cols <= kMaxFoldedElements, kUNSUPPORTED_NODE)
+        << op << " of a " << rows << "x" << cols << " matrix is larger than Kiln supports";
+    return {rows, cols};
+}
+
+}  // namespace
+
+// Range(start, limit, delta): weights fold; otherwise (integers) a LINSPACE Fill whose length is
+// computed by layers, so that shape values (Range(0, Shape(x)[1], 1)) keep it known at build time.
+KILN_ONNX_IMPORTER(Range) {
+    const DataType type = inputs.type(0);
+    for (size_t i = 0; i < 3; ++i)
+        ONNX_CHECK(inputs.has(i) && inputs.type(i) == type, kINVALID_NODE)
+            << "Range needs start, limit and delta of one type";
+    if (inputs.at(0).isWeights() && inputs.at(1).isWeights() && inputs.at(2).isWeights())
+        return {foldRange(ctx, type, inputs)};
+    ONNX_CHECK(isInteger(type), kUNSUPPORTED_NODE_DYNAMIC)
+        << "Range of " << dataTypeName(type)
+        << " with start, limit or delta computed by the graph: its length would be known only at run time";
+    Tensor& start = cast(ctx, inputs.tensor(0), DataType::kINT64);
+    Tensor& limit = cast(ctx, inputs.tensor(1), DataType::kINT64);
+    Tensor& delta = cast(ctx, inputs.tensor(2), DataType::kINT64);
+    // n = max(-floor((start - limit) / delta), 0) = max(ceil((limit - start) / delta), 0).
+    Tensor& scalarZero = ctx.tensorOf(ImportContext::int64Weights({0}, {}));
+    Tensor& q = elementWise(ctx, elementWise(ctx, start, limit, ElementWiseOperation::kSUB), delta,
+                            ElementWiseOperation::kFLOOR_DIV);
+    Tensor& count = elementWise(ctx, elementWise(ctx, scalarZero, q, ElementWiseOperation::kSUB), scalarZero,
+                                ElementWiseOperation::kMAX);
+    Tensor& shape = ctx.rankOf(&count) == 0 ? unsqueeze(ctx, count, {0}) : count;  // Fill takes a 1-D shape
+    FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, type);
+    if (l) {
+        l->setInput(0, shape);
+        l->setInput(1, inputs.tensor(0));
+        l->setInput(2, inputs.tensor(2));
+    }
+    return {ctx.check(l)->getOutput(0)};
+}
+
+// EyeLike: ones on the k-th diagonal of a matrix shaped like the input; only its shape is read.
+KILN_ONNX_IMPORTER(EyeLike) {
+    const std::vector<int64_t> dims = inputs.dims(0);
+    ONNX_CHECK(dims.size() == 2, kINVALID_NODE) << "EyeLike needs a 2-D input, got rank " << dims.size();
+    const auto [rows, cols] = staticMatrixDims(dims, "EyeLike");
+    const DataType type = attrs.has("dtype") ? fromOnnxType(static_cast<int32_t>(attrs.getInt("dtype", 1)), "EyeLike dtype")
+                                             : inputs.type(0);
+    const int64_t k = attrs.getInt("k", 0);
+    std::vector<double> values(static_cast<size_t>(rows * cols), 0.0);
+    for (int64_t i = 0; i < rows; ++i)
+        if (i + k >= 0 && i + k < cols) values[static_cast<size_t>(i * cols + i + k)] = 1.0;
+    return {valuesAs(ctx, type, dims, values)};
+}
+
+// Trilu: keeps the elements with j - i >= k (upper=1) or j - i <= k (upper=0) of the last two
+// axes and zeroes the rest: Select(mask, x, 0), the mask a constant unless k is computed.
+KILN_ONNX_IMPORTER(Trilu) {
+    const auto [rows, cols] = staticMatrixDims(inputs.dims(0), "Trilu");
+    const bool upper = attrs.getInt("upper", 1) != 0;
+    Tensor& x = inputs.tensor(0);
+    const int32_t rank = inputs.rank(0);
+    auto offsets = diagonalOffsets(rows, cols);
+    Tensor* mask;
+    if (!inputs.has(1) || inputs.at(1).isWeights()) {
+        const int64_t k = inputs.has(1) ? inputs.ints(1).at(0) : 0;
+        auto m = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {rows, cols}));
+        for (int64_t i = 0; i < rows * cols; ++i) {
+            const int64_t d = offsets->as<int64_t>()[i];
+            m->as<uint8_t>()[i] = upper ? d >= k : d <= k;
+        }
+        mask = &ctx.tensorOf(m);
+    } else {
+        Tensor& k = cast(ctx, inputs.tensor(1), DataType::kINT64);
+        Tensor& d = ctx.tensorOf(offsets);
+        mask = &unary(ctx, elementWise(ctx, d, k, upper ? ElementWiseOperation::kLESS : ElementWiseOperation::kGREATER),
+                      UnaryOperation::kNOT);
+    }
+    return {ctx.check(ctx.network().addSelect(*mask, x, zeroOf(ctx, x.getType(), rank)))->getOutput(0)};
+}
+
+}  // namespace kiln::onnximport
