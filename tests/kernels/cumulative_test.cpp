@@ -118,6 +118,25 @@ TEST(Cumulative, ProductRandomEveryAxisAndFlag) {
     }
 }
 
+TEST(Cumulative, AxisKnownOnlyAtRunTimeInfersTheInputShape) {
+    ir::CumulativeOp op;
+    ir::ValueInfo x;
+    x.type = DataType::kFLOAT;
+    x.shape = {ir::DimExpr::symbol(0), ir::DimExpr(4)};
+    ir::ValueInfo axis;  // a scalar whose value shape inference does not know
+    axis.type = DataType::kINT64;
+    ir::InferContext ctx("cum", {&x, &axis}, [](const ir::DimExpr& d) { return d; });
+    op.inferShapes(ctx);
+    EXPECT_TRUE(ir::shapesEqual(ctx.outputs()[0].shape, x.shape));
+    axis.value = std::vector<ir::DimExpr>{ir::DimExpr(2)};  // known and out of range: refused now
+    ir::InferContext bad("cum", {&x, &axis}, [](const ir::DimExpr& d) { return d; });
+    EXPECT_THROW(op.inferShapes(bad), KilnError);
+    axis.value.reset();
+    axis.shape = {ir::DimExpr(2)};  // two values: refused whatever they are
+    ir::InferContext two("cum", {&x, &axis}, [](const ir::DimExpr& d) { return d; });
+    EXPECT_THROW(op.inferShapes(two), KilnError);
+}
+
 TEST(Cumulative, RefusesBadAxis) {
     auto x = test::randomTensor(DataType::kFLOAT, {2, 3});
     try {

@@ -370,6 +370,15 @@ TEST(ElementWise, PropagatesSymbolicShapeValues) {
     EXPECT_EQ(v[1].value(), 5);
     v = inferValue(Op::kSUB, intValue({10}), intValue({s1}));
     EXPECT_TRUE(v[0].equals(ir::DimExpr(10) - s1));
+    v = inferValue(Op::kMOD, intValue({-7, 7, 9}), intValue({3, -3, 3}));
+    EXPECT_EQ(v[0].value(), 2);
+    EXPECT_EQ(v[1].value(), -2);
+    EXPECT_EQ(v[2].value(), 0);
+    v = inferValue(Op::kFMOD, intValue({-7, 7}), intValue({3, -3}));
+    EXPECT_EQ(v[0].value(), -1);
+    EXPECT_EQ(v[1].value(), 1);
+    v = inferValue(Op::kMOD, intValue({s0 * ir::DimExpr(6)}), intValue({3}));
+    EXPECT_EQ(v[0].toString(), mod(s0 * ir::DimExpr(6), ir::DimExpr(3)).toString());
     // Division by a constant 0 leaves the value unknown (the kernel reports the error).
     ir::ValueInfo a = intValue({4}), z = intValue({0});
     ir::ElementWiseOp node;

@@ -761,6 +761,11 @@ def define_cases():
     op("Mod int8 fmod=1 scalar divisor", "Mod", [Ints(2, 5, lo=-100, hi=100, dtype=np.int8),
                                                  W(np.array(-7, np.int8))], fmod=1)
 
+    case("Mod of a dynamic shape (shape values)",
+         [node("Shape", ["x"], ["s"]), node("Mod", ["s", "d"], ["m"]),
+          node("ConstantOfShape", ["m"], ["y"], value=tensor_attr([1.5], np.float32))],
+         {"x": U(3, 6)}, ["y"], {"d": i64(100, 4)}, dynamic={"x": (["N", 6], [1, 6], [5, 6])})
+
     # --- Range, EyeLike, Trilu ------------------------------------------------------------------
     case("Range float initializers (folded)", [node("Range", ["s", "l", "d"], ["r"]), node("Add", ["x", "r"], ["y"])],
          {"x": U(7)}, ["y"], {"s": W(np.float32(-1.5)), "l": W(np.float32(2.0)), "d": W(np.float32(0.5))}, opset=11)

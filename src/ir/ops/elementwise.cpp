@@ -59,6 +59,17 @@ std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, con
                     out.push_back(floorDiv(x, y));
                 }
                 break;
+            case ElementWiseOperation::kMOD:
+            case ElementWiseOperation::kFMOD:
+                if (y.isConst() && y.value() == 0) return std::nullopt;
+                if (op == ElementWiseOperation::kFMOD && x.isConst() && y.isConst()) {
+                    // C's remainder (the dividend's sign); min % -1 would trap.
+                    out.emplace_back(y.value() == -1 ? 0 : x.value() % y.value());
+                } else {
+                    // The divisor's sign; symbolic shape values are non-negative, where both agree.
+                    out.push_back(mod(x, y));
+                }
+                break;
             default:
                 return std::nullopt;
         }
