@@ -73,7 +73,7 @@ std::pair<int64_t, int64_t> staticMatrixDims(const std::vector<int64_t>& dims, c
     const int64_t rows = dims[dims.size() - 2], cols = dims.back();
     ONNX_CHECK(rows >= 0 && cols >= 0, kUNSUPPORTED_NODE_DYNAMIC)
         << op << " of dynamic matrix dimensions " << ir::dimsToString(dims) << " (they must be known at build time)";
-    ONNX_CHECK(rows * cols <= kMaxFoldedElements, kUNSUPPORTED_NODE)
+    ONNX_CHECK(mulDims(rows, cols) <= kMaxFoldedElements, kUNSUPPORTED_NODE)
         << op << " of a " << rows << "x" << cols << " matrix is larger than Kiln supports";
     return {rows, cols};
 }
@@ -87,6 +87,11 @@ KILN_ONNX_IMPORTER(Range) {
     for (size_t i = 0; i < 3; ++i)
         ONNX_CHECK(inputs.has(i) && inputs.type(i) == type, kINVALID_NODE)
             << "Range needs start, limit and delta of one type";
+    for (size_t i = 0; i < 3; ++i) {
+        const std::vector<int64_t> d = inputs.dims(i);
+        ONNX_CHECK(d.size() == 0 || (d.size() == 1 && d[0] == 1), kINVALID_NODE)
+            << "Range's start, limit and delta must be scalars, got " << ir::dimsToString(d) << " for input " << i;
+    }
     if (inputs.at(0).isWeights() && inputs.at(1).isWeights() && inputs.at(2).isWeights())
         return {foldRange(ctx, type, inputs)};
     ONNX_CHECK(isInteger(type), kUNSUPPORTED_NODE_DYNAMIC)

@@ -37,6 +37,7 @@ KILN_ONNX_IMPORTER(OneHot) {
     if (inputs.at(1).isWeights()) {
         const std::vector<double> d = inputs.floats(1);
         ONNX_CHECK(d.size() == 1, kINVALID_NODE) << "depth must hold one value, got " << d.size();
+        ONNX_CHECK(d[0] >= 0 && d[0] < 9.0e18, kINVALID_NODE) << "depth " << d[0] << " is not a valid size";
         depth = &ctx.tensorOf(ImportContext::int64Weights({static_cast<int64_t>(d[0])}, {}));
     } else {
         depth = &cast(ctx, inputs.tensor(1), DataType::kINT64);
