@@ -788,6 +788,10 @@ def define_cases():
     op("Trilu upper k=2 int64", "Trilu", [Ints(6, 4, lo=1, hi=9), i64(2)], opset=14)
     op("Trilu lower k tensor", "Trilu", [U(2, 3, 5), Fixed(np.int64(1))], opset=14, upper=0)
     op("Trilu upper k=-7 (all kept)", "Trilu", [U(3, 4), i64(-7)], opset=14)
+    op("Trilu lower dynamic matrix dims k=1", "Trilu", [U(2, 4, 6), i64(1)], opset=14, upper=0,
+       dynamic={"in0": ([2, "R", "C"], [2, 1, 1], [2, 8, 8])})
+    op("Trilu upper dynamic dims k tensor", "Trilu", [U(5, 3), Fixed(np.int64(-1))], opset=14,
+       dynamic={"in0": (["R", "C"], [1, 1], [8, 8])})
 
     # --- GatherElements, GatherND, ScatterElements, ScatterND, Scatter ---------------------------
     op("GatherElements axis 1", "GatherElements", [U(3, 4, 2), Ints(3, 5, 2, lo=0, hi=4)], axis=1)

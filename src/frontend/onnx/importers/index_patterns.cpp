@@ -131,29 +131,58 @@ KILN_ONNX_IMPORTER(EyeLike) {
 }
 
 // Trilu: keeps the elements with j - i >= k (upper=1) or j - i <= k (upper=0) of the last two
-// axes and zeroes the rest: Select(mask, x, 0), the mask a constant unless k is computed.
+// axes and zeroes the rest: Select(mask, x, 0). With static matrix dims the offsets j - i are
+// constants (and so is the mask, for a constant k); with dynamic ones two LINSPACE Fills make
+// the row and column indices.
 KILN_ONNX_IMPORTER(Trilu) {
-    const auto [rows, cols] = staticMatrixDims(inputs.dims(0), "Trilu");
+    const std::vector<int64_t> dims = inputs.dims(0);
+    ONNX_CHECK(dims.size() >= 2, kINVALID_NODE) << "Trilu needs an input of rank >= 2, got rank " << dims.size();
     const bool upper = attrs.getInt("upper", 1) != 0;
     Tensor& x = inputs.tensor(0);
     const int32_t rank = inputs.rank(0);
-    auto offsets = diagonalOffsets(rows, cols);
+    const bool constantK = !inputs.has(1) || inputs.at(1).isWeights();
+    const int64_t k = constantK && inputs.has(1) ? inputs.ints(1).at(0) : 0;
+    const int64_t rows = dims[rank - 2], cols = dims[rank - 1];
     Tensor* mask;
-    if (!inputs.has(1) || inputs.at(1).isWeights()) {
-        const int64_t k = inputs.has(1) ? inputs.ints(1).at(0) : 0;
-        auto m = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {rows, cols}));
-        for (int64_t i = 0; i < rows * cols; ++i) {
-            const int64_t d = offsets->as<int64_t>()[i];
-            m->as<uint8_t>()[i] = upper ? d >= k : d <= k;
+    if (rows >= 0 && cols >= 0) {
+        const auto [r, c] = staticMatrixDims(dims, "Trilu");
+        auto offsets = diagonalOffsets(r, c);
+        if (constantK) {
+            auto m = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {r, c}));
+            for (int64_t i = 0; i < r * c; ++i) {
+                const int64_t d = offsets->as<int64_t>()[i];
+                m->as<uint8_t>()[i] = upper ? d >= k : d <= k;
+            }
+            return {ctx.check(ctx.network().addSelect(ctx.tensorOf(m), x, zeroOf(ctx, x.getType(), rank)))
+                        ->getOutput(0)};
         }
-        mask = &ctx.tensorOf(m);
+        mask = &ctx.tensorOf(offsets);
     } else {
-        Tensor& k = cast(ctx, inputs.tensor(1), DataType::kINT64);
-        Tensor& d = ctx.tensorOf(offsets);
-        mask = &unary(ctx, elementWise(ctx, d, k, upper ? ElementWiseOperation::kLESS : ElementWiseOperation::kGREATER),
-                      UnaryOperation::kNOT);
+        // Row indices [rows, 1] and column indices [1, cols]; their difference broadcasts to j - i.
+        Tensor& shape = shapeOf(ctx, x);
+        auto grid = [&](std::vector<Tensor*> parts, std::vector<int64_t> deltas) -> Tensor& {
+            // The inputs first: a layer may only read tensors of layers added before it.
+            Tensor& gridShape = concatShapes(ctx, parts);
+            Tensor& start = ctx.tensorOf(ImportContext::int64Weights({0}, {}));
+            Tensor& delta = constInt64(ctx, deltas);
+            FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, DataType::kINT64);
+            if (l) {
+                l->setInput(0, gridShape);
+                l->setInput(1, start);
+                l->setInput(2, delta);
+            }
+            return *ctx.check(l)->getOutput(0);
+        };
+        Tensor& one = constInt64(ctx, {1});
+        Tensor& rowIndex = grid({&gatherShape(ctx, shape, {rank - 2}), &one}, {1, 0});
+        Tensor& colIndex = grid({&one, &gatherShape(ctx, shape, {rank - 1})}, {0, 1});
+        mask = &elementWise(ctx, colIndex, rowIndex, ElementWiseOperation::kSUB);
     }
-    return {ctx.check(ctx.network().addSelect(*mask, x, zeroOf(ctx, x.getType(), rank)))->getOutput(0)};
+    // mask holds j - i: keep where !(j - i < k) (upper) or !(j - i > k) (lower).
+    Tensor& kt = constantK ? ctx.tensorOf(ImportContext::int64Weights({k}, {})) : cast(ctx, inputs.tensor(1), DataType::kINT64);
+    Tensor& keep = unary(ctx, elementWise(ctx, *mask, kt, upper ? ElementWiseOperation::kLESS : ElementWiseOperation::kGREATER),
+                         UnaryOperation::kNOT);
+    return {ctx.check(ctx.network().addSelect(keep, x, zeroOf(ctx, x.getType(), rank)))->getOutput(0)};
 }
 
 }  // namespace kiln::onnximport
