@@ -783,6 +783,8 @@ def define_cases():
     op("EyeLike float k=0", "EyeLike", [U(3, 4)])
     op("EyeLike k=2 dtype int64", "EyeLike", [U(4, 5)], k=2, dtype=TensorProto.INT64)
     op("EyeLike int32 k=-1", "EyeLike", [Ints(5, 3, dtype=np.int32)], k=-1)
+    op("EyeLike dynamic dims k=1 dtype double", "EyeLike", [U(4, 6)], k=1, dtype=TensorProto.DOUBLE,
+       dynamic={"in0": (["R", "C"], [1, 1], [8, 8])})
     op("Trilu upper default k", "Trilu", [U(2, 4, 5)], opset=14)
     op("Trilu lower k=-1 initializer", "Trilu", [U(3, 5, 4), i64(-1)], opset=14, upper=0)
     op("Trilu upper k=2 int64", "Trilu", [Ints(6, 4, lo=1, hi=9), i64(2)], opset=14)

@@ -68,6 +68,29 @@ std::shared_ptr<const ir::HostTensor> diagonalOffsets(int64_t rows, int64_t cols
     return t;
 }
 
+//! j - i over the last two axes of x (dims known only at run time): row indices [rows, 1] and
+//! column indices [1, cols] from LINSPACE Fills, their difference broadcast to [rows, cols].
+Tensor& offsetsOfDynamicMatrix(ImportContext& ctx, Tensor& x, int32_t rank) {
+    Tensor& shape = shapeOf(ctx, x);
+    auto grid = [&](std::vector<Tensor*> parts, std::vector<int64_t> deltas) -> Tensor& {
+        // The inputs first: a layer may only read tensors of layers added before it.
+        Tensor& gridShape = concatShapes(ctx, parts);
+        Tensor& start = ctx.tensorOf(ImportContext::int64Weights({0}, {}));
+        Tensor& delta = constInt64(ctx, deltas);
+        FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, DataType::kINT64);
+        if (l) {
+            l->setInput(0, gridShape);
+            l->setInput(1, start);
+            l->setInput(2, delta);
+        }
+        return *ctx.check(l)->getOutput(0);
+    };
+    Tensor& one = constInt64(ctx, {1});
+    Tensor& rowIndex = grid({&gatherShape(ctx, shape, {rank - 2}), &one}, {1, 0});
+    Tensor& colIndex = grid({&one, &gatherShape(ctx, shape, {rank - 1})}, {0, 1});
+    return elementWise(ctx, colIndex, rowIndex, ElementWiseOperation::kSUB);
+}
+
 std::pair<int64_t, int64_t> staticMatrixDims(const std::vector<int64_t>& dims, const char* op) {
     ONNX_CHECK(dims.size() >= 2, kINVALID_NODE) << op << " needs an input of rank >= 2, got rank " << dims.size();
     const int64_t rows = dims[dims.size() - 2], cols = dims.back();
@@ -116,14 +139,20 @@ KILN_ONNX_IMPORTER(Range) {
     return {ctx.check(l)->getOutput(0)};
 }
 
-// EyeLike: ones on the k-th diagonal of a matrix shaped like the input; only its shape is read.
+// EyeLike: ones on the k-th diagonal of a matrix shaped like the input; only its shape is read
+// (a constant when it is static).
 KILN_ONNX_IMPORTER(EyeLike) {
     const std::vector<int64_t> dims = inputs.dims(0);
     ONNX_CHECK(dims.size() == 2, kINVALID_NODE) << "EyeLike needs a 2-D input, got rank " << dims.size();
-    const auto [rows, cols] = staticMatrixDims(dims, "EyeLike");
     const DataType type = attrs.has("dtype") ? fromOnnxType(static_cast<int32_t>(attrs.getInt("dtype", 1)), "EyeLike dtype")
                                              : inputs.type(0);
     const int64_t k = attrs.getInt("k", 0);
+    if (dims[0] < 0 || dims[1] < 0) {
+        Tensor& offsets = offsetsOfDynamicMatrix(ctx, inputs.tensor(0), 2);
+        Tensor& kt = ctx.tensorOf(ImportContext::int64Weights({k}, {}));
+        return {&cast(ctx, elementWise(ctx, offsets, kt, ElementWiseOperation::kEQUAL), type)};
+    }
+    const auto [rows, cols] = staticMatrixDims(dims, "EyeLike");
     std::vector<double> values(static_cast<size_t>(rows * cols), 0.0);
     for (int64_t i = 0; i < rows; ++i)
         if (i + k >= 0 && i + k < cols) values[static_cast<size_t>(i * cols + i + k)] = 1.0;
@@ -132,8 +161,7 @@ KILN_ONNX_IMPORTER(EyeLike) {
 
 // Trilu: keeps the elements with j - i >= k (upper=1) or j - i <= k (upper=0) of the last two
 // axes and zeroes the rest: Select(mask, x, 0). With static matrix dims the offsets j - i are
-// constants (and so is the mask, for a constant k); with dynamic ones two LINSPACE Fills make
-// the row and column indices.
+// constants (and so is the mask, for a constant k).
 KILN_ONNX_IMPORTER(Trilu) {
     const std::vector<int64_t> dims = inputs.dims(0);
     ONNX_CHECK(dims.size() >= 2, kINVALID_NODE) << "Trilu needs an input of rank >= 2, got rank " << dims.size();
@@ -143,44 +171,26 @@ KILN_ONNX_IMPORTER(Trilu) {
     const bool constantK = !inputs.has(1) || inputs.at(1).isWeights();
     const int64_t k = constantK && inputs.has(1) ? inputs.ints(1).at(0) : 0;
     const int64_t rows = dims[rank - 2], cols = dims[rank - 1];
-    Tensor* mask;
+    Tensor* offsets;  // j - i
     if (rows >= 0 && cols >= 0) {
         const auto [r, c] = staticMatrixDims(dims, "Trilu");
-        auto offsets = diagonalOffsets(r, c);
+        auto known = diagonalOffsets(r, c);
         if (constantK) {
             auto m = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {r, c}));
             for (int64_t i = 0; i < r * c; ++i) {
-                const int64_t d = offsets->as<int64_t>()[i];
+                const int64_t d = known->as<int64_t>()[i];
                 m->as<uint8_t>()[i] = upper ? d >= k : d <= k;
             }
             return {ctx.check(ctx.network().addSelect(ctx.tensorOf(m), x, zeroOf(ctx, x.getType(), rank)))
                         ->getOutput(0)};
         }
-        mask = &ctx.tensorOf(offsets);
+        offsets = &ctx.tensorOf(known);
     } else {
-        // Row indices [rows, 1] and column indices [1, cols]; their difference broadcasts to j - i.
-        Tensor& shape = shapeOf(ctx, x);
-        auto grid = [&](std::vector<Tensor*> parts, std::vector<int64_t> deltas) -> Tensor& {
-            // The inputs first: a layer may only read tensors of layers added before it.
-            Tensor& gridShape = concatShapes(ctx, parts);
-            Tensor& start = ctx.tensorOf(ImportContext::int64Weights({0}, {}));
-            Tensor& delta = constInt64(ctx, deltas);
-            FillLayer* l = ctx.network().addFill(Dims{}, FillOperation::kLINSPACE, DataType::kINT64);
-            if (l) {
-                l->setInput(0, gridShape);
-                l->setInput(1, start);
-                l->setInput(2, delta);
-            }
-            return *ctx.check(l)->getOutput(0);
-        };
-        Tensor& one = constInt64(ctx, {1});
-        Tensor& rowIndex = grid({&gatherShape(ctx, shape, {rank - 2}), &one}, {1, 0});
-        Tensor& colIndex = grid({&one, &gatherShape(ctx, shape, {rank - 1})}, {0, 1});
-        mask = &elementWise(ctx, colIndex, rowIndex, ElementWiseOperation::kSUB);
+        offsets = &offsetsOfDynamicMatrix(ctx, x, rank);
     }
-    // mask holds j - i: keep where !(j - i < k) (upper) or !(j - i > k) (lower).
+    // Keep where !(j - i < k) (upper) or !(j - i > k) (lower).
     Tensor& kt = constantK ? ctx.tensorOf(ImportContext::int64Weights({k}, {})) : cast(ctx, inputs.tensor(1), DataType::kINT64);
-    Tensor& keep = unary(ctx, elementWise(ctx, *mask, kt, upper ? ElementWiseOperation::kLESS : ElementWiseOperation::kGREATER),
+    Tensor& keep = unary(ctx, elementWise(ctx, *offsets, kt, upper ? ElementWiseOperation::kLESS : ElementWiseOperation::kGREATER),
                          UnaryOperation::kNOT);
     return {ctx.check(ctx.network().addSelect(keep, x, zeroOf(ctx, x.getType(), rank)))->getOutput(0)};
 }
