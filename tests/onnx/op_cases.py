@@ -771,6 +771,14 @@ def define_cases():
          {"x": U(7)}, ["y"], {"s": W(np.float32(-1.5)), "l": W(np.float32(2.0)), "d": W(np.float32(0.5))}, opset=11)
     case("Range int64 negative delta (folded)", [node("Range", ["s", "l", "d"], ["r"]), node("Mul", ["x", "r"], ["y"])],
          {"x": Ints(4)}, ["y"], {"s": W(np.int64(10)), "l": W(np.int64(-1)), "d": W(np.int64(-3))}, opset=11)
+    case("Range int64 beyond 2^53 (folded exactly)",
+         [node("Range", ["s", "l", "d"], ["r"]), node("Add", ["x", "r"], ["y"])], {"x": Ints(3)}, ["y"],
+         {"s": W(np.int64(2**60 + 1)), "l": W(np.int64(2**60 + 8)), "d": W(np.int64(3))}, opset=11)
+    for dt, name in ((np.float32, "float (a Fill)"), (np.int64, "int64 (Fill of a computed length)")):
+        case(f"Range {name} too large to fold",
+             [node("Range", ["s", "l", "d"], ["r"]), node("ReduceMax", ["r"], ["m"], keepdims=0),
+              node("Add", ["x", "m"], ["y"])], {"x": U(2) if dt == np.float32 else Ints(2)}, ["y"],
+             {"s": W(dt(-3)), "l": W(dt(9_000_001)), "d": W(dt(2))}, opset=13)
     case("Range int32 empty (limit below start)",
          [node("Range", ["s", "l", "d"], ["r"]), node("Concat", ["x", "r"], ["y"], axis=0)],
          {"x": Ints(3, dtype=np.int32)}, ["y"], {"s": W(np.int32(5)), "l": W(np.int32(2)), "d": W(np.int32(1))},

@@ -6,7 +6,6 @@
 
 #include "frontend/onnx/importers/importer_util.h"
 #include "frontend/onnx/weights.h"
-#include "ir/data_types.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
@@ -34,8 +33,9 @@ Tensor& zeroOf(ImportContext& ctx, DataType type, int32_t rank) {
 bool isInteger(DataType t) { return t == DataType::kINT32 || t == DataType::kINT64; }
 
 //! Range on weights: numpy.arange's length max(ceil((limit - start) / delta), 0) and values.
+//! Too large to fold, a float Range is a Fill of that length and an integer one comes back
+//! empty (the importer's layers make it).
 TensorOrWeights foldRange(ImportContext& ctx, DataType type, NodeInputs& inputs) {
-    std::vector<double> values;
     if (isInteger(type)) {
         const int64_t start = inputs.ints(0).at(0), limit = inputs.ints(1).at(0), delta = inputs.ints(2).at(0);
         ONNX_CHECK(delta != 0, kINVALID_NODE) << "Range delta is 0";
@@ -44,20 +44,30 @@ TensorOrWeights foldRange(ImportContext& ctx, DataType type, NodeInputs& inputs)
         __int128 q = span / delta;
         if (span % delta != 0 && ((span < 0) != (delta < 0))) --q;
         const __int128 n = std::max<__int128>(-q, 0);
-        ONNX_CHECK(n <= kMaxFoldedElements, kUNSUPPORTED_NODE) << "Range of " << static_cast<int64_t>(std::min<__int128>(n, INT64_MAX))
-                                                               << " elements is larger than Kiln folds";
-        for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) values.push_back(static_cast<double>(start + i * delta));
-    } else {
-        const double start = inputs.floats(0).at(0), limit = inputs.floats(1).at(0), delta = inputs.floats(2).at(0);
-        ONNX_CHECK(delta != 0 && std::isfinite(start) && std::isfinite(limit) && std::isfinite(delta), kINVALID_NODE)
-            << "Range needs finite start, limit and a nonzero delta, got " << start << ", " << limit << ", " << delta;
-        const double n = std::max(std::ceil((limit - start) / delta), 0.0);
-        ONNX_CHECK(n <= static_cast<double>(kMaxFoldedElements), kUNSUPPORTED_NODE)
-            << "Range of " << n << " elements is larger than Kiln folds";
-        for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) values.push_back(start + static_cast<double>(i) * delta);
+        if (n > kMaxFoldedElements) return {};
+        // Every value lies between start and limit, so start + i * delta stays in int64.
+        std::vector<int64_t> values(static_cast<size_t>(n));
+        for (size_t i = 0; i < values.size(); ++i) values[i] = start + static_cast<int64_t>(i) * delta;
+        return {castWeights(*ImportContext::int64Weights(values), type)};
     }
-    const auto n = static_cast<int64_t>(values.size());
-    return valuesAs(ctx, type, {n}, values);
+    const double start = inputs.floats(0).at(0), limit = inputs.floats(1).at(0), delta = inputs.floats(2).at(0);
+    ONNX_CHECK(delta != 0 && std::isfinite(start) && std::isfinite(limit) && std::isfinite(delta), kINVALID_NODE)
+        << "Range needs finite start, limit and a nonzero delta, got " << start << ", " << limit << ", " << delta;
+    const double n = std::max(std::ceil((limit - start) / delta), 0.0);
+    if (n > static_cast<double>(kMaxFoldedElements)) {
+        // Too large to fold: a Fill of the (known) length; Fill makes no float64.
+        ONNX_CHECK(n < 9.0e18 && type != DataType::kDOUBLE, kUNSUPPORTED_NODE)
+            << "Range of " << n << " " << dataTypeName(type) << " elements";
+        FillLayer* l = ctx.network().addFill(toDims({static_cast<int64_t>(n)}), FillOperation::kLINSPACE, type);
+        if (l) {
+            l->setAlpha(start);
+            l->setBeta(delta);
+        }
+        return {ctx.check(l)->getOutput(0)};
+    }
+    std::vector<double> values(static_cast<size_t>(n));
+    for (size_t i = 0; i < values.size(); ++i) values[i] = start + static_cast<double>(i) * delta;
+    return valuesAs(ctx, type, {static_cast<int64_t>(values.size())}, values);
 }
 
 //! Row i, column j of a [rows, cols] matrix, as weights of the int64 difference j - i.
@@ -115,8 +125,10 @@ KILN_ONNX_IMPORTER(Range) {
         ONNX_CHECK(d.size() == 0 || (d.size() == 1 && d[0] == 1), kINVALID_NODE)
             << "Range's start, limit and delta must be scalars, got " << ir::dimsToString(d) << " for input " << i;
     }
-    if (inputs.at(0).isWeights() && inputs.at(1).isWeights() && inputs.at(2).isWeights())
-        return {foldRange(ctx, type, inputs)};
+    if (inputs.at(0).isWeights() && inputs.at(1).isWeights() && inputs.at(2).isWeights()) {
+        TensorOrWeights folded = foldRange(ctx, type, inputs);
+        if (!folded.empty()) return {folded};
+    }
     ONNX_CHECK(isInteger(type), kUNSUPPORTED_NODE_DYNAMIC)
         << "Range of " << dataTypeName(type)
         << " with start, limit or delta computed by the graph: its length would be known only at run time";
