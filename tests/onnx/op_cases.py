@@ -841,6 +841,8 @@ def define_cases():
     op("Einsum implicit output (transpose order)", "Einsum", [U(3, 4), U(4, 2)], equation="ji,ik")
     op("Einsum ellipsis and spaces", "Einsum", [U(2, 3, 4, 5), U(5, 3)], equation="... j k, k l -> ... l j")
     op("Einsum diagonal trace int64", "Einsum", [Ints(4, 4)], equation="ii")
+    op("Einsum two-dimension ellipsis", "Einsum", [U(2, 3, 4, 5), U(2, 3, 5, 6)], equation="...ij,...jk->...ik")
+    op("Einsum implicit output with an ellipsis", "Einsum", [U(2, 4, 5), U(2, 5, 3)], equation="...ij,...jk")
     op("Einsum upper-case labels", "Einsum", [U(3, 4), U(4)], equation="Ab,b->A")
 
     # --- OneHot, Hardmax, NonZero ---------------------------------------------------------------
