@@ -183,6 +183,8 @@ class KILN_API ScatterLayer : public Layer {
 public:
     virtual void setMode(ScatterMode mode) noexcept = 0;
     virtual void setAxis(int32_t axis) noexcept = 0;
+    //! kNONE (the default) overwrites; the others combine updates with data, duplicates included.
+    virtual void setReduction(ScatterReduction reduction) noexcept = 0;
 };
 
 class KILN_API SelectLayer : public Layer {};

@@ -72,6 +72,8 @@ enum class ActivationType : int32_t {
 enum class ElementWiseOperation : int32_t {
     kSUM, kPROD, kMAX, kMIN, kSUB, kDIV, kPOW, kFLOOR_DIV, kAND, kOR, kXOR, kEQUAL, kGREATER,
     kLESS,
+    kMOD,   //!< remainder with the sign of the divisor (Python's %, ONNX Mod fmod=0)
+    kFMOD,  //!< remainder with the sign of the dividend (C's fmod and %, ONNX Mod fmod=1)
 };
 
 enum class UnaryOperation : int32_t {
@@ -89,13 +91,15 @@ enum class ScaleMode : int32_t { kUNIFORM, kCHANNEL, kELEMENTWISE };
 enum class SampleMode : int32_t { kSTRICT_BOUNDS, kWRAP, kCLAMP, kFILL, kREFLECT };
 enum class GatherMode : int32_t { kDEFAULT, kELEMENT, kND };
 enum class ScatterMode : int32_t { kELEMENT, kND };
+//! How a scattered update combines with the value already there (ONNX reduction attribute).
+enum class ScatterReduction : int32_t { kNONE, kSUM, kPROD, kMAX, kMIN };
 enum class InterpolationMode : int32_t { kNEAREST, kLINEAR, kCUBIC };
 enum class ResizeCoordinateTransformation : int32_t { kALIGN_CORNERS, kASYMMETRIC, kHALF_PIXEL };
 enum class ResizeSelector : int32_t { kFORMULA, kUPPER };
 enum class ResizeRoundMode : int32_t { kHALF_UP, kHALF_DOWN, kFLOOR, kCEIL };
 enum class TopKOperation : int32_t { kMAX, kMIN };
 enum class FillOperation : int32_t { kLINSPACE, kRANDOM_UNIFORM, kRANDOM_NORMAL };
-enum class CumulativeOperation : int32_t { kSUM };
+enum class CumulativeOperation : int32_t { kSUM, kPROD };
 
 //! Selector of the three dimension sets of an optimization profile.
 enum class OptProfileSelector : int32_t { kMIN = 0, kOPT = 1, kMAX = 2 };

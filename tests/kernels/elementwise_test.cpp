@@ -97,6 +97,10 @@ std::function<double(double, double)> oracle(Op op) {
             return [](double x, double y) { return double(x > y); };
         case Op::kLESS:
             return [](double x, double y) { return double(x < y); };
+        case Op::kMOD:
+            return [](double x, double y) { return x - std::floor(x / y) * y; };
+        case Op::kFMOD:
+            return [](double x, double y) { return x - std::trunc(x / y) * y; };
     }
     return nullptr;
 }
@@ -172,6 +176,55 @@ TEST(ElementWise, IntegerDivisionTruncatesAndFloorDivFloors) {
     auto m = test::intTensor(DataType::kINT32, {1}, {INT32_MIN});
     auto n1 = test::intTensor(DataType::kINT32, {1}, {-1});
     EXPECT_TRUE(test::allClose(run(Op::kDIV, m, n1), m, 0, 0));
+}
+
+TEST(ElementWise, ModTakesTheDivisorsSignAndFmodTheDividends) {
+    // ONNX's Mod examples: fmod=0 (integers) and fmod=1.
+    for (DataType t : {DataType::kINT32, DataType::kINT64, DataType::kINT8}) {
+        auto a = test::intTensor(t, {6}, {-4, 7, 5, 4, -7, 8});
+        auto b = test::intTensor(t, {6}, {2, -3, 8, -2, 3, 5});
+        EXPECT_TRUE(test::allClose(run(Op::kMOD, a, b), test::intTensor(t, {6}, {0, -2, 5, 0, 2, 3}), 0, 0));
+        EXPECT_TRUE(test::allClose(run(Op::kFMOD, a, b), test::intTensor(t, {6}, {0, 1, 5, 0, -1, 3}), 0, 0));
+    }
+    auto x = test::tensorFrom({6}, {-4.3f, 7.2f, 5.0f, 4.3f, -7.2f, 8.0f});
+    auto y = test::tensorFrom({6}, {2.1f, -3.4f, 8.0f, -2.1f, 3.4f, 5.0f});
+    EXPECT_TRUE(test::allClose(run(Op::kFMOD, x, y), test::tensorFrom({6}, {-0.1f, 0.4f, 5, 0.1f, -0.4f, 3}), 1e-5, 1e-5));
+    EXPECT_TRUE(test::allClose(run(Op::kMOD, x, y), test::tensorFrom({6}, {2.0f, -3.0f, 5, -2.0f, 3.0f, 3}), 1e-5, 1e-5));
+    // numpy.mod's edge cases: a zero remainder has the divisor's sign; infinite divisors.
+    const float inf = std::numeric_limits<float>::infinity();
+    auto e = test::tensorFrom({6}, {0.0f, -0.0f, -3, 3, -1, 1});
+    auto d = test::tensorFrom({6}, {-2, 2, inf, inf, -inf, -inf});
+    auto m = run(Op::kMOD, e, d);
+    const float want[6] = {-0.0f, 0.0f, inf, 3, -1, -inf};
+    for (int i = 0; i < 6; ++i) {
+        EXPECT_EQ(m.as<float>()[i], want[i]) << i;
+        EXPECT_EQ(std::signbit(m.as<float>()[i]), std::signbit(want[i])) << i;
+    }
+    auto nan = run(Op::kMOD, test::tensorFrom({2}, {inf, 1}), test::tensorFrom({2}, {2, 0}));
+    EXPECT_TRUE(std::isnan(nan.as<float>()[0]) && std::isnan(nan.as<float>()[1]));
+    // uint8, INT_MIN % -1 (no trap) and remainder by zero (an error).
+    auto u = run(Op::kMOD, test::intTensor(DataType::kUINT8, {2}, {250, 7}), test::intTensor(DataType::kUINT8, {2}, {7, 250}));
+    EXPECT_TRUE(test::allClose(u, test::intTensor(DataType::kUINT8, {2}, {5, 7}), 0, 0));
+    auto minOver = run(Op::kMOD, test::intTensor(DataType::kINT32, {1}, {INT32_MIN}), test::intTensor(DataType::kINT32, {1}, {-1}));
+    EXPECT_EQ(minOver.intAt(0), 0);
+    auto z = test::intTensor(DataType::kINT64, {1}, {0});
+    EXPECT_THROW(run(Op::kMOD, test::intTensor(DataType::kINT64, {1}, {3}), z), KilnError);
+    EXPECT_THROW(run(Op::kFMOD, test::intTensor(DataType::kINT64, {1}, {3}), z), KilnError);
+}
+
+TEST(ElementWise, ModRandomAgainstNaive) {
+    for (DataType t : {DataType::kINT32, DataType::kINT64}) {
+        auto a = test::randomTensor(t, {3, 1, 5}, -50, 50);
+        auto b = test::randomTensor(t, {4, 1}, 1, 20);
+        auto nb = run(Op::kSUB, test::intTensor(t, {1}, {0}), b);  // negative divisors too
+        for (const HostTensor* div : {&b, &nb})
+            for (Op op : {Op::kMOD, Op::kFMOD})
+                EXPECT_TRUE(test::allClose(run(op, a, *div), naive(a, *div, t, oracle(op)), 0, 0)) << "op " << int(op);
+    }
+    auto a = test::randomTensor(DataType::kFLOAT, {2, 3, 4}, -10, 10);
+    auto b = test::randomTensor(DataType::kFLOAT, {3, 1}, 0.5, 3);
+    for (Op op : {Op::kMOD, Op::kFMOD})
+        EXPECT_TRUE(test::allClose(run(op, a, b), naive(a, b, DataType::kFLOAT, oracle(op)), 1e-5, 1e-5)) << int(op);
 }
 
 TEST(ElementWise, IntegerOpsMatchNaive) {
@@ -317,6 +370,15 @@ TEST(ElementWise, PropagatesSymbolicShapeValues) {
     EXPECT_EQ(v[1].value(), 5);
     v = inferValue(Op::kSUB, intValue({10}), intValue({s1}));
     EXPECT_TRUE(v[0].equals(ir::DimExpr(10) - s1));
+    v = inferValue(Op::kMOD, intValue({-7, 7, 9}), intValue({3, -3, 3}));
+    EXPECT_EQ(v[0].value(), 2);
+    EXPECT_EQ(v[1].value(), -2);
+    EXPECT_EQ(v[2].value(), 0);
+    v = inferValue(Op::kFMOD, intValue({-7, 7}), intValue({3, -3}));
+    EXPECT_EQ(v[0].value(), -1);
+    EXPECT_EQ(v[1].value(), 1);
+    v = inferValue(Op::kMOD, intValue({s0 * ir::DimExpr(6)}), intValue({3}));
+    EXPECT_EQ(v[0].toString(), mod(s0 * ir::DimExpr(6), ir::DimExpr(3)).toString());
     // Division by a constant 0 leaves the value unknown (the kernel reports the error).
     ir::ValueInfo a = intValue({4}), z = intValue({0});
     ir::ElementWiseOp node;

@@ -1,5 +1,8 @@
 // Gather (DEFAULT / ELEMENT / ND) and Scatter (ELEMENT / ND) against naive loops for every type;
 // out-of-range indices are errors; the Shape -> Gather pattern folds to symbolic values.
+#include <algorithm>
+#include <cmath>
+
 #include "ir/ops/gather.h"
 #include "ir/ops/scatter.h"
 #include "ir/ops/shape.h"
@@ -216,6 +219,76 @@ TEST(Scatter, NdSlicesAndElements) {
     copyElem(expected, (1 * 3 + 2) * 2 + 1, vals, 0);
     copyElem(expected, 0, vals, 1);
     EXPECT_TRUE(sameBytes(out2[0], expected));
+}
+
+//! The naive oracle of a reduction, in double (exact for the small integers used below).
+double reduceNaive(ScatterReduction r, double x, double y) {
+    switch (r) {
+        case ScatterReduction::kSUM: return x + y;
+        case ScatterReduction::kPROD: return x * y;
+        case ScatterReduction::kMAX: return std::max(x, y);
+        case ScatterReduction::kMIN: return std::min(x, y);
+        default: return y;
+    }
+}
+
+TEST(Scatter, ReductionsHandValues) {
+    // ONNX's ScatterElements example with duplicate indices: data [1,2,3,4,5], indices [1,1], updates [1.1,2.1].
+    auto data = test::tensorFrom({1, 5}, {1, 2, 3, 4, 5});
+    auto idx = test::intTensor(DataType::kINT64, {1, 2}, {1, 1});
+    auto upd = test::tensorFrom({1, 2}, {1.1f, 2.1f});
+    const std::pair<ScatterReduction, float> cases[] = {{ScatterReduction::kSUM, 2 + 1.1f + 2.1f},
+                                                        {ScatterReduction::kPROD, 2 * 1.1f * 2.1f},
+                                                        {ScatterReduction::kMAX, 2.1f},
+                                                        {ScatterReduction::kMIN, 1.1f}};
+    for (auto [r, v] : cases) {
+        ir::ScatterOp op = scatter(ScatterMode::kELEMENT, 1);
+        op.reduction = r;
+        auto out = cpu::evaluateReference(op, {&data, &idx, &upd});
+        EXPECT_TRUE(test::allClose(out[0], test::tensorFrom({1, 5}, {1, v, 3, 4, 5}), 1e-6, 1e-6)) << int(r);
+    }
+    // ScatterND with repeated slices: data [4,2] int32, rows 1 and 1 again, then row -1.
+    auto nd = test::intTensor(DataType::kINT32, {4, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+    auto rows = test::intTensor(DataType::kINT64, {3, 1}, {1, 1, -1});
+    auto vals = test::intTensor(DataType::kINT32, {3, 2}, {10, -1, 20, 7, 2, 2});
+    ir::ScatterOp op = scatter(ScatterMode::kND);
+    op.reduction = ScatterReduction::kSUM;
+    EXPECT_TRUE(sameBytes(cpu::evaluateReference(op, {&nd, &rows, &vals})[0],
+                          test::intTensor(DataType::kINT32, {4, 2}, {1, 2, 33, 10, 5, 6, 9, 10})));
+    op.reduction = ScatterReduction::kMIN;
+    EXPECT_TRUE(sameBytes(cpu::evaluateReference(op, {&nd, &rows, &vals})[0],
+                          test::intTensor(DataType::kINT32, {4, 2}, {1, 2, 3, -1, 5, 6, 2, 2})));
+}
+
+TEST(Scatter, ReductionsRandomAgainstNaive) {
+    for (DataType type : {DataType::kFLOAT, DataType::kINT64, DataType::kDOUBLE}) {
+        for (ScatterReduction r : {ScatterReduction::kSUM, ScatterReduction::kPROD, ScatterReduction::kMAX,
+                                   ScatterReduction::kMIN}) {
+            // Small values: products of a few stay well inside float's precision.
+            auto data = test::randomTensor(type, {3, 5}, -3, 4);
+            auto idx = randomIndices(DataType::kINT64, {3, 4}, 5);  // duplicates are likely
+            auto upd = test::randomTensor(type, {3, 4}, -3, 4);
+            ir::ScatterOp op = scatter(ScatterMode::kELEMENT, -1);
+            op.reduction = r;
+            auto out = cpu::evaluateReference(op, {&data, &idx, &upd})[0];
+            std::vector<double> expected(15);
+            for (int64_t i = 0; i < 15; ++i) expected[i] = data.floatAt(i);
+            for (int64_t i = 0; i < 3; ++i)
+                for (int64_t j = 0; j < 4; ++j) {
+                    double& e = expected[i * 5 + wrap(idx.intAt(i * 4 + j), 5)];
+                    e = reduceNaive(r, e, upd.floatAt(i * 4 + j));
+                }
+            for (int64_t i = 0; i < 15; ++i)
+                EXPECT_NEAR(out.floatAt(i), expected[i], 1e-5 * std::max(1.0, std::fabs(expected[i])))
+                    << dataTypeName(type) << " reduction " << int(r);
+        }
+    }
+    auto flags = test::intTensor(DataType::kINT64, {1}, {0});
+    ir::HostTensor b = HostTensor::make(DataType::kBOOL, {2});
+    ir::HostTensor bu = HostTensor::make(DataType::kBOOL, {1});
+    ir::ScatterOp op = scatter(ScatterMode::kELEMENT, 0);
+    op.reduction = ScatterReduction::kMAX;
+    EXPECT_ERROR_HAS(cpu::evaluateReference(op, {&b, &flags, &bu}), "bool");
 }
 
 TEST(Scatter, Errors) {

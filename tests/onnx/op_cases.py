@@ -1029,6 +1029,126 @@ def define_cases():
     op("RotaryEmbedding 4-D caches per position, rotary_embedding_dim=6", "RotaryEmbedding",
        [U(2, 2, 4, 10), U(2, 4, 3), U(2, 4, 3)], opset=23, rotary_embedding_dim=6)
 
+    # --- CastLike, Mod --------------------------------------------------------------------------
+    op("CastLike float to int64 (truncates)", "CastLike", [U(3, 4, lo=-5, hi=5), Ints(1)], opset=15)
+    op("CastLike int32 to float", "CastLike", [Ints(2, 5, lo=-100, hi=100, dtype=np.int32), U(2)], opset=15)
+    op("CastLike float to float16 (like an initializer)", "CastLike", [U(3, 4, lo=-5, hi=5),
+                                                                      W(np.zeros([1], np.float16))], opset=15)
+    op("CastLike bool to int32", "CastLike", [Bools(3, 2), W(np.zeros([], np.int32))], opset=15)
+    case("CastLike of an initializer (folded)", [node("CastLike", ["w", "like"], ["c"]), node("Mul", ["x", "c"], ["y"])],
+         {"x": Ints(2, 3)}, ["y"], {"w": W(U(2, 3, lo=-9, hi=9)), "like": W(np.zeros([1], np.int64))}, opset=15)
+    op("Mod int64 fmod=0 mixed signs (divisor's sign)", "Mod", [Ints(3, 5, lo=-20, hi=21),
+                                                                Ints(5, lo=-6, hi=7, nonzero=True)])
+    op("Mod int32 fmod=1 mixed signs (dividend's sign)", "Mod", [Ints(4, 3, lo=-20, hi=21, dtype=np.int32),
+                                                                 Ints(4, 3, lo=-6, hi=7, dtype=np.int32, nonzero=True)],
+       fmod=1)
+    op("Mod float fmod=1 broadcast", "Mod", [U(2, 3, 4, lo=-10, hi=10), Away(4, lo=0.5, hi=3.0)], fmod=1)
+    op("Mod uint8 fmod=0", "Mod", [Ints(7, lo=0, hi=250, dtype=np.uint8), Ints(7, lo=1, hi=20, dtype=np.uint8)])
+    op("Mod int8 fmod=1 scalar divisor", "Mod", [Ints(2, 5, lo=-100, hi=100, dtype=np.int8),
+                                                 W(np.array(-7, np.int8))], fmod=1)
+
+    case("Mod of a dynamic shape (shape values)",
+         [node("Shape", ["x"], ["s"]), node("Mod", ["s", "d"], ["m"]),
+          node("ConstantOfShape", ["m"], ["y"], value=tensor_attr([1.5], np.float32))],
+         {"x": U(3, 6)}, ["y"], {"d": i64(100, 4)}, dynamic={"x": (["N", 6], [1, 6], [5, 6])})
+
+    # --- Range, EyeLike, Trilu ------------------------------------------------------------------
+    case("Range float initializers (folded)", [node("Range", ["s", "l", "d"], ["r"]), node("Add", ["x", "r"], ["y"])],
+         {"x": U(7)}, ["y"], {"s": W(np.float32(-1.5)), "l": W(np.float32(2.0)), "d": W(np.float32(0.5))}, opset=11)
+    case("Range int64 negative delta (folded)", [node("Range", ["s", "l", "d"], ["r"]), node("Mul", ["x", "r"], ["y"])],
+         {"x": Ints(4)}, ["y"], {"s": W(np.int64(10)), "l": W(np.int64(-1)), "d": W(np.int64(-3))}, opset=11)
+    case("Range int64 beyond 2^53 (folded exactly)",
+         [node("Range", ["s", "l", "d"], ["r"]), node("Add", ["x", "r"], ["y"])], {"x": Ints(3)}, ["y"],
+         {"s": W(np.int64(2**60 + 1)), "l": W(np.int64(2**60 + 8)), "d": W(np.int64(3))}, opset=11)
+    for dt, name in ((np.float32, "float (a Fill)"), (np.int64, "int64 (Fill of a computed length)")):
+        case(f"Range {name} too large to fold",
+             [node("Range", ["s", "l", "d"], ["r"]), node("ReduceMax", ["r"], ["m"], keepdims=0),
+              node("Add", ["x", "m"], ["y"])], {"x": U(2) if dt == np.float32 else Ints(2)}, ["y"],
+             {"s": W(dt(-3)), "l": W(dt(9_000_001)), "d": W(dt(2))}, opset=13)
+    case("Range int32 empty (limit below start)",
+         [node("Range", ["s", "l", "d"], ["r"]), node("Concat", ["x", "r"], ["y"], axis=0)],
+         {"x": Ints(3, dtype=np.int32)}, ["y"], {"s": W(np.int32(5)), "l": W(np.int32(2)), "d": W(np.int32(1))},
+         opset=11)
+    case("Range to a dimension of a dynamic input",
+         [node("Shape", ["x"], ["s"]), node("Gather", ["s", "i1"], ["n"], axis=0),
+          node("Range", ["zero", "n", "two"], ["r"])],
+         {"x": U(2, 7)}, ["r"], {"i1": W(np.int64(1)), "zero": W(np.int64(1)), "two": W(np.int64(2))}, opset=11,
+         dynamic={"x": (["N", "T"], [1, 1], [4, 9])})
+    op("EyeLike float k=0", "EyeLike", [U(3, 4)])
+    op("EyeLike k=2 dtype int64", "EyeLike", [U(4, 5)], k=2, dtype=TensorProto.INT64)
+    op("EyeLike int32 k=-1", "EyeLike", [Ints(5, 3, dtype=np.int32)], k=-1)
+    op("EyeLike dynamic dims k=1 dtype double", "EyeLike", [U(4, 6)], k=1, dtype=TensorProto.DOUBLE,
+       dynamic={"in0": (["R", "C"], [1, 1], [8, 8])})
+    op("Trilu upper default k", "Trilu", [U(2, 4, 5)], opset=14)
+    op("Trilu lower k=-1 initializer", "Trilu", [U(3, 5, 4), i64(-1)], opset=14, upper=0)
+    op("Trilu upper k=2 int64", "Trilu", [Ints(6, 4, lo=1, hi=9), i64(2)], opset=14)
+    op("Trilu lower k tensor", "Trilu", [U(2, 3, 5), Fixed(np.int64(1))], opset=14, upper=0)
+    op("Trilu upper k=-7 (all kept)", "Trilu", [U(3, 4), i64(-7)], opset=14)
+    op("Trilu lower dynamic matrix dims k=1", "Trilu", [U(2, 4, 6), i64(1)], opset=14, upper=0,
+       dynamic={"in0": ([2, "R", "C"], [2, 1, 1], [2, 8, 8])})
+    op("Trilu upper dynamic dims k tensor", "Trilu", [U(5, 3), Fixed(np.int64(-1))], opset=14,
+       dynamic={"in0": (["R", "C"], [1, 1], [8, 8])})
+
+    # --- GatherElements, GatherND, ScatterElements, ScatterND, Scatter ---------------------------
+    op("GatherElements axis 1", "GatherElements", [U(3, 4, 2), Ints(3, 5, 2, lo=0, hi=4)], axis=1)
+    op("GatherElements axis -1 negative indices int32", "GatherElements",
+       [U(3, 5), Ints(2, 3, lo=-5, hi=5, dtype=np.int32)], axis=-1)
+    op("GatherElements int64 data axis 0", "GatherElements", [Ints(4, 3, lo=-50, hi=50), Ints(2, 3, lo=0, hi=4)])
+    op("GatherND batch_dims 0", "GatherND", [U(3, 4, 2), Ints(5, 2, lo=0, hi=3)])
+    op("GatherND batch_dims 1", "GatherND", [U(2, 4, 3), Ints(2, 3, 1, lo=-4, hi=4)], batch_dims=1)
+    op("GatherND int64 full tuples", "GatherND", [Ints(3, 4), W(np.array([[2, 3], [0, -1]], np.int64))])
+    op("ScatterElements axis 1", "ScatterElements", [U(3, 5), W(np.array([[1, 4], [0, 2], [3, 3]], np.int64)),
+                                                     U(3, 2)], axis=1, opset=16)
+    op("ScatterElements axis -2 negative indices", "ScatterElements",
+       [U(4, 3), W(np.array([[-1, 0, 2]], np.int64)), U(1, 3)], axis=-2, opset=16)
+    for red in ("add", "mul", "max", "min"):
+        op(f"ScatterElements reduction={red} duplicate indices", "ScatterElements",
+           [U(3, 4), W(np.array([[1, 1, 3], [0, 0, 0]], np.int64)), U(2, 3)], axis=1, opset=18, reduction=red)
+        op(f"ScatterND reduction={red} duplicate indices", "ScatterND",
+           [U(4, 3, 2), W(np.array([[1], [3], [1]], np.int64)), U(3, 3, 2)], opset=18, reduction=red)
+    op("ScatterElements int64 reduction=add", "ScatterElements",
+       [Ints(2, 5), W(np.array([[4, 4, 0]], np.int64)), Ints(1, 3)], axis=1, opset=18, reduction="add")
+    op("ScatterND slices", "ScatterND", [U(4, 3, 2), W(np.array([[2], [0]], np.int64)), U(2, 3, 2)])
+    op("ScatterND elements int64", "ScatterND", [Ints(3, 4), W(np.array([[0, 1], [2, -1]], np.int64)), Ints(2)])
+    op("Scatter opset 10 axis 1", "Scatter", [U(3, 5), W(np.array([[1, 4], [0, 2], [3, 3]], np.int64)), U(3, 2)],
+       axis=1, opset=10)
+
+    # --- CumSum, CumProd, Einsum ----------------------------------------------------------------
+    op("CumSum axis 1", "CumSum", [U(3, 4, 5), i64(1)])
+    op("CumSum axis -1 exclusive reverse", "CumSum", [U(2, 7), W(np.int32(-1))], exclusive=1, reverse=1)
+    op("CumSum int64 axis 0 exclusive", "CumSum", [Ints(5, 3, lo=-50, hi=50), i64(0)], exclusive=1)
+    op("CumSum axis given at run time (a graph input)", "CumSum", [U(3, 4), Fixed(np.int32(-2))], exclusive=1)
+    op("CumSum int32 reverse", "CumSum", [Ints(3, 6, lo=-50, hi=50, dtype=np.int32), i64(1)], reverse=1)
+    op("CumProd axis 1", "CumProd", [U(3, 4, 5, lo=0.5, hi=1.5), i64(1)], opset=26)
+    op("CumProd axis -1 exclusive reverse", "CumProd", [U(2, 7, lo=-1.5, hi=1.5), i64(-1)], opset=26,
+       exclusive=1, reverse=1)
+    op("CumProd int64 axis 0 exclusive", "CumProd", [Ints(5, 3, lo=-4, hi=5), i64(0)], opset=26, exclusive=1)
+    op("Einsum batch matmul", "Einsum", [U(2, 3, 4), U(2, 4, 5)], equation="bij,bjk->bik")
+    op("Einsum implicit output (transpose order)", "Einsum", [U(3, 4), U(4, 2)], equation="ji,ik")
+    op("Einsum ellipsis and spaces", "Einsum", [U(2, 3, 4, 5), U(5, 3)], equation="... j k, k l -> ... l j")
+    op("Einsum diagonal trace int64", "Einsum", [Ints(4, 4)], equation="ii")
+    op("Einsum two-dimension ellipsis", "Einsum", [U(2, 3, 4, 5), U(2, 3, 5, 6)], equation="...ij,...jk->...ik")
+    op("Einsum implicit output with an ellipsis", "Einsum", [U(2, 4, 5), U(2, 5, 3)], equation="...ij,...jk")
+    op("Einsum upper-case labels", "Einsum", [U(3, 4), U(4)], equation="Ab,b->A")
+
+    # --- OneHot, Hardmax, NonZero ---------------------------------------------------------------
+    op("OneHot axis -1 int64 indices with negatives", "OneHot",
+       [Ints(2, 3, lo=-5, hi=5), i64(5), W(np.array([-1.0, 2.5], np.float32))])
+    op("OneHot axis 1 float indices and depth", "OneHot",
+       [W(np.array([[1.0, 9.0], [2.0, -3.0]], np.float32)), W(np.float32(6)), U(2)], axis=1)
+    op("OneHot out-of-range indices, int64 values", "OneHot",
+       [Ints(4, lo=-8, hi=8), i64(4), W(np.array([0, 7], np.int64))], axis=0)
+    op("Hardmax opset 13 axis -1", "Hardmax", [U(3, 4, 5)], opset=13)
+    op("Hardmax opset 13 axis 0 ties", "Hardmax", [Grid(3, 4, values=(0.0, 1.0))], opset=13, axis=0)
+    op("Hardmax opset 11 axis 1 (coerced 2-D)", "Hardmax", [U(2, 3, 4)], opset=11)
+    op("Hardmax opset 13 dynamic batch", "Hardmax", [U(3, 5)], opset=13, axis=1,
+       dynamic={"in0": (["N", 5], [1, 5], [4, 5])})
+    op("NonZero float", "NonZero", [WithZeros(3, 4)])
+    op("NonZero int64 rank 3", "NonZero", [Ints(2, 3, 2, lo=-1, hi=2)])
+    case("NonZero of an initializer (folded)", [node("NonZero", ["w"], ["n"]), node("Add", ["x", "n"], ["y"])],
+         {"x": Ints(2, 3)}, ["y"], {"w": W(np.array([[0, 1, 0], [2, 0, 3]], np.int64))})
+
+
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
 

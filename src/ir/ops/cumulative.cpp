@@ -6,8 +6,8 @@ namespace kiln::ir {
 
 void CumulativeOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 2) << "Cumulative takes 2 inputs (x, axis), got " << ctx.nbInputs();
-    KILN_SHAPE_CHECK(ctx, op == CumulativeOperation::kSUM)
-        << "Cumulative operation " << static_cast<int32_t>(op) << " is not supported (only SUM)";
+    KILN_SHAPE_CHECK(ctx, op == CumulativeOperation::kSUM || op == CumulativeOperation::kPROD)
+        << "Cumulative operation " << static_cast<int32_t>(op) << " is not supported (SUM and PROD are)";
     const ValueInfo& x = ctx.input(0);
     KILN_SHAPE_CHECK(ctx, isFloatType(x.type) ||
                               x.type == DataType::kINT32 || x.type == DataType::kINT64)
@@ -19,9 +19,16 @@ void CumulativeOp::inferShapes(InferContext& ctx) const {
         << "Cumulative axis (input 1) must be int32 or int64, got " << dataTypeName(axisIn.type);
     KILN_SHAPE_CHECK(ctx, axisIn.shape.size() <= 1)
         << "Cumulative axis (input 1) must be a scalar, got shape " << toString(axisIn.shape);
-    std::vector<DimExpr> v = ctx.requireValue(1, "axis");
-    KILN_SHAPE_CHECK(ctx, v.size() == 1 && v[0].isConst()) << "Cumulative axis (input 1) must be one constant value";
-    ctx.normalizeAxis(v[0].value(), rank);
+    // The output's shape does not depend on the axis, so it may be computed at run time (the
+    // kernel checks it then); an axis known now is checked now.
+    const DimExpr n = volume(axisIn.shape);
+    KILN_SHAPE_CHECK(ctx, !n.isConst() || n.value() == 1)
+        << "Cumulative axis (input 1) must hold one value, got shape " << toString(axisIn.shape);
+    if (axisIn.value) {
+        const std::vector<DimExpr>& v = *axisIn.value;
+        KILN_SHAPE_CHECK(ctx, v.size() == 1) << "Cumulative axis (input 1) must be one value";
+        if (v[0].isConst()) ctx.normalizeAxis(v[0].value(), rank);
+    }
     ctx.setOutput(0, x.type, x.shape);
 }
 

@@ -1,4 +1,4 @@
-// Cumulative sum along the axis given by input 1 (a scalar).
+// Cumulative sum or product along the axis given by input 1 (a scalar).
 #pragma once
 
 #include <cstdint>

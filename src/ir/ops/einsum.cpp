@@ -29,7 +29,7 @@ void EinsumOp::inferShapes(InferContext& ctx) const {
 
     const DataType type = ctx.input(0).type;
     KILN_SHAPE_CHECK(ctx, type == DataType::kFLOAT || type == DataType::kHALF || type == DataType::kBF16 ||
-                              type == DataType::kINT32 || type == DataType::kINT64)
+                              type == DataType::kDOUBLE || type == DataType::kINT32 || type == DataType::kINT64)
         << "Einsum supports float and int32/int64 types, got " << dataTypeName(type);
     std::map<char, DimExpr> sizes;
     std::map<char, int> count;

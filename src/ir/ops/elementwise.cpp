@@ -9,7 +9,8 @@ namespace {
 
 const char* opName(ElementWiseOperation op) {
     static const char* const kNames[] = {"SUM",       "PROD", "MAX", "MIN", "SUB",   "DIV",     "POW",
-                                         "FLOOR_DIV", "AND",  "OR",  "XOR", "EQUAL", "GREATER", "LESS"};
+                                         "FLOOR_DIV", "AND",  "OR",  "XOR", "EQUAL", "GREATER", "LESS",
+                                         "MOD",       "FMOD"};
     auto i = static_cast<size_t>(op);
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
@@ -58,6 +59,17 @@ std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, con
                     out.push_back(floorDiv(x, y));
                 }
                 break;
+            case ElementWiseOperation::kMOD:
+            case ElementWiseOperation::kFMOD:
+                if (y.isConst() && y.value() == 0) return std::nullopt;
+                if (op == ElementWiseOperation::kFMOD && x.isConst() && y.isConst()) {
+                    // C's remainder (the dividend's sign); min % -1 would trap.
+                    out.emplace_back(y.value() == -1 ? 0 : x.value() % y.value());
+                } else {
+                    // The divisor's sign; symbolic shape values are non-negative, where both agree.
+                    out.push_back(mod(x, y));
+                }
+                break;
             default:
                 return std::nullopt;
         }
@@ -100,6 +112,8 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
         case ElementWiseOperation::kSUB:
         case ElementWiseOperation::kDIV:
         case ElementWiseOperation::kFLOOR_DIV:
+        case ElementWiseOperation::kMOD:
+        case ElementWiseOperation::kFMOD:
             KILN_SHAPE_CHECK(ctx, isFloat(t) || isInt(t))
                 << "ElementWise " << opName(op) << " needs numeric inputs, got " << dataTypeName(t);
             break;

@@ -22,6 +22,10 @@ void ScatterOp::inferShapes(InferContext& ctx) const {
         << "indices must be int32 or int64, got " << dataTypeName(indices.type);
     KILN_SHAPE_CHECK(ctx, updates.type == data.type)
         << "updates type " << dataTypeName(updates.type) << " differs from the data type " << dataTypeName(data.type);
+    KILN_SHAPE_CHECK(ctx, reduction >= ScatterReduction::kNONE && reduction <= ScatterReduction::kMIN)
+        << "unknown scatter reduction " << static_cast<int32_t>(reduction);
+    KILN_SHAPE_CHECK(ctx, reduction == ScatterReduction::kNONE || data.type != DataType::kBOOL)
+        << "a scatter reduction needs numeric data, got " << dataTypeName(data.type);
     const int32_t r = static_cast<int32_t>(data.shape.size());
     const int32_t q = static_cast<int32_t>(indices.shape.size());
     KILN_SHAPE_CHECK(ctx, r >= 1) << "data must have at least 1 dimension, got shape " << toString(data.shape);

@@ -1,4 +1,5 @@
 // Scatter: ELEMENT (ONNX ScatterElements along axis), ND (ONNX ScatterND). Inputs: data, indices, updates.
+// reduction: NONE overwrites (the last duplicate wins); SUM/PROD/MAX/MIN combine with the data.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,13 @@ struct ScatterOp : OpBase<ScatterOp> {
     static constexpr const char* kName = "Scatter";
     ScatterMode mode{ScatterMode::kELEMENT};
     int64_t axis{0};
+    ScatterReduction reduction{ScatterReduction::kNONE};
 
     template <class V>
     void fields(V& v) {
         v("mode", mode);
         v("axis", axis);
+        v("reduction", reduction);
     }
     void inferShapes(InferContext& ctx) const override;
 };

@@ -69,6 +69,7 @@ class ScatterLayerImpl : public LayerImpl<ScatterLayer> {
 public:
     void setMode(ScatterMode mode) noexcept override { op<ir::ScatterOp>().mode = mode; }
     void setAxis(int32_t axis) noexcept override { op<ir::ScatterOp>().axis = axis; }
+    void setReduction(ScatterReduction r) noexcept override { op<ir::ScatterOp>().reduction = r; }
 };
 
 class SelectLayerImpl : public LayerImpl<SelectLayer> {};

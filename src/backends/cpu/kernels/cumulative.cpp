@@ -1,5 +1,6 @@
-// Cumulative sum reference (ONNX CumSum): running sum along the axis held by input 1,
-// optionally exclusive (shifted by one) and/or reversed. Floats sum in double, ints in int64.
+// Cumulative sum and product reference (ONNX CumSum, CumProd): running sum or product along
+// the axis held by input 1, optionally exclusive (shifted by one, starting from the identity 0
+// or 1) and/or reversed. Floats accumulate in double, ints in int64 (products wrap).
 #include "ir/ops/cumulative.h"
 
 #include <type_traits>
@@ -10,7 +11,7 @@
 namespace kiln::cpu {
 namespace {
 
-void cumsumReference(KernelArgs& args) {
+void cumulativeReference(KernelArgs& args) {
     const auto& op = args.opAs<ir::CumulativeOp>();
     const ir::TensorView& in = args.inputs[0];
     KILN_CHECK(args.has(1) && args.inputs[1].numel() == 1) << "Cumulative: the axis (input 1) must be one value";
@@ -23,18 +24,27 @@ void cumsumReference(KernelArgs& args) {
             KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "Cumulative: bool is not supported";
         } else {
             using Acc = std::conditional_t<isFloatStorage<T>(), double, int64_t>;
+            const bool product = op.op == CumulativeOperation::kPROD;
+            // Integer products wrap (through uint64) instead of overflowing into undefined behaviour.
+            auto combine = [product](Acc acc, Acc v) -> Acc {
+                if (!product) return acc + v;
+                if constexpr (std::is_integral_v<Acc>)
+                    return static_cast<Acc>(static_cast<uint64_t>(acc) * static_cast<uint64_t>(v));
+                else
+                    return acc * v;
+            };
             const T* src = in.as<const T>();
             T* dst = args.outputs[0].as<T>();
             for (int64_t o = 0; o < outer; ++o) {
                 for (int64_t i = 0; i < inner; ++i) {
-                    Acc acc = 0;
+                    Acc acc = product ? 1 : 0;
                     for (int64_t step = 0; step < len; ++step) {
                         const int64_t j = op.reverse ? len - 1 - step : step;
                         const int64_t at = (o * len + j) * inner + i;
                         const Acc v = static_cast<Acc>(load(src, at));
-                        if (!op.exclusive) acc += v;
+                        if (!op.exclusive) acc = combine(acc, v);
                         store(dst, at, static_cast<compute_t<T>>(acc));
-                        if (op.exclusive) acc += v;
+                        if (op.exclusive) acc = combine(acc, v);
                     }
                 }
             }
@@ -45,7 +55,7 @@ void cumsumReference(KernelArgs& args) {
 Tactic reference() {
     Tactic t;
     t.name = "reference";
-    t.run = cumsumReference;
+    t.run = cumulativeReference;
     return t;
 }
 

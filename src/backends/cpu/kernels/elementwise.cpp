@@ -79,6 +79,33 @@ C intDiv(C x, C y, bool floor) {
     }
 }
 
+// Remainders. MOD takes the divisor's sign (numpy.mod, Python's %): a zero remainder is a zero
+// of the divisor's sign, and a nonzero one of the wrong sign moves by one divisor. FMOD takes the
+// dividend's sign (C's fmod and %). Integer remainders by zero are an error, as division is.
+template <class C>
+C floatMod(C x, C y) {
+    C r = std::fmod(x, y);
+    if (r != 0) {
+        if ((y < 0) != (r < 0)) r += y;
+    } else {
+        r = std::copysign(C(0), y);
+    }
+    return r;
+}
+
+template <class C>
+C intRemainder(C x, C y, bool divisorSign) {
+    KILN_CHECK_CODE(y != 0, ErrorCode::kFAILED_EXECUTION) << "ElementWise: integer remainder by zero";
+    if constexpr (kSignedInt<C>) {
+        if (y == -1) return C(0);  // min % -1 overflows
+        C r = static_cast<C>(x % y);
+        if (divisorSign && r != 0 && ((r < 0) != (y < 0))) r = static_cast<C>(r + y);
+        return r;
+    } else {
+        return static_cast<C>(x % y);
+    }
+}
+
 template <class C>
 C maxOf(C x, C y) {
     if constexpr (std::is_floating_point_v<C>) {
@@ -146,6 +173,16 @@ void runElementWise(ElementWiseOperation op, const TensorView& a, const TensorVi
                     return binary<T, T>(a, b, out, [](C x, C y) { return std::floor(x / y); });
                 else
                     return binary<T, T>(a, b, out, [](C x, C y) { return intDiv(x, y, true); });
+            case ElementWiseOperation::kMOD:
+                if constexpr (kFloat)
+                    return binary<T, T>(a, b, out, [](C x, C y) { return floatMod(x, y); });
+                else
+                    return binary<T, T>(a, b, out, [](C x, C y) { return intRemainder(x, y, true); });
+            case ElementWiseOperation::kFMOD:
+                if constexpr (kFloat)
+                    return binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(std::fmod(x, y)); });
+                else
+                    return binary<T, T>(a, b, out, [](C x, C y) { return intRemainder(x, y, false); });
             case ElementWiseOperation::kPOW:
                 if constexpr (kFloat)
                     return binary<T, T>(a, b, out, [](C x, C y) { return std::pow(x, y); });

@@ -1,6 +1,7 @@
 // Gather (DEFAULT / ELEMENT / ND) and Scatter (ELEMENT / ND). Every index is checked: an index
 // out of range is a KilnError naming it, never a wild read or write.
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "backends/cpu/dispatch.h"
@@ -141,6 +142,52 @@ void runGather(KernelArgs& a) {
     }
 }
 
+//! Writes `count` updates at dst: copies them (NONE) or combines them with what is there.
+class ScatterWriter {
+public:
+    ScatterWriter(DataType type, ScatterReduction reduction) : mType(type), mReduction(reduction) {
+        mElementSize = dataTypeSize(type);
+        KILN_CHECK(reduction == ScatterReduction::kNONE || type != DataType::kBOOL)
+            << "Scatter: a reduction of bool data is not supported";
+    }
+    void write(uint8_t* dst, const uint8_t* src, int64_t count) const {
+        if (mReduction == ScatterReduction::kNONE) {
+            if (count) std::memcpy(dst, src, static_cast<size_t>(count) * mElementSize);
+            return;
+        }
+        dispatchType(mType, [&](auto tag) {
+            using T = typename decltype(tag)::type;
+            if constexpr (!std::is_same_v<T, Bool>) {
+                T* d = reinterpret_cast<T*>(dst);
+                const T* u = reinterpret_cast<const T*>(src);
+                for (int64_t i = 0; i < count; ++i) store(d, i, combine(load(d, i), load(u, i)));
+            }
+        });
+    }
+
+private:
+    // Integer sums and products wrap (through uint64), as the element-wise ops do.
+    template <class C>
+    C combine(C x, C y) const {
+        if constexpr (std::is_integral_v<C>) {
+            const auto ux = static_cast<uint64_t>(static_cast<int64_t>(x));
+            const auto uy = static_cast<uint64_t>(static_cast<int64_t>(y));
+            if (mReduction == ScatterReduction::kSUM) return static_cast<C>(ux + uy);
+            if (mReduction == ScatterReduction::kPROD) return static_cast<C>(ux * uy);
+        }
+        switch (mReduction) {
+            case ScatterReduction::kSUM: return static_cast<C>(x + y);
+            case ScatterReduction::kPROD: return static_cast<C>(x * y);
+            case ScatterReduction::kMAX: return x > y || x != x ? x : y;
+            case ScatterReduction::kMIN: return x < y || x != x ? x : y;
+            default: return y;
+        }
+    }
+    DataType mType;
+    ScatterReduction mReduction;
+    size_t mElementSize{0};
+};
+
 void runScatter(KernelArgs& a) {
     const auto& op = a.opAs<ir::ScatterOp>();
     const ir::TensorView& data = a.inputs[0];
@@ -149,6 +196,7 @@ void runScatter(KernelArgs& a) {
     ir::TensorView& out = a.outputs[0];
     const size_t es = elementSize(data);
     KILN_CHECK(updates.type == data.type) << "Scatter: updates type differs from data type";
+    const ScatterWriter writer(data.type, op.reduction);
     if (data.numel()) std::memcpy(out.data, data.data, data.bytes());
     auto* dst = static_cast<uint8_t*>(out.data);
     const auto* upd = static_cast<const uint8_t*>(updates.data);
@@ -164,7 +212,7 @@ void runScatter(KernelArgs& a) {
             for (int32_t d = 0; d < data.rank; ++d)
                 offset +=
                     (d == axis ? checkedIndex(indices, n, data.dims[axis], axis, "Scatter") : idx[d]) * strides[d];
-            copyElement(dst + offset * static_cast<int64_t>(es), upd + n * es, es);
+            writer.write(dst + offset * static_cast<int64_t>(es), upd + n * es, 1);
         });
         return;
     }
@@ -179,7 +227,7 @@ void runScatter(KernelArgs& a) {
     const size_t chunk = static_cast<size_t>(R) * es;
     for (int64_t m = 0; m < M; ++m) {
         const int64_t off = ndOffset(data, indices, m * k, 0, k, "Scatter");
-        if (chunk) std::memcpy(dst + off * R * static_cast<int64_t>(es), upd + m * chunk, chunk);
+        writer.write(dst + off * R * static_cast<int64_t>(es), upd + m * chunk, R);
     }
 }
 

@@ -1,4 +1,4 @@
-// Binary and variadic element-wise ops, comparisons, logic and Where (numpy broadcasting).
+// Binary and variadic element-wise ops, Mod, comparisons, logic and Where (numpy broadcasting).
 #include "frontend/onnx/importers/importer_util.h"
 #include "onnx/onnx.pb.h"
 
@@ -80,6 +80,14 @@ KILN_ONNX_IMPORTER(Pow) {
     Tensor& base = inputs.tensor(0);
     Tensor& exponent = cast(ctx, inputs.tensor(1), base.getType());
     return {&elementWise(ctx, base, exponent, ElementWiseOperation::kPOW)};
+}
+
+// Mod: fmod=0 takes the divisor's sign (numpy.mod; integers, and floats as ONNX's reference
+// does), fmod=1 the dividend's (C fmod).
+KILN_ONNX_IMPORTER(Mod) {
+    const int64_t fmod = attrs.getInt("fmod", 0);
+    ONNX_CHECK(fmod == 0 || fmod == 1, kINVALID_NODE) << "fmod must be 0 or 1, got " << fmod;
+    return binary(ctx, inputs, attrs, fmod ? ElementWiseOperation::kFMOD : ElementWiseOperation::kMOD);
 }
 
 KILN_ONNX_IMPORTER(Where) {

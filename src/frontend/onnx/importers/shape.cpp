@@ -1,4 +1,4 @@
-// Shape, Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Identity, Dropout, Cast, Constant and
+// Shape, Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Identity, Dropout, Cast, CastLike, Constant and
 // ConstantOfShape. On weights (and on the static part of shapes) they fold at import, so the
 // shape arithmetic exporters emit becomes constants before the builder sees it.
 #include <algorithm>
@@ -173,6 +173,15 @@ KILN_ONNX_IMPORTER(Dropout) {
 KILN_ONNX_IMPORTER(Cast) {
     const int64_t to = attrs.getInt("to", 0);
     DataType type = fromOnnxType(static_cast<int32_t>(to), "Cast target");
+    if (inputs.at(0).isWeights())
+        if (auto w = castWeights(*inputs.at(0).weights, type)) return {w};
+    return {&cast(ctx, inputs.tensor(0), type)};
+}
+
+// CastLike: Cast to the type of input 1 (only its type is read). `saturate` matters only for
+// float8 targets, which Kiln does not have.
+KILN_ONNX_IMPORTER(CastLike) {
+    const DataType type = inputs.type(1);
     if (inputs.at(0).isWeights())
         if (auto w = castWeights(*inputs.at(0).weights, type)) return {w};
     return {&cast(ctx, inputs.tensor(0), type)};
