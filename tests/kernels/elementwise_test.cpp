@@ -370,6 +370,9 @@ TEST(ElementWise, PropagatesSymbolicShapeValues) {
     EXPECT_EQ(v[1].value(), 5);
     v = inferValue(Op::kSUB, intValue({10}), intValue({s1}));
     EXPECT_TRUE(v[0].equals(ir::DimExpr(10) - s1));
+    // One value against none: none (the empty operand is never read).
+    EXPECT_TRUE(inferValue(Op::kSUB, intValue({}), intValue({3})).empty());
+    EXPECT_TRUE(inferValue(Op::kSUM, intValue({s0}), intValue({})).empty());
     v = inferValue(Op::kMOD, intValue({-7, 7, 9}), intValue({3, -3, 3}));
     EXPECT_EQ(v[0].value(), 2);
     EXPECT_EQ(v[1].value(), -2);

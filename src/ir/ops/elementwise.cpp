@@ -24,9 +24,10 @@ std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, con
     if (!a.value || !b.value || outShape.size() > 1) return std::nullopt;
     const auto& va = *a.value;
     const auto& vb = *b.value;
-    const size_t n = std::max(va.size(), vb.size());
-    if (n > static_cast<size_t>(kMaxShapeValueElements)) return std::nullopt;
     if (!(va.size() == vb.size() || va.size() == 1 || vb.size() == 1)) return std::nullopt;
+    // Broadcast length: one value against none gives none (an empty operand is never read).
+    const size_t n = va.size() == 1 ? vb.size() : va.size();
+    if (n > static_cast<size_t>(kMaxShapeValueElements)) return std::nullopt;
     std::vector<DimExpr> out;
     out.reserve(n);
     for (size_t i = 0; i < n; ++i) {
