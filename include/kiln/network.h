@@ -203,6 +203,10 @@ class KILN_API CastLayer : public Layer {
 public:
     virtual void setToType(DataType type) noexcept = 0;
     virtual DataType getToType() const noexcept = 0;
+    //! To an 8-bit float: values beyond the type's range become its largest value (true, the
+    //! default, as ONNX) or infinity/NaN (false).
+    virtual void setSaturate(bool saturate) noexcept = 0;
+    virtual bool getSaturate() const noexcept = 0;
 };
 
 class KILN_API PaddingLayer : public Layer {

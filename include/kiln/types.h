@@ -21,15 +21,21 @@ enum class DataType : int32_t {
     kINT32 = 3,
     kBOOL = 4,
     kUINT8 = 5,
-    kFP8 = 6,
+    kFP8 = 6,  //!< E4M3FN, as TensorRT's kFP8 (ONNX FLOAT8E4M3FN)
     kBF16 = 7,
     kINT64 = 8,
     kINT4 = 9,
     kINT16 = 10,  // never accepted: exists so that it can be refused with a clear message
     kDOUBLE = 11,  // ONNX double (tensor(double)); the CPU backend computes it in double
+    kUINT16 = 12,
+    kUINT32 = 13,
+    kUINT64 = 14,
+    kFP8E4M3FNUZ = 15,  //!< the other 8-bit floats of ONNX (src/core/float8.h)
+    kFP8E5M2 = 16,
+    kFP8E5M2FNUZ = 17,
 };
 
-//! Size in bytes of one element; 0 for types Kiln refuses (INT4, INT16, FP8).
+//! Size in bytes of one element; 0 for types Kiln refuses (INT4, INT16).
 KILN_API size_t dataTypeSize(DataType type) noexcept;
 //! Short name ("float32", "int64", ...).
 KILN_API const char* dataTypeName(DataType type) noexcept;
@@ -74,11 +80,14 @@ enum class ElementWiseOperation : int32_t {
     kLESS,
     kMOD,   //!< remainder with the sign of the divisor (Python's %, ONNX Mod fmod=0)
     kFMOD,  //!< remainder with the sign of the dividend (C's fmod and %, ONNX Mod fmod=1)
+    kBITWISE_AND, kBITWISE_OR, kBITWISE_XOR,  //!< integers only
+    kSHIFT_LEFT, kSHIFT_RIGHT,  //!< integers (ONNX BitShift-28): right shifts of signed values are arithmetic
 };
 
 enum class UnaryOperation : int32_t {
     kEXP, kLOG, kSQRT, kRECIP, kABS, kNEG, kSIN, kCOS, kTAN, kSINH, kCOSH, kASIN, kACOS, kATAN,
     kASINH, kACOSH, kATANH, kCEIL, kFLOOR, kERF, kNOT, kSIGN, kROUND, kISINF, kISNAN,
+    kBITWISE_NOT,  //!< integers only
 };
 
 enum class MatrixOperation : int32_t { kNONE, kTRANSPOSE, kVECTOR };

@@ -16,7 +16,13 @@ size_t dataTypeSize(DataType type) noexcept {
         case DataType::kINT32: return 4;
         case DataType::kINT64: return 8;
         case DataType::kDOUBLE: return 8;
+        case DataType::kUINT16: return 2;
+        case DataType::kUINT32: return 4;
+        case DataType::kUINT64: return 8;
         case DataType::kFP8:
+        case DataType::kFP8E4M3FNUZ:
+        case DataType::kFP8E5M2:
+        case DataType::kFP8E5M2FNUZ: return 1;
         case DataType::kINT4:
         case DataType::kINT16: return 0;
     }
@@ -34,7 +40,13 @@ const char* dataTypeName(DataType type) noexcept {
         case DataType::kINT32: return "int32";
         case DataType::kINT64: return "int64";
         case DataType::kDOUBLE: return "float64";
-        case DataType::kFP8: return "fp8";
+        case DataType::kFP8: return "fp8e4m3fn";
+        case DataType::kFP8E4M3FNUZ: return "fp8e4m3fnuz";
+        case DataType::kFP8E5M2: return "fp8e5m2";
+        case DataType::kFP8E5M2FNUZ: return "fp8e5m2fnuz";
+        case DataType::kUINT16: return "uint16";
+        case DataType::kUINT32: return "uint32";
+        case DataType::kUINT64: return "uint64";
         case DataType::kINT4: return "int4";
         case DataType::kINT16: return "int16";
     }

@@ -17,7 +17,17 @@ inline bool isFloat32OrNarrower(DataType t) {
 }
 
 inline bool isIntType(DataType t) {
-    return t == DataType::kINT32 || t == DataType::kINT64 || t == DataType::kINT8 || t == DataType::kUINT8;
+    return t == DataType::kINT32 || t == DataType::kINT64 || t == DataType::kINT8 || t == DataType::kUINT8 ||
+           t == DataType::kUINT16 || t == DataType::kUINT32 || t == DataType::kUINT64;
+}
+
+inline bool isUnsignedType(DataType t) {
+    return t == DataType::kUINT8 || t == DataType::kUINT16 || t == DataType::kUINT32 || t == DataType::kUINT64;
+}
+
+//! The 8-bit floats: stored, cast and moved; no arithmetic (as ONNX, which casts them first).
+inline bool isFloat8Type(DataType t) {
+    return t == DataType::kFP8 || t == DataType::kFP8E4M3FNUZ || t == DataType::kFP8E5M2 || t == DataType::kFP8E5M2FNUZ;
 }
 
 }  // namespace kiln::ir

@@ -7,6 +7,7 @@
 #include <new>
 #include <sstream>
 
+#include "core/float8.h"
 #include "core/half.h"
 #include "core/status.h"
 
@@ -67,6 +68,9 @@ int64_t HostTensor::intAt(int64_t i) const {
         case DataType::kINT8: return as<int8_t>()[i];
         case DataType::kUINT8: return as<uint8_t>()[i];
         case DataType::kBOOL: return as<uint8_t>()[i] != 0;
+        case DataType::kUINT16: return as<uint16_t>()[i];
+        case DataType::kUINT32: return as<uint32_t>()[i];
+        case DataType::kUINT64: return static_cast<int64_t>(as<uint64_t>()[i]);  // wraps above 2^63
         default: {
             // Float to int: NaN gives 0 and out-of-range values saturate (a plain cast is undefined).
             const double v = floatAt(i);
@@ -84,6 +88,11 @@ double HostTensor::floatAt(int64_t i) const {
         case DataType::kDOUBLE: return as<double>()[i];
         case DataType::kHALF: return halfToFloat(as<uint16_t>()[i]);
         case DataType::kBF16: return bf16ToFloat(as<uint16_t>()[i]);
+        case DataType::kUINT64: return static_cast<double>(as<uint64_t>()[i]);
+        case DataType::kFP8: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE4M3FN);
+        case DataType::kFP8E4M3FNUZ: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE4M3FNUZ);
+        case DataType::kFP8E5M2: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE5M2);
+        case DataType::kFP8E5M2FNUZ: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE5M2FNUZ);
         default: return static_cast<double>(intAt(i));
     }
 }

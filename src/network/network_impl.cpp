@@ -75,9 +75,9 @@ Tensor* NetworkImpl::addInput(const char* name, DataType type, Dims dims) noexce
     return apiGuard(mSink, static_cast<Tensor*>(nullptr), [&]() -> Tensor* {
         KILN_CHECK(name && *name) << "addInput: the input name must not be empty";
         KILN_CHECK(!findTensor(name)) << "addInput: a tensor named '" << name << "' already exists";
-        KILN_CHECK(type != DataType::kINT4 && type != DataType::kINT16 && type != DataType::kFP8)
+        KILN_CHECK(type != DataType::kINT4 && type != DataType::kINT16)
             << "addInput: input '" << name << "' has type " << dataTypeName(type)
-            << ", which Kiln does not support (INT4, INT16 and FP8 tensors are refused)";
+            << ", which Kiln does not support (INT4 and INT16 tensors are refused)";
         KILN_CHECK(dims.nbDims >= 0 && dims.nbDims <= Dims::MAX_DIMS)
             << "addInput: input '" << name << "' has " << dims.nbDims << " dimensions, expected 0 to " << Dims::MAX_DIMS;
         for (int32_t i = 0; i < dims.nbDims; ++i)
@@ -134,7 +134,7 @@ std::shared_ptr<const ir::HostTensor> NetworkImpl::copyWeights(const std::string
         KILN_CHECK(optional) << layer << ": " << what << " weights are required, got none";
         return nullptr;
     }
-    KILN_CHECK(w.type != DataType::kINT4 && w.type != DataType::kINT16 && w.type != DataType::kFP8)
+    KILN_CHECK(w.type != DataType::kINT4 && w.type != DataType::kINT16)
         << layer << ": " << what << " weights have type " << dataTypeName(w.type) << ", which Kiln does not support";
     if (dims.empty()) dims = {w.count};
     KILN_CHECK(ir::numelOf(dims) == w.count)

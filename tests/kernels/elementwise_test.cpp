@@ -101,6 +101,8 @@ std::function<double(double, double)> oracle(Op op) {
             return [](double x, double y) { return x - std::floor(x / y) * y; };
         case Op::kFMOD:
             return [](double x, double y) { return x - std::trunc(x / y) * y; };
+        default:
+            break;  // bitwise and shift ops: hand values (BitwiseAndShifts)
     }
     return nullptr;
 }
@@ -251,6 +253,32 @@ TEST(ElementWise, SmallIntegersWrap) {
     auto d = test::intTensor(DataType::kINT8, {2}, {1, 2});
     EXPECT_TRUE(test::allClose(run(Op::kSUM, c, d), test::intTensor(DataType::kINT8, {2}, {-128, -126}), 0, 0));
     EXPECT_TRUE(test::allClose(run(Op::kPROD, c, d), test::intTensor(DataType::kINT8, {2}, {127, 0}), 0, 0));
+}
+
+// BitwiseAnd/Or/Xor and BitShift-28 on every integer type, against hand values.
+TEST(ElementWise, BitwiseAndShifts) {
+    for (DataType t : {DataType::kUINT8, DataType::kUINT16, DataType::kUINT32, DataType::kUINT64, DataType::kINT8,
+                       DataType::kINT32, DataType::kINT64}) {
+        auto a = test::intTensor(t, {4}, {12, 10, 1, 6});
+        auto b = test::intTensor(t, {4}, {10, 3, 0, 1});
+        EXPECT_TRUE(test::allClose(run(Op::kBITWISE_AND, a, b), test::intTensor(t, {4}, {8, 2, 0, 0}), 0, 0));
+        EXPECT_TRUE(test::allClose(run(Op::kBITWISE_OR, a, b), test::intTensor(t, {4}, {14, 11, 1, 7}), 0, 0));
+        EXPECT_TRUE(test::allClose(run(Op::kBITWISE_XOR, a, b), test::intTensor(t, {4}, {6, 9, 1, 7}), 0, 0));
+        const int64_t width = static_cast<int64_t>(dataTypeSize(t)) * 8;
+        auto s = test::intTensor(t, {4}, {1, 2, width, 0});
+        EXPECT_TRUE(test::allClose(run(Op::kSHIFT_LEFT, a, s), test::intTensor(t, {4}, {24, 40, 0, 6}), 0, 0))
+            << dataTypeName(t);
+        EXPECT_TRUE(test::allClose(run(Op::kSHIFT_RIGHT, a, s), test::intTensor(t, {4}, {6, 2, 0, 6}), 0, 0))
+            << dataTypeName(t);
+    }
+    // Signed: an arithmetic right shift; a negative or too large shift gives the sign fill.
+    auto x = test::intTensor(DataType::kINT8, {4}, {-16, -16, -16, 64});
+    auto n = test::intTensor(DataType::kINT8, {4}, {2, -1, 8, 1});
+    EXPECT_TRUE(test::allClose(run(Op::kSHIFT_RIGHT, x, n), test::intTensor(DataType::kINT8, {4}, {-4, -1, -1, 32}), 0, 0));
+    EXPECT_TRUE(test::allClose(run(Op::kSHIFT_LEFT, x, n), test::intTensor(DataType::kINT8, {4}, {-64, 0, 0, -128}), 0, 0));
+    // Bool and float are refused by the type check.
+    auto f = test::tensorFrom({1}, {1.f});
+    EXPECT_THROW(run(Op::kBITWISE_AND, f, f), KilnError);
 }
 
 TEST(ElementWise, BoolLogic) {

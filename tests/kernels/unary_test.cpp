@@ -96,6 +96,16 @@ TEST(Unary, NotOnBool) {
     EXPECT_TRUE(test::allClose(run(U::kNOT, x), test::intTensor(DataType::kBOOL, {2, 2}, {1, 0, 0, 1}), 0, 0));
 }
 
+TEST(Unary, BitwiseNotOnIntegers) {
+    EXPECT_TRUE(test::allClose(run(U::kBITWISE_NOT, test::intTensor(DataType::kUINT8, {3}, {0, 1, 200})),
+                               test::intTensor(DataType::kUINT8, {3}, {255, 254, 55}), 0, 0));
+    EXPECT_TRUE(test::allClose(run(U::kBITWISE_NOT, test::intTensor(DataType::kINT32, {3}, {0, -1, 5})),
+                               test::intTensor(DataType::kINT32, {3}, {-1, 0, -6}), 0, 0));
+    EXPECT_TRUE(test::allClose(run(U::kBITWISE_NOT, test::intTensor(DataType::kUINT64, {1}, {0})),
+                               test::intTensor(DataType::kUINT64, {1}, {-1}), 0, 0));
+    EXPECT_THROW(run(U::kBITWISE_NOT, test::tensorFrom({1}, {1.f})), KilnError);
+}
+
 TEST(Unary, IntegerAbsNegSign) {
     for (DataType t : {DataType::kINT32, DataType::kINT64, DataType::kINT8}) {
         auto x = test::intTensor(t, {5}, {-7, 0, 3, -1, 100});

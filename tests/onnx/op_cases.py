@@ -1149,6 +1149,26 @@ def define_cases():
          {"x": Ints(2, 3)}, ["y"], {"w": W(np.array([[0, 1, 0], [2, 0, 3]], np.int64))})
 
 
+    # --- bitwise ops, unsigned integers, 8-bit floats ------------------------------------------
+    op("BitShift LEFT uint32", "BitShift", [Ints(3, 4, lo=0, hi=1000, dtype=np.uint32),
+                                            Ints(3, 4, lo=0, hi=8, dtype=np.uint32)], opset=11, direction="LEFT")
+    op("BitShift RIGHT uint64 broadcast", "BitShift", [Ints(3, 4, lo=0, hi=100000, dtype=np.uint64),
+                                                       W(np.asarray([3], np.uint64))], opset=11, direction="RIGHT")
+    op("BitwiseAnd int32", "BitwiseAnd", [Ints(3, 4, lo=-100, hi=100, dtype=np.int32),
+                                          Ints(3, 4, lo=-100, hi=100, dtype=np.int32)], opset=18)
+    op("BitwiseOr uint8 broadcast", "BitwiseOr", [Ints(2, 3, lo=0, hi=256, dtype=np.uint8),
+                                                  Ints(3, lo=0, hi=256, dtype=np.uint8)], opset=18)
+    op("BitwiseXor int64", "BitwiseXor", [Ints(4, lo=-1000, hi=1000), Ints(4, lo=-1000, hi=1000)], opset=18)
+    op("BitwiseNot uint16", "BitwiseNot", [Ints(5, lo=0, hi=65536, dtype=np.uint16)], opset=18)
+    op("Add uint16", "Add", [Ints(3, 4, lo=0, hi=30000, dtype=np.uint16), Ints(3, 4, lo=0, hi=30000, dtype=np.uint16)])
+    op("Sub uint32 wraps", "Sub", [Ints(6, lo=0, hi=10, dtype=np.uint32), Ints(6, lo=0, hi=20, dtype=np.uint32)])
+    op("Max uint64", "Max", [Ints(2, 3, lo=0, hi=1 << 40, dtype=np.uint64), Ints(3, lo=0, hi=1 << 40, dtype=np.uint64)])
+    for f8 in ("FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ"):
+        case(f"Cast float to {f8} and back", [node("Cast", ["x"], ["q"], to=getattr(TensorProto, f8)),
+                                              node("Cast", ["q"], ["y"], to=TensorProto.FLOAT)],
+             {"x": U(3, 5, lo=-500, hi=500)}, ["y"], opset=19)
+
+
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
 

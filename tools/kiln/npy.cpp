@@ -62,7 +62,8 @@ std::optional<DataType> typeOf(const std::string& descr) {
     static const std::map<std::string, DataType> kTypes = {
         {"<f4", DataType::kFLOAT}, {"<f8", DataType::kDOUBLE}, {"<f2", DataType::kHALF},  {"<i4", DataType::kINT32}, {"<i8", DataType::kINT64},
         {"|b1", DataType::kBOOL},  {"|u1", DataType::kUINT8}, {"|i1", DataType::kINT8},  {"<b1", DataType::kBOOL},
-        {"<u1", DataType::kUINT8}, {"<i1", DataType::kINT8},
+        {"<u1", DataType::kUINT8}, {"<i1", DataType::kINT8},  {"<u2", DataType::kUINT16}, {"<u4", DataType::kUINT32},
+        {"<u8", DataType::kUINT64},
     };
     auto it = kTypes.find(descr);
     if (it == kTypes.end()) return std::nullopt;

@@ -102,6 +102,13 @@ void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng) {
         case DataType::kBOOL: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 1)); }); break;
         case DataType::kINT8: fill<int8_t>(bytes, [&] { return static_cast<int8_t>(ints(-128, 127)); }); break;
         case DataType::kUINT8: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 255)); }); break;
+        case DataType::kUINT16: fill<uint16_t>(bytes, [&] { return static_cast<uint16_t>(ints(0, 65535)); }); break;
+        case DataType::kUINT32: fill<uint32_t>(bytes, [&] { return static_cast<uint32_t>(ints(0, 3)); }); break;
+        case DataType::kUINT64: fill<uint64_t>(bytes, [&] { return static_cast<uint64_t>(ints(0, 3)); }); break;
+        case DataType::kFP8:
+        case DataType::kFP8E4M3FNUZ:
+        case DataType::kFP8E5M2:
+        case DataType::kFP8E5M2FNUZ: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 0x7E)); }); break;
         default: break;  // types Kiln refuses keep their zeros
     }
 }
@@ -117,6 +124,9 @@ nlohmann::ordered_json valuesToJson(const std::vector<uint8_t>& bytes, DataType 
         case DataType::kBOOL: return values<uint8_t, bool>(bytes);
         case DataType::kINT8: return values<int8_t, int>(bytes);
         case DataType::kUINT8: return values<uint8_t, int>(bytes);
+        case DataType::kUINT16: return values<uint16_t, int>(bytes);
+        case DataType::kUINT32: return values<uint32_t>(bytes);
+        case DataType::kUINT64: return values<uint64_t>(bytes);
         default: return nullptr;
     }
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "core/float8.h"
 #include "core/half.h"
 #include "core/status.h"
 #include "ir/host_tensor.h"
@@ -24,6 +25,12 @@ struct Bool {
     uint8_t v;
 };
 
+//! The 8-bit floats (src/core/float8.h), stored as their bits and computed in float.
+template <Float8Format F>
+struct Float8 {
+    uint8_t bits;
+};
+
 template <class Fn>
 decltype(auto) dispatchType(DataType type, Fn&& fn) {
     switch (type) {
@@ -36,6 +43,13 @@ decltype(auto) dispatchType(DataType type, Fn&& fn) {
         case DataType::kINT8: return fn(TypeTag<int8_t>{});
         case DataType::kUINT8: return fn(TypeTag<uint8_t>{});
         case DataType::kBOOL: return fn(TypeTag<Bool>{});
+        case DataType::kUINT16: return fn(TypeTag<uint16_t>{});
+        case DataType::kUINT32: return fn(TypeTag<uint32_t>{});
+        case DataType::kUINT64: return fn(TypeTag<uint64_t>{});
+        case DataType::kFP8: return fn(TypeTag<Float8<Float8Format::kE4M3FN>>{});
+        case DataType::kFP8E4M3FNUZ: return fn(TypeTag<Float8<Float8Format::kE4M3FNUZ>>{});
+        case DataType::kFP8E5M2: return fn(TypeTag<Float8<Float8Format::kE5M2>>{});
+        case DataType::kFP8E5M2FNUZ: return fn(TypeTag<Float8<Float8Format::kE5M2FNUZ>>{});
         default: break;
     }
     KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "data type " << dataTypeName(type) << " is not supported";
@@ -59,8 +73,28 @@ template <>
 struct ComputeOf<Bool> {
     using type = bool;
 };
+template <Float8Format F>
+struct ComputeOf<Float8<F>> {
+    using type = float;
+};
+template <class T>
+struct IsFloat8 : std::false_type {};
+template <Float8Format F>
+struct IsFloat8<Float8<F>> : std::true_type {};
 template <class T>
 using compute_t = typename ComputeOf<T>::type;
+
+template <class T>
+constexpr Float8Format float8FormatOf() {
+    if constexpr (IsFloat8<T>::value) {
+        if constexpr (std::is_same_v<T, Float8<Float8Format::kE4M3FNUZ>>) return Float8Format::kE4M3FNUZ;
+        else if constexpr (std::is_same_v<T, Float8<Float8Format::kE5M2>>) return Float8Format::kE5M2;
+        else if constexpr (std::is_same_v<T, Float8<Float8Format::kE5M2FNUZ>>) return Float8Format::kE5M2FNUZ;
+        else return Float8Format::kE4M3FN;
+    } else {
+        return Float8Format::kE4M3FN;
+    }
+}
 
 template <class T>
 inline compute_t<T> load(const T* p, int64_t i) {
@@ -70,6 +104,8 @@ inline compute_t<T> load(const T* p, int64_t i) {
         return bf16ToFloat(p[i].bits);
     } else if constexpr (std::is_same_v<T, Bool>) {
         return p[i].v != 0;
+    } else if constexpr (IsFloat8<T>::value) {
+        return float8ToFloat(p[i].bits, float8FormatOf<T>());
     } else {
         return p[i];
     }
@@ -83,6 +119,8 @@ inline void store(T* p, int64_t i, V value) {
         p[i].bits = floatToBf16(static_cast<float>(value));
     } else if constexpr (std::is_same_v<T, Bool>) {
         p[i].v = static_cast<bool>(value) ? 1 : 0;
+    } else if constexpr (IsFloat8<T>::value) {
+        p[i].bits = floatToFloat8(static_cast<double>(value), float8FormatOf<T>());  // ONNX's default: saturate
     } else {
         p[i] = static_cast<T>(value);
     }
@@ -91,7 +129,7 @@ inline void store(T* p, int64_t i, V value) {
 template <class T>
 constexpr bool isFloatStorage() {
     return std::is_same_v<T, float> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16> ||
-           std::is_same_v<T, double>;
+           std::is_same_v<T, double> || IsFloat8<T>::value;
 }
 
 //! Reads element i of an integer (or bool) view as int64.

@@ -116,6 +116,9 @@ std::shared_ptr<const ir::HostTensor> ImportContext::scalarWeights(DataType type
         case DataType::kINT8: *t->as<int8_t>() = static_cast<int8_t>(value); break;
         case DataType::kUINT8:
         case DataType::kBOOL: *t->as<uint8_t>() = static_cast<uint8_t>(value); break;
+        case DataType::kUINT16: *t->as<uint16_t>() = static_cast<uint16_t>(value); break;
+        case DataType::kUINT32: *t->as<uint32_t>() = static_cast<uint32_t>(value); break;
+        case DataType::kUINT64: *t->as<uint64_t>() = static_cast<uint64_t>(value); break;
         default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << "no scalar constant of type " << dataTypeName(type);
     }
     return t;

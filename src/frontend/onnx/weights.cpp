@@ -75,6 +75,8 @@ int64_t typedFieldSize(const ::onnx::TensorProto& t) {
         case P::FLOAT: return t.float_data_size();
         case P::DOUBLE: return t.double_data_size();
         case P::INT64: return t.int64_data_size();
+        case P::UINT32:
+        case P::UINT64: return t.uint64_data_size();
         default: return t.int32_data_size();
     }
 }
@@ -108,18 +110,25 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
         case P::INT32: return DataType::kINT32;
         case P::INT64: return DataType::kINT64;
         case P::BOOL: return DataType::kBOOL;
+        case P::UINT16: return DataType::kUINT16;
+        case P::UINT32: return DataType::kUINT32;
+        case P::UINT64: return DataType::kUINT64;
+        case P::FLOAT8E4M3FN: return DataType::kFP8;
+        case P::FLOAT8E4M3FNUZ: return DataType::kFP8E4M3FNUZ;
+        case P::FLOAT8E5M2: return DataType::kFP8E5M2;
+        case P::FLOAT8E5M2FNUZ: return DataType::kFP8E5M2FNUZ;
         case P::INT4:
         case P::UINT4:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE)
                 << what << " has type " << onnxTypeName(t) << ": Kiln does not support INT4 tensors";
         case P::INT16:
-        case P::UINT16:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE)
                 << what << " has type " << onnxTypeName(t) << ": Kiln does not support INT16 tensors";
         default:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << " has type " << onnxTypeName(t)
                                                    << ", which Kiln does not support (supported: FLOAT, FLOAT16, "
-                                                      "BFLOAT16, DOUBLE, INT8, UINT8, INT32, INT64, BOOL)";
+                                                      "BFLOAT16, DOUBLE, FLOAT8 (E4M3FN, E4M3FNUZ, E5M2, E5M2FNUZ), "
+                                                      "INT8, UINT8, UINT16, INT32, UINT32, INT64, UINT64, BOOL)";
     }
 }
 
@@ -171,7 +180,14 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             case P::INT32: copyField<int32_t>(t.int32_data(), count, out->as<int32_t>(), t); break;
             case P::INT8: copyField<int32_t>(t.int32_data(), count, out->as<int8_t>(), t); break;
             case P::UINT8:
-            case P::BOOL: copyField<int32_t>(t.int32_data(), count, out->as<uint8_t>(), t); break;
+            case P::BOOL:
+            case P::FLOAT8E4M3FN:
+            case P::FLOAT8E4M3FNUZ:
+            case P::FLOAT8E5M2:
+            case P::FLOAT8E5M2FNUZ: copyField<int32_t>(t.int32_data(), count, out->as<uint8_t>(), t); break;
+            case P::UINT16: copyField<int32_t>(t.int32_data(), count, out->as<uint16_t>(), t); break;
+            case P::UINT32: copyField<uint64_t>(t.uint64_data(), count, out->as<uint32_t>(), t); break;
+            case P::UINT64: copyField<uint64_t>(t.uint64_data(), count, out->as<uint64_t>(), t); break;
             case P::FLOAT16:
             case P::BFLOAT16: copyField<int32_t>(t.int32_data(), count, out->as<uint16_t>(), t); break;
             default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << ": unsupported storage";

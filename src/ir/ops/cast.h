@@ -13,9 +13,13 @@ namespace kiln::ir {
 struct CastOp : OpBase<CastOp> {
     static constexpr const char* kName = "Cast";
     DataType toType{DataType::kFLOAT};
+    int64_t saturate{1};  //!< to 8-bit floats: out of range gives the largest value (1) or Inf/NaN (0)
 
     template <class V>
-    void fields(V& v) { v("toType", toType); }
+    void fields(V& v) {
+        v("toType", toType);
+        v("saturate", saturate);
+    }
     void inferShapes(InferContext& ctx) const override;
 };
 

@@ -10,7 +10,8 @@ namespace {
 const char* opName(ElementWiseOperation op) {
     static const char* const kNames[] = {"SUM",       "PROD", "MAX", "MIN", "SUB",   "DIV",     "POW",
                                          "FLOOR_DIV", "AND",  "OR",  "XOR", "EQUAL", "GREATER", "LESS",
-                                         "MOD",       "FMOD"};
+                                         "MOD",       "FMOD", "BITWISE_AND", "BITWISE_OR", "BITWISE_XOR",
+                                         "SHIFT_LEFT", "SHIFT_RIGHT"};
     auto i = static_cast<size_t>(op);
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
@@ -117,6 +118,14 @@ void ElementWiseOp::inferShapes(InferContext& ctx) const {
         case ElementWiseOperation::kFMOD:
             KILN_SHAPE_CHECK(ctx, isFloat(t) || isInt(t))
                 << "ElementWise " << opName(op) << " needs numeric inputs, got " << dataTypeName(t);
+            break;
+        case ElementWiseOperation::kBITWISE_AND:
+        case ElementWiseOperation::kBITWISE_OR:
+        case ElementWiseOperation::kBITWISE_XOR:
+        case ElementWiseOperation::kSHIFT_LEFT:
+        case ElementWiseOperation::kSHIFT_RIGHT:
+            KILN_SHAPE_CHECK(ctx, isInt(t))
+                << "ElementWise " << opName(op) << " needs integer inputs, got " << dataTypeName(t);
             break;
         default:
             KILN_SHAPE_CHECK(ctx, false) << "unknown ElementWise operation " << static_cast<int>(op);

@@ -8,7 +8,7 @@ namespace {
 const char* opName(UnaryOperation op) {
     static const char* const kNames[] = {"EXP",   "LOG",  "SQRT", "RECIP", "ABS",   "NEG",   "SIN",   "COS",   "TAN",
                                          "SINH",  "COSH", "ASIN", "ACOS",  "ATAN",  "ASINH", "ACOSH", "ATANH", "CEIL",
-                                         "FLOOR", "ERF",  "NOT",  "SIGN",  "ROUND", "ISINF", "ISNAN"};
+                                         "FLOOR", "ERF",  "NOT",  "SIGN",  "ROUND", "ISINF", "ISNAN", "BITWISE_NOT"};
     auto i = static_cast<size_t>(op);
     return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "?";
 }
@@ -20,7 +20,7 @@ bool isFloat(DataType t) { return isFloatType(t); }
 void UnaryOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1) << "Unary takes 1 input, got " << ctx.nbInputs();
     const auto o = static_cast<int32_t>(op);
-    KILN_SHAPE_CHECK(ctx, o >= 0 && o <= static_cast<int32_t>(UnaryOperation::kISNAN))
+    KILN_SHAPE_CHECK(ctx, o >= 0 && o <= static_cast<int32_t>(UnaryOperation::kBITWISE_NOT))
         << "unknown unary operation " << o;
     const ValueInfo& in = ctx.input(0);
     const DataType t = in.type;
@@ -28,6 +28,9 @@ void UnaryOp::inferShapes(InferContext& ctx) const {
     switch (op) {
         case UnaryOperation::kNOT:
             KILN_SHAPE_CHECK(ctx, t == DataType::kBOOL) << "Unary NOT needs a bool input, got " << dataTypeName(t);
+            break;
+        case UnaryOperation::kBITWISE_NOT:
+            KILN_SHAPE_CHECK(ctx, isIntType(t)) << "Unary BITWISE_NOT needs an integer input, got " << dataTypeName(t);
             break;
         case UnaryOperation::kISINF:
         case UnaryOperation::kISNAN:

@@ -88,6 +88,8 @@ class CastLayerImpl : public LayerImpl<CastLayer> {
 public:
     void setToType(DataType type) noexcept override { op<ir::CastOp>().toType = type; }
     DataType getToType() const noexcept override { return op<ir::CastOp>().toType; }
+    void setSaturate(bool saturate) noexcept override { op<ir::CastOp>().saturate = saturate ? 1 : 0; }
+    bool getSaturate() const noexcept override { return op<ir::CastOp>().saturate != 0; }
 };
 
 class FillLayerImpl : public LayerImpl<FillLayer> {

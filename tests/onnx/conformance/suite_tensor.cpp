@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/float8.h"
 #include "core/half.h"
 #include "onnx/onnx.pb.h"
 
@@ -22,8 +23,12 @@ void copyTyped(const Field& field, std::vector<uint8_t>& bytes) {
     }
 }
 
+bool isFloat8(int32_t t) {
+    return t == P::FLOAT8E4M3FN || t == P::FLOAT8E4M3FNUZ || t == P::FLOAT8E5M2 || t == P::FLOAT8E5M2FNUZ;
+}
+
 bool isFloating(int32_t t) {
-    return t == P::FLOAT || t == P::DOUBLE || t == P::FLOAT16 || t == P::BFLOAT16;
+    return t == P::FLOAT || t == P::DOUBLE || t == P::FLOAT16 || t == P::BFLOAT16 || isFloat8(t);
 }
 
 double floatAt(const SuiteTensor& t, int64_t i) {
@@ -33,6 +38,10 @@ double floatAt(const SuiteTensor& t, int64_t i) {
         case P::DOUBLE: { double v; std::memcpy(&v, p, 8); return v; }
         case P::FLOAT16: { uint16_t v; std::memcpy(&v, p, 2); return halfToFloat(v); }
         case P::BFLOAT16: { uint16_t v; std::memcpy(&v, p, 2); return bf16ToFloat(v); }
+        case P::FLOAT8E4M3FN: return float8ToFloat(*p, Float8Format::kE4M3FN);
+        case P::FLOAT8E4M3FNUZ: return float8ToFloat(*p, Float8Format::kE4M3FNUZ);
+        case P::FLOAT8E5M2: return float8ToFloat(*p, Float8Format::kE5M2);
+        case P::FLOAT8E5M2FNUZ: return float8ToFloat(*p, Float8Format::kE5M2FNUZ);
         default: return 0;
     }
 }
@@ -109,13 +118,22 @@ int32_t onnxTypeOf(DataType type) {
         case DataType::kINT32: return P::INT32;
         case DataType::kINT64: return P::INT64;
         case DataType::kBOOL: return P::BOOL;
+        case DataType::kUINT16: return P::UINT16;
+        case DataType::kUINT32: return P::UINT32;
+        case DataType::kUINT64: return P::UINT64;
+        case DataType::kFP8: return P::FLOAT8E4M3FN;
+        case DataType::kFP8E4M3FNUZ: return P::FLOAT8E4M3FNUZ;
+        case DataType::kFP8E5M2: return P::FLOAT8E5M2;
+        case DataType::kFP8E5M2FNUZ: return P::FLOAT8E5M2FNUZ;
         default: return 0;
     }
 }
 
 bool kilnTypeOf(int32_t onnxType, DataType& type) {
     for (DataType t : {DataType::kFLOAT, DataType::kDOUBLE, DataType::kHALF, DataType::kBF16, DataType::kINT8,
-                       DataType::kUINT8, DataType::kINT32, DataType::kINT64, DataType::kBOOL})
+                       DataType::kUINT8, DataType::kINT32, DataType::kINT64, DataType::kBOOL, DataType::kUINT16,
+                       DataType::kUINT32, DataType::kUINT64, DataType::kFP8, DataType::kFP8E4M3FNUZ,
+                       DataType::kFP8E5M2, DataType::kFP8E5M2FNUZ})
         if (onnxTypeOf(t) == onnxType) {
             type = t;
             return true;

@@ -10,7 +10,7 @@
 namespace kiln::cpu {
 namespace {
 
-void castView(const ir::TensorView& in, ir::TensorView& out) {
+void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate) {
     const int64_t n = in.numel();
     if (in.type == out.type) {
         if (n) std::memcpy(out.data, in.data, in.bytes());
@@ -26,6 +26,8 @@ void castView(const ir::TensorView& in, ir::TensorView& out) {
                 auto v = load(src, i);
                 if constexpr (std::is_same_v<O, Bool>) {
                     store(dst, i, v != 0);
+                } else if constexpr (IsFloat8<O>::value) {
+                    dst[i].bits = floatToFloat8(static_cast<double>(v), float8FormatOf<O>(), saturate);
                 } else if constexpr (!isFloatStorage<O>() && isFloatStorage<I>()) {
                     // float -> int truncates toward zero, as C++ and TensorRT do.
                     store(dst, i, static_cast<compute_t<O>>(std::trunc(static_cast<double>(v))));
@@ -41,7 +43,10 @@ void castView(const ir::TensorView& in, ir::TensorView& out) {
 Tactic copyCastReference() {
     Tactic t;
     t.name = "reference";
-    t.run = [](KernelArgs& a) { castView(a.inputs[0], a.outputs[0]); };
+    t.run = [](KernelArgs& a) {
+        const auto* cast = dynamic_cast<const ir::CastOp*>(a.op);
+        castView(a.inputs[0], a.outputs[0], !cast || cast->saturate != 0);
+    };
     return t;
 }
 

@@ -106,6 +106,28 @@ C intRemainder(C x, C y, bool divisorSign) {
     }
 }
 
+// Shifts (ONNX BitShift-28): a right shift of a signed value is arithmetic; a shift that is
+// negative or of the width or more gives what the sign extension alone gives (-1 for a right
+// shift of a negative value, else 0), where C++ would be undefined.
+template <class C>
+bool shiftOutOfRange(C y) {
+    if constexpr (std::is_signed_v<C>) {
+        if (y < 0) return true;
+    }
+    return static_cast<uint64_t>(y) >= sizeof(C) * 8;
+}
+template <class C>
+C shiftLeft(C x, C y) {
+    using U = std::make_unsigned_t<C>;
+    if (shiftOutOfRange(y)) return C(0);
+    return static_cast<C>(static_cast<U>(static_cast<U>(x) << static_cast<U>(y)));
+}
+template <class C>
+C shiftRight(C x, C y) {
+    if (shiftOutOfRange(y)) return std::is_signed_v<C> && x < 0 ? static_cast<C>(-1) : C(0);
+    return static_cast<C>(x >> y);  // arithmetic for signed values (C++20)
+}
+
 template <class C>
 C maxOf(C x, C y) {
     if constexpr (std::is_floating_point_v<C>) {
@@ -190,6 +212,22 @@ void runElementWise(ElementWiseOperation op, const TensorView& a, const TensorVi
                     return binary<T, T>(a, b, out, [](C x, C y) { return intPow(x, y); });
             default:
                 break;
+        }
+        if constexpr (std::is_integral_v<C>) {
+            switch (op) {
+                case ElementWiseOperation::kBITWISE_AND:
+                    return binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x & y); });
+                case ElementWiseOperation::kBITWISE_OR:
+                    return binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x | y); });
+                case ElementWiseOperation::kBITWISE_XOR:
+                    return binary<T, T>(a, b, out, [](C x, C y) { return static_cast<C>(x ^ y); });
+                case ElementWiseOperation::kSHIFT_LEFT:
+                    return binary<T, T>(a, b, out, [](C x, C y) { return shiftLeft(x, y); });
+                case ElementWiseOperation::kSHIFT_RIGHT:
+                    return binary<T, T>(a, b, out, [](C x, C y) { return shiftRight(x, y); });
+                default:
+                    break;
+            }
         }
     } else {
         switch (op) {

@@ -89,6 +89,11 @@ template <class T>
 void runInt(UnaryOperation op, const ir::TensorView& in, ir::TensorView& out) {
     using U = std::make_unsigned_t<T>;
     auto neg = [](T x) { return static_cast<T>(static_cast<U>(U(0) - static_cast<U>(x))); };
+    if (op == UnaryOperation::kBITWISE_NOT) return map<T, T>(in, out, [](T x) { return static_cast<T>(~x); });
+    if constexpr (std::is_unsigned_v<T>) {
+        KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
+            << "Unary operation " << static_cast<int>(op) << " does not support " << dataTypeName(in.type);
+    }
     switch (op) {
         case UnaryOperation::kABS:
             return map<T, T>(in, out, [&](T x) { return x < 0 ? neg(x) : x; });
@@ -118,8 +123,7 @@ Tactic unaryReference() {
                 KILN_CHECK_CODE(op == UnaryOperation::kNOT, ErrorCode::kUNSUPPORTED_STATE)
                     << "Unary operation " << static_cast<int>(op) << " does not support bool";
                 map<Bool, Bool>(in, out, [](bool x) { return !x; });
-            } else if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> ||
-                                 std::is_same_v<T, int8_t>) {
+            } else if constexpr (std::is_integral_v<T>) {
                 runInt<T>(op, in, out);
             } else {
                 KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "Unary does not support " << dataTypeName(in.type);

@@ -33,7 +33,10 @@ Outputs variadic(ImportContext& ctx, NodeInputs& in, ElementWiseOperation op) {
     return {acc};
 }
 
-Outputs notOf(ImportContext& ctx, Tensor& t) { return {&unary(ctx, t, UnaryOperation::kNOT)}; }
+// Not of a bool, BitwiseNot of an integer.
+Outputs notOf(ImportContext& ctx, Tensor& t) {
+    return {&unary(ctx, t, t.getType() == DataType::kBOOL ? UnaryOperation::kNOT : UnaryOperation::kBITWISE_NOT)};
+}
 
 }  // namespace
 
@@ -47,6 +50,17 @@ KILN_ONNX_IMPORTER(Less) { return binary(ctx, inputs, attrs, ElementWiseOperatio
 KILN_ONNX_IMPORTER(And) { return binary(ctx, inputs, attrs, ElementWiseOperation::kAND); }
 KILN_ONNX_IMPORTER(Or) { return binary(ctx, inputs, attrs, ElementWiseOperation::kOR); }
 KILN_ONNX_IMPORTER(Xor) { return binary(ctx, inputs, attrs, ElementWiseOperation::kXOR); }
+KILN_ONNX_IMPORTER(BitwiseAnd) { return binary(ctx, inputs, attrs, ElementWiseOperation::kBITWISE_AND); }
+KILN_ONNX_IMPORTER(BitwiseOr) { return binary(ctx, inputs, attrs, ElementWiseOperation::kBITWISE_OR); }
+KILN_ONNX_IMPORTER(BitwiseXor) { return binary(ctx, inputs, attrs, ElementWiseOperation::kBITWISE_XOR); }
+KILN_ONNX_IMPORTER(BitwiseNot) { return notOf(ctx, inputs.tensor(0)); }
+KILN_ONNX_IMPORTER(BitShift) {
+    const std::string direction = attrs.getString("direction", "");
+    ONNX_CHECK(direction == "LEFT" || direction == "RIGHT", kINVALID_NODE)
+        << "direction must be LEFT or RIGHT, got '" << direction << "'";
+    return binary(ctx, inputs, attrs,
+                  direction == "LEFT" ? ElementWiseOperation::kSHIFT_LEFT : ElementWiseOperation::kSHIFT_RIGHT);
+}
 KILN_ONNX_IMPORTER(Max) { return variadic(ctx, inputs, ElementWiseOperation::kMAX); }
 KILN_ONNX_IMPORTER(Min) { return variadic(ctx, inputs, ElementWiseOperation::kMIN); }
 KILN_ONNX_IMPORTER(Sum) { return variadic(ctx, inputs, ElementWiseOperation::kSUM); }

@@ -115,7 +115,10 @@ std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataT
             case DataType::kINT8: out->as<int8_t>()[i] = static_cast<int8_t>(t.intAt(i)); break;
             case DataType::kUINT8: out->as<uint8_t>()[i] = static_cast<uint8_t>(t.intAt(i)); break;
             case DataType::kBOOL: out->as<uint8_t>()[i] = t.floatAt(i) != 0; break;
-            default: return nullptr;  // half types: left to a Cast layer
+            case DataType::kUINT16: out->as<uint16_t>()[i] = static_cast<uint16_t>(t.intAt(i)); break;
+            case DataType::kUINT32: out->as<uint32_t>()[i] = static_cast<uint32_t>(t.intAt(i)); break;
+            case DataType::kUINT64: out->as<uint64_t>()[i] = static_cast<uint64_t>(t.intAt(i)); break;
+            default: return nullptr;  // half and 8-bit float types: left to a Cast layer
         }
     }
     return out;

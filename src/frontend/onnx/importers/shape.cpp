@@ -170,12 +170,21 @@ KILN_ONNX_IMPORTER(Dropout) {
     return outs;
 }
 
+// Cast-19's `saturate` (to 8-bit floats only): 0 makes out-of-range values Inf or NaN.
+Tensor& castWithSaturate(ImportContext& ctx, Tensor& x, DataType type, const NodeAttributes& attrs) {
+    const bool saturate = attrs.getInt("saturate", 1) != 0;
+    if (saturate || x.getType() == type) return cast(ctx, x, type);
+    CastLayer* l = ctx.network().addCast(x, type);
+    if (l) l->setSaturate(false);
+    return *ctx.check(l)->getOutput(0);
+}
+
 KILN_ONNX_IMPORTER(Cast) {
     const int64_t to = attrs.getInt("to", 0);
     DataType type = fromOnnxType(static_cast<int32_t>(to), "Cast target");
     if (inputs.at(0).isWeights())
         if (auto w = castWeights(*inputs.at(0).weights, type)) return {w};
-    return {&cast(ctx, inputs.tensor(0), type)};
+    return {&castWithSaturate(ctx, inputs.tensor(0), type, attrs)};
 }
 
 // CastLike: Cast to the type of input 1 (only its type is read). `saturate` matters only for
@@ -184,7 +193,7 @@ KILN_ONNX_IMPORTER(CastLike) {
     const DataType type = inputs.type(1);
     if (inputs.at(0).isWeights())
         if (auto w = castWeights(*inputs.at(0).weights, type)) return {w};
-    return {&cast(ctx, inputs.tensor(0), type)};
+    return {&castWithSaturate(ctx, inputs.tensor(0), type, attrs)};
 }
 
 KILN_ONNX_IMPORTER(Constant) {
