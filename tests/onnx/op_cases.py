@@ -920,6 +920,25 @@ def define_cases():
        rotary_embedding_dim=4)
     op("RotaryEmbedding 4-D caches per position, rotary_embedding_dim=6", "RotaryEmbedding",
        [U(2, 2, 4, 10), U(2, 4, 3), U(2, 4, 3)], opset=23, rotary_embedding_dim=6)
+    # Integer arithmetic on initializers folds at import (shape arithmetic of function bodies).
+    case("Reshape to a shape of folded Sub, Neg and ConstantOfShape",
+         [node("Shape", ["x"], ["shape"]), node("Size", ["shape"], ["rank"]),
+          node("Slice", ["shape", "zero", "axis"], ["prefix"]), node("Sub", ["rank", "axis"], ["n"]),
+          node("Neg", ["minus_one"], ["one"]), node("Sub", ["n", "one"], ["m"]),
+          node("ConstantOfShape", ["m"], ["suffix"], value=tensor_attr([1], np.int64)),
+          node("Concat", ["prefix", "suffix"], ["reduced"], axis=0),
+          node("ReduceMean", ["x"], ["mean"], axes=[2, 3], keepdims=0),
+          node("Reshape", ["mean", "reduced"], ["r"]), node("Reshape", ["r", "flat"], ["y"])],
+         {"x": U(2, 3, 4, 5)}, ["y", "reduced"],
+         inits={"zero": i64(0), "axis": i64(2), "minus_one": i64(-1), "flat": i64(-1)})
+    case("Add of a tensor and folded int64 Mul, Sub, Abs (broadcast)",
+         [node("Mul", ["a", "b"], ["ab"]), node("Sub", ["ab", "c"], ["abc"]), node("Abs", ["abc"], ["d"]),
+          node("Add", ["x", "d"], ["y"])],
+         {"x": Ints(2, 3, lo=-100, hi=100)}, ["y"],
+         inits={"a": W(np.array([[2], [-3]], np.int64)), "b": i64(4, -5, 6), "c": W(np.int64(7))})
+    case("Sub of int32 initializers folded", [node("Sub", ["a", "b"], ["d"]), node("Mul", ["x", "d"], ["y"])],
+         {"x": Ints(3, dtype=np.int32)}, ["y"],
+         inits={"a": W(np.array([5, -2, 9], np.int32)), "b": W(np.array([7], np.int32))})
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
