@@ -936,9 +936,16 @@ def define_cases():
           node("Add", ["x", "d"], ["y"])],
          {"x": Ints(2, 3, lo=-100, hi=100)}, ["y"],
          inits={"a": W(np.array([[2], [-3]], np.int64)), "b": i64(4, -5, 6), "c": W(np.int64(7))})
+    case("Div of int64 initializers folded (truncating)", [node("Div", ["a", "b"], ["d"]), node("Mul", ["x", "d"], ["y"])],
+         {"x": Ints(4)}, ["y"], inits={"a": i64(7, -7, 9, 0), "b": i64(2, 2, -4, 3)})
     case("Sub of int32 initializers folded", [node("Sub", ["a", "b"], ["d"]), node("Mul", ["x", "d"], ["y"])],
          {"x": Ints(3, dtype=np.int32)}, ["y"],
          inits={"a": W(np.array([5, -2, 9], np.int32)), "b": W(np.array([7], np.int32))})
+    case("Reshape allowzero=1 to a shape computed by the graph",
+         [node("Shape", ["x"], ["shape"]), node("Slice", ["shape", "zero", "two"], ["lead"]),
+          node("Concat", ["lead", "rest"], ["target"], axis=0), node("Reshape", ["x", "target"], ["y"], allowzero=1)],
+         {"x": U(2, 3, 4, 2)}, ["y"], inits={"zero": i64(0), "two": i64(2), "rest": i64(-1)}, opset=14,
+         dynamic={"x": (["N", 3, 4, 2], [1, 3, 4, 2], [4, 3, 4, 2])})
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing

@@ -23,7 +23,7 @@ Tensor& legacyAligned(ImportContext& ctx, NodeInputs& in, const NodeAttributes& 
     return trailing.empty() ? b : unsqueeze(ctx, b, trailing);
 }
 
-// Integer arithmetic on small weights is shape arithmetic (Sub(Size(Shape(x)), axis) in the
+// Integer arithmetic on small weights is shape arithmetic (Sub(Size(Shape(x)), axis), Div(H, block) in the
 // function bodies of LayerNormalization and others): it folds at import, so that the shapes it
 // feeds stay known to Reshape, ConstantOfShape and the like. nullptr when it does not apply.
 std::shared_ptr<const ir::HostTensor> foldIntegerBinary(const ir::HostTensor& a, const ir::HostTensor& b,
@@ -58,6 +58,10 @@ std::shared_ptr<const ir::HostTensor> foldIntegerBinary(const ir::HostTensor& a,
             case ElementWiseOperation::kSUM: if (__builtin_add_overflow(x, y, &r)) return nullptr; break;
             case ElementWiseOperation::kSUB: if (__builtin_sub_overflow(x, y, &r)) return nullptr; break;
             case ElementWiseOperation::kPROD: if (__builtin_mul_overflow(x, y, &r)) return nullptr; break;
+            case ElementWiseOperation::kDIV:  // truncating, as the Div layer on integers
+                if (y == 0 || (x == INT64_MIN && y == -1)) return nullptr;
+                r = x / y;
+                break;
             case ElementWiseOperation::kMAX: r = std::max(x, y); break;
             case ElementWiseOperation::kMIN: r = std::min(x, y); break;
             default: return nullptr;

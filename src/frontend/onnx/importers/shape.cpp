@@ -52,9 +52,11 @@ KILN_ONNX_IMPORTER(Reshape) {
     } else if (inputs.at(1).isWeights()) {
         shape = inputs.ints(1);
     } else {
-        ONNX_CHECK(!allowZero, kUNSUPPORTED_NODE_ATTR) << "allowzero=1 with a shape computed by the graph";
         ShuffleLayer* l = ctx.network().addShuffle(inputs.tensor(0));
-        if (l) l->setInput(1, inputs.tensor(1));
+        if (l) {
+            l->setZeroIsPlaceholder(!allowZero);
+            l->setInput(1, inputs.tensor(1));
+        }
         return {ctx.check(l)->getOutput(0)};
     }
     if (inputs.at(0).isWeights())
