@@ -946,6 +946,10 @@ def define_cases():
           node("Concat", ["lead", "rest"], ["target"], axis=0), node("Reshape", ["x", "target"], ["y"], allowzero=1)],
          {"x": U(2, 3, 4, 2)}, ["y"], inits={"zero": i64(0), "two": i64(2), "rest": i64(-1)}, opset=14,
          dynamic={"x": (["N", 3, 4, 2], [1, 3, 4, 2], [4, 3, 4, 2])})
+    op("CenterCropPad crop and pad, odd differences", "CenterCropPad", [U(5, 4, 3), i64(2, 7, 3)], opset=18)
+    op("CenterCropPad axes [-2,-1] int64", "CenterCropPad", [Ints(2, 6, 5), i64(3, 8)], opset=18, axes=[-2, -1])
+    op("CenterCropPad axes [0] dynamic batch", "CenterCropPad", [U(3, 6, 5), i64(4)], opset=18, axes=[1],
+       dynamic={"in0": (["N", 6, 5], [1, 6, 5], [4, 6, 5])})
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
