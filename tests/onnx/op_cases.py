@@ -950,6 +950,46 @@ def define_cases():
     op("CenterCropPad axes [-2,-1] int64", "CenterCropPad", [Ints(2, 6, 5), i64(3, 8)], opset=18, axes=[-2, -1])
     op("CenterCropPad axes [0] dynamic batch", "CenterCropPad", [U(3, 6, 5), i64(4)], opset=18, axes=[1],
        dynamic={"in0": (["N", 6, 5], [1, 6, 5], [4, 6, 5])})
+    # RNN, GRU, LSTM: X [S=4, B=3, I=5], hidden 6 (batch first: [B, S, I]).
+    def rnn(name, op_type, gates, directions=1, bias=True, initial=False, peepholes=False, seq_lens=None,
+            batch_first=False, n_out=2, **attrs):
+        s_, b_, i_, h_ = 4, 3, 5, 6
+        ins = [U(b_, s_, i_) if batch_first else U(s_, b_, i_), W(U(directions, gates * h_, i_, lo=-0.6, hi=0.6)),
+               U(directions, gates * h_, h_, lo=-0.6, hi=0.6), W(U(directions, 2 * gates * h_)) if bias else None,
+               seq_lens]
+        if initial or peepholes:
+            state = (b_, directions, h_) if batch_first else (directions, b_, h_)
+            ins.append(U(*state))
+            if op_type == "LSTM":
+                ins.append(U(*state))
+        if peepholes:
+            ins.append(W(U(directions, 3 * h_)))
+        while ins and ins[-1] is None:
+            ins.pop()
+        if batch_first:
+            attrs["layout"] = 1
+        op(name, op_type, ins, opset=14, n_out=n_out, hidden_size=h_, **attrs)
+
+    rnn("RNN forward bias", "RNN", 1)
+    # (activation_alpha goes to the functions that take one, in order: LeakyRelu 0.2, Elu 0.5.)
+    rnn("RNN bidirectional initial_h LeakyRelu and Elu", "RNN", 1, directions=2, initial=True,
+        direction="bidirectional", activations=["LeakyRelu", "Elu"], activation_alpha=[0.2, 0.5])
+    rnn("RNN bidirectional Relu and LeakyRelu (the one alpha is LeakyRelu's)", "RNN", 1, directions=2,
+        direction="bidirectional", activations=["Relu", "LeakyRelu"], activation_alpha=[0.3])
+    rnn("RNN reverse Relu no bias", "RNN", 1, bias=False, direction="reverse", activations=["Relu"])
+    rnn("GRU forward", "GRU", 3)
+    rnn("GRU reverse linear_before_reset initial_h", "GRU", 3, initial=True, direction="reverse",
+        linear_before_reset=1)
+    # (ONNX Runtime runs layout=1 for none of them: the suite's batchwise cases cover it.)
+    rnn("GRU bidirectional clip", "GRU", 3, directions=2, direction="bidirectional", clip=0.8)
+    rnn("LSTM forward Y, Y_h, Y_c", "LSTM", 4, n_out=3)
+    rnn("LSTM bidirectional peepholes initial states", "LSTM", 4, directions=2, peepholes=True, n_out=3,
+        direction="bidirectional")
+    rnn("LSTM reverse no bias HardSigmoid alpha/beta", "LSTM", 4, bias=False, n_out=3, direction="reverse",
+        activations=["HardSigmoid", "Tanh", "Softsign"], activation_alpha=[0.3], activation_beta=[0.4])
+    rnn("LSTM forward sequence_lens", "LSTM", 4, seq_lens=Fixed(np.array([4, 2, 1], np.int32)), n_out=3)
+    rnn("GRU forward sequence_lens HardSigmoid and Softsign", "GRU", 3, seq_lens=Fixed(np.array([1, 4, 3], np.int32)),
+        activations=["HardSigmoid", "Softsign"])
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
