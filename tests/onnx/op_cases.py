@@ -990,6 +990,19 @@ def define_cases():
     rnn("LSTM forward sequence_lens", "LSTM", 4, seq_lens=Fixed(np.array([4, 2, 1], np.int32)), n_out=3)
     rnn("GRU forward sequence_lens HardSigmoid and Softsign", "GRU", 3, seq_lens=Fixed(np.array([1, 4, 3], np.int32)),
         activations=["HardSigmoid", "Softsign"])
+    # GridSample: coordinates a little past [-1, 1] exercise every padding mode.
+    for mode in ("nearest", "linear", "cubic"):
+        for padding in ("zeros", "border", "reflection"):
+            for align in (0, 1):
+                op(f"GridSample {mode} {padding} align_corners={align}", "GridSample",
+                   [U(2, 3, 4, 5), U(2, 3, 6, 2, lo=-1.3, hi=1.3)], opset=20, mode=mode, padding_mode=padding,
+                   align_corners=align)
+    op("GridSample opset 16 bilinear default", "GridSample", [U(1, 2, 5, 4), U(1, 4, 4, 2, lo=-1.2, hi=1.2)], opset=16)
+    op("GridSample 3-D linear border", "GridSample", [U(1, 2, 3, 4, 5), U(1, 2, 3, 4, 3, lo=-1.2, hi=1.2)], opset=20,
+       mode="linear", padding_mode="border")
+    op("GridSample 3-D nearest reflection align_corners=1", "GridSample",
+       [U(2, 1, 3, 3, 4), U(2, 2, 2, 3, 3, lo=-1.2, hi=1.2)], opset=20, mode="nearest", padding_mode="reflection",
+       align_corners=1)
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
