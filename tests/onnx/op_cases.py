@@ -1003,6 +1003,11 @@ def define_cases():
     op("GridSample 3-D nearest reflection align_corners=1", "GridSample",
        [U(2, 1, 3, 3, 4), U(2, 2, 2, 3, 3, lo=-1.2, hi=1.2)], opset=20, mode="nearest", padding_mode="reflection",
        align_corners=1)
+    op("AffineGrid 2-D", "AffineGrid", [U(2, 2, 3), i64(2, 3, 4, 5)], opset=20)
+    # (A size of 1 is left out: the reference divides by zero, ONNX Runtime puts it at +1, PyTorch and Kiln at 0.)
+    op("AffineGrid 2-D align_corners=1", "AffineGrid", [U(2, 2, 3), i64(2, 1, 3, 2)], opset=20, align_corners=1)
+    op("AffineGrid 3-D align_corners=1", "AffineGrid", [U(1, 3, 4), i64(1, 2, 3, 4, 2)], opset=20, align_corners=1)
+    op("AffineGrid 3-D", "AffineGrid", [U(2, 3, 4), i64(2, 1, 2, 3, 4)], opset=20)
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing

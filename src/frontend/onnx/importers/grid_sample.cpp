@@ -1,4 +1,4 @@
-// GridSample (opset 16: 2-D; 20+: N-D) composed from element-wise layers and gathers, as the
+// GridSample (opset 16: 2-D; 20+: N-D) and AffineGrid, composed from element-wise layers and gathers, as the
 // ONNX reference computes it. Per spatial axis the grid coordinate is denormalized (align_corners
 // or not), rounded for nearest, and brought back inside by border (clamp) or reflection when
 // outside; then each axis gives taps (an index and a weight: 1 for nearest, 2 for linear, 4 for
@@ -190,6 +190,52 @@ KILN_ONNX_IMPORTER(GridSample) {
     ShuffleLayer* back = ctx.network().addShuffle(*sum);
     if (back) back->setInput(1, shape);
     return {ctx.check(back)->getOutput(0)};
+}
+
+// AffineGrid: the grid of normalized positions (x, y[, z], 1) of an output of `size`, times
+// theta^T: [N, (D,) H, W, 2 or 3]. The positions are weights made at import; size is constant.
+KILN_ONNX_IMPORTER(AffineGrid) {
+    const std::vector<int64_t> size = inputs.ints(1);
+    const int64_t n = static_cast<int64_t>(size.size()) - 2;
+    ONNX_CHECK(n == 2 || n == 3, kINVALID_NODE) << "size must be [N, C, H, W] or [N, C, D, H, W], got " << size.size()
+                                                << " values";
+    ONNX_CHECK(inputs.rank(0) == 3, kINVALID_NODE) << "theta must be [N, " << n << ", " << n + 1 << "]";
+    const bool alignCorners = attrs.getInt("align_corners", 0) != 0;
+    int64_t points = 1;
+    for (int64_t i = 0; i < n; ++i) {
+        ONNX_CHECK(size[i + 2] >= 1 && size[i + 2] <= (int64_t(1) << 20), kINVALID_NODE) << "size " << size[i + 2];
+        points = mulDims(points, size[i + 2]);
+    }
+    ONNX_CHECK(points <= (int64_t(1) << 24), kUNSUPPORTED_NODE_SHAPE) << "a grid of " << points << " points";
+    // Positions along one axis: -1 + k * 2 / (d - 1) with align_corners, else -1 + (2k + 1) / d.
+    auto position = [&](int64_t k, int64_t d) {
+        // One position is the centre, 0, either way, as in PyTorch (the ONNX reference divides by
+        // zero there; ONNX Runtime puts it at +1 with align_corners).
+        if (d == 1) return 0.0;
+        if (alignCorners) return -1.0 + static_cast<double>(k) * (2.0 / static_cast<double>(d - 1));
+        const double step = 2.0 / static_cast<double>(d);
+        return -1.0 + step / 2 + static_cast<double>(k) * step;
+    };
+    auto base = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kFLOAT, {points, n + 1}));
+    float* out = base->as<float>();
+    for (int64_t p = 0; p < points; ++p) {
+        // p runs over (D,) H, W with W fastest; the row is (x, y[, z], 1).
+        int64_t rest = p;
+        for (int64_t axis = n - 1; axis >= 0; --axis) {
+            const int64_t d = size[axis + 2];
+            out[p * (n + 1) + (n - 1 - axis)] = static_cast<float>(position(rest % d, d));
+            rest /= d;
+        }
+        out[p * (n + 1) + n] = 1.f;
+    }
+    Tensor& theta = inputs.tensor(0);
+    Tensor& positions = cast(ctx, ctx.tensorOf(base), theta.getType());
+    MatrixMultiplyLayer* l =
+        ctx.network().addMatrixMultiply(positions, MatrixOperation::kNONE, theta, MatrixOperation::kTRANSPOSE);
+    std::vector<int64_t> dims{0};
+    for (int64_t i = 0; i < n; ++i) dims.push_back(size[i + 2]);
+    dims.push_back(n);
+    return {&reshape(ctx, *ctx.check(l)->getOutput(0), dims)};
 }
 
 }  // namespace kiln::onnximport
