@@ -1008,6 +1008,11 @@ def define_cases():
     op("AffineGrid 2-D align_corners=1", "AffineGrid", [U(2, 2, 3), i64(2, 1, 3, 2)], opset=20, align_corners=1)
     op("AffineGrid 3-D align_corners=1", "AffineGrid", [U(1, 3, 4), i64(1, 2, 3, 4, 2)], opset=20, align_corners=1)
     op("AffineGrid 3-D", "AffineGrid", [U(2, 3, 4), i64(2, 1, 2, 3, 4)], opset=20)
+    op("DFT opset 17 real axis 1", "DFT", [U(2, 8, 3, 1)], opset=17, axis=1)
+    op("DFT opset 17 complex inverse axis 2", "DFT", [U(2, 3, 6, 2)], opset=17, axis=2, inverse=1)
+    op("DFT opset 17 onesided dft_length 10 (padded)", "DFT", [U(3, 7, 1), W(np.int64(10))], opset=17, axis=1, onesided=1)
+    op("DFT opset 20 complex axis input -2, dft_length 5 (truncated)", "DFT", [U(2, 8, 2), W(np.int64(5)), W(np.int64(-2))], opset=20)
+    op("DFT opset 20 inverse onesided (irfft)", "DFT", [U(2, 5, 2), None, W(np.int64(1))], opset=20, inverse=1, onesided=1)
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
