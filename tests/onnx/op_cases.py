@@ -1013,6 +1013,14 @@ def define_cases():
     op("DFT opset 17 onesided dft_length 10 (padded)", "DFT", [U(3, 7, 1), W(np.int64(10))], opset=17, axis=1, onesided=1)
     op("DFT opset 20 complex axis input -2, dft_length 5 (truncated)", "DFT", [U(2, 8, 2), W(np.int64(5)), W(np.int64(-2))], opset=20)
     op("DFT opset 20 inverse onesided (irfft)", "DFT", [U(2, 5, 2), None, W(np.int64(1))], opset=20, inverse=1, onesided=1)
+    op("MaxPool Indices k3 s2 pads 1", "MaxPool", [U(2, 3, 7, 6)], n_out=2, kernel_shape=[3, 3], strides=[2, 2],
+       pads=[1, 1, 1, 1])
+    op("MaxPool Indices ties take the first position", "MaxPool", [Grid(1, 2, 5, 5, values=(0.0, 1.0))], n_out=2,
+       kernel_shape=[2, 2], pads=[0, 1, 1, 0])
+    op("MaxPool Indices storage_order=1 dilations 2 ceil_mode", "MaxPool", [U(1, 2, 6, 7)], n_out=2,
+       kernel_shape=[2, 2], strides=[2, 1], dilations=[2, 2], ceil_mode=1, storage_order=1)
+    op("MaxPool Indices 1-D", "MaxPool", [U(2, 2, 9)], n_out=2, kernel_shape=[3], strides=[2])
+    op("MaxPool Indices 3-D", "MaxPool", [U(1, 2, 4, 3, 5)], n_out=2, kernel_shape=[2, 2, 2], pads=[1, 0, 1, 0, 1, 0])
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
