@@ -51,6 +51,9 @@ import numpy as np
 
 # Cases that are known to fail: "case name": "one-line reason". Reported as KNOWN, not counted.
 KNOWN_FAILURES = {
+    **{f"GridSample cubic border align_corners={a}": "ONNX Runtime's bicubic sampling with border padding differs "
+                                                     "from the ONNX reference (onnx.reference), which Kiln follows "
+                                                     "(the two agree to 2e-7 on these inputs)" for a in (0, 1)},
     "Reshape shape tensor input": "a shape given as a network input (shape-tensor input) is unsupported: shape "
                                   "inference needs its value at build time (src/ir/op.cpp requireValue), "
                                   "setShapeValues is stored but unused, kiln exec takes no shape values",

@@ -1028,6 +1028,107 @@ def define_cases():
        rotary_embedding_dim=4)
     op("RotaryEmbedding 4-D caches per position, rotary_embedding_dim=6", "RotaryEmbedding",
        [U(2, 2, 4, 10), U(2, 4, 3), U(2, 4, 3)], opset=23, rotary_embedding_dim=6)
+    # Integer arithmetic on initializers folds at import (shape arithmetic of function bodies).
+    case("Reshape to a shape of folded Sub, Neg and ConstantOfShape",
+         [node("Shape", ["x"], ["shape"]), node("Size", ["shape"], ["rank"]),
+          node("Slice", ["shape", "zero", "axis"], ["prefix"]), node("Sub", ["rank", "axis"], ["n"]),
+          node("Neg", ["minus_one"], ["one"]), node("Sub", ["n", "one"], ["m"]),
+          node("ConstantOfShape", ["m"], ["suffix"], value=tensor_attr([1], np.int64)),
+          node("Concat", ["prefix", "suffix"], ["reduced"], axis=0),
+          node("ReduceMean", ["x"], ["mean"], axes=[2, 3], keepdims=0),
+          node("Reshape", ["mean", "reduced"], ["r"]), node("Reshape", ["r", "flat"], ["y"])],
+         {"x": U(2, 3, 4, 5)}, ["y", "reduced"],
+         inits={"zero": i64(0), "axis": i64(2), "minus_one": i64(-1), "flat": i64(-1)})
+    case("Add of a tensor and folded int64 Mul, Sub, Abs (broadcast)",
+         [node("Mul", ["a", "b"], ["ab"]), node("Sub", ["ab", "c"], ["abc"]), node("Abs", ["abc"], ["d"]),
+          node("Add", ["x", "d"], ["y"])],
+         {"x": Ints(2, 3, lo=-100, hi=100)}, ["y"],
+         inits={"a": W(np.array([[2], [-3]], np.int64)), "b": i64(4, -5, 6), "c": W(np.int64(7))})
+    case("Div of int64 initializers folded (truncating)", [node("Div", ["a", "b"], ["d"]), node("Mul", ["x", "d"], ["y"])],
+         {"x": Ints(4)}, ["y"], inits={"a": i64(7, -7, 9, 0), "b": i64(2, 2, -4, 3)})
+    case("Sub of int32 initializers folded", [node("Sub", ["a", "b"], ["d"]), node("Mul", ["x", "d"], ["y"])],
+         {"x": Ints(3, dtype=np.int32)}, ["y"],
+         inits={"a": W(np.array([5, -2, 9], np.int32)), "b": W(np.array([7], np.int32))})
+    case("Reshape allowzero=1 to a shape computed by the graph",
+         [node("Shape", ["x"], ["shape"]), node("Slice", ["shape", "zero", "two"], ["lead"]),
+          node("Concat", ["lead", "rest"], ["target"], axis=0), node("Reshape", ["x", "target"], ["y"], allowzero=1)],
+         {"x": U(2, 3, 4, 2)}, ["y"], inits={"zero": i64(0), "two": i64(2), "rest": i64(-1)}, opset=14,
+         dynamic={"x": (["N", 3, 4, 2], [1, 3, 4, 2], [4, 3, 4, 2])})
+    op("CenterCropPad crop and pad, odd differences", "CenterCropPad", [U(5, 4, 3), i64(2, 7, 3)], opset=18)
+    op("CenterCropPad axes [-2,-1] int64", "CenterCropPad", [Ints(2, 6, 5), i64(3, 8)], opset=18, axes=[-2, -1])
+    op("CenterCropPad axes [0] dynamic batch", "CenterCropPad", [U(3, 6, 5), i64(4)], opset=18, axes=[1],
+       dynamic={"in0": (["N", 6, 5], [1, 6, 5], [4, 6, 5])})
+    # RNN, GRU, LSTM: X [S=4, B=3, I=5], hidden 6 (batch first: [B, S, I]).
+    def rnn(name, op_type, gates, directions=1, bias=True, initial=False, peepholes=False, seq_lens=None,
+            batch_first=False, n_out=2, **attrs):
+        s_, b_, i_, h_ = 4, 3, 5, 6
+        ins = [U(b_, s_, i_) if batch_first else U(s_, b_, i_), W(U(directions, gates * h_, i_, lo=-0.6, hi=0.6)),
+               U(directions, gates * h_, h_, lo=-0.6, hi=0.6), W(U(directions, 2 * gates * h_)) if bias else None,
+               seq_lens]
+        if initial or peepholes:
+            state = (b_, directions, h_) if batch_first else (directions, b_, h_)
+            ins.append(U(*state))
+            if op_type == "LSTM":
+                ins.append(U(*state))
+        if peepholes:
+            ins.append(W(U(directions, 3 * h_)))
+        while ins and ins[-1] is None:
+            ins.pop()
+        if batch_first:
+            attrs["layout"] = 1
+        op(name, op_type, ins, opset=14, n_out=n_out, hidden_size=h_, **attrs)
+
+    rnn("RNN forward bias", "RNN", 1)
+    # (activation_alpha goes to the functions that take one, in order: LeakyRelu 0.2, Elu 0.5.)
+    rnn("RNN bidirectional initial_h LeakyRelu and Elu", "RNN", 1, directions=2, initial=True,
+        direction="bidirectional", activations=["LeakyRelu", "Elu"], activation_alpha=[0.2, 0.5])
+    rnn("RNN bidirectional Relu and LeakyRelu (the one alpha is LeakyRelu's)", "RNN", 1, directions=2,
+        direction="bidirectional", activations=["Relu", "LeakyRelu"], activation_alpha=[0.3])
+    rnn("RNN reverse Relu no bias", "RNN", 1, bias=False, direction="reverse", activations=["Relu"])
+    rnn("GRU forward", "GRU", 3)
+    rnn("GRU reverse linear_before_reset initial_h", "GRU", 3, initial=True, direction="reverse",
+        linear_before_reset=1)
+    # (ONNX Runtime runs layout=1 for none of them: the suite's batchwise cases cover it.)
+    rnn("GRU bidirectional clip", "GRU", 3, directions=2, direction="bidirectional", clip=0.8)
+    rnn("LSTM forward Y, Y_h, Y_c", "LSTM", 4, n_out=3)
+    rnn("LSTM bidirectional peepholes initial states", "LSTM", 4, directions=2, peepholes=True, n_out=3,
+        direction="bidirectional")
+    rnn("LSTM reverse no bias HardSigmoid alpha/beta", "LSTM", 4, bias=False, n_out=3, direction="reverse",
+        activations=["HardSigmoid", "Tanh", "Softsign"], activation_alpha=[0.3], activation_beta=[0.4])
+    rnn("LSTM forward sequence_lens", "LSTM", 4, seq_lens=Fixed(np.array([4, 2, 1], np.int32)), n_out=3)
+    rnn("GRU forward sequence_lens HardSigmoid and Softsign", "GRU", 3, seq_lens=Fixed(np.array([1, 4, 3], np.int32)),
+        activations=["HardSigmoid", "Softsign"])
+    # GridSample: coordinates a little past [-1, 1] exercise every padding mode.
+    for mode in ("nearest", "linear", "cubic"):
+        for padding in ("zeros", "border", "reflection"):
+            for align in (0, 1):
+                op(f"GridSample {mode} {padding} align_corners={align}", "GridSample",
+                   [U(2, 3, 4, 5), U(2, 3, 6, 2, lo=-1.3, hi=1.3)], opset=20, mode=mode, padding_mode=padding,
+                   align_corners=align)
+    op("GridSample opset 16 bilinear default", "GridSample", [U(1, 2, 5, 4), U(1, 4, 4, 2, lo=-1.2, hi=1.2)], opset=16)
+    op("GridSample 3-D linear border", "GridSample", [U(1, 2, 3, 4, 5), U(1, 2, 3, 4, 3, lo=-1.2, hi=1.2)], opset=20,
+       mode="linear", padding_mode="border")
+    op("GridSample 3-D nearest reflection align_corners=1", "GridSample",
+       [U(2, 1, 3, 3, 4), U(2, 2, 2, 3, 3, lo=-1.2, hi=1.2)], opset=20, mode="nearest", padding_mode="reflection",
+       align_corners=1)
+    op("AffineGrid 2-D", "AffineGrid", [U(2, 2, 3), i64(2, 3, 4, 5)], opset=20)
+    # (A size of 1 is left out: the reference divides by zero, ONNX Runtime puts it at +1, PyTorch and Kiln at 0.)
+    op("AffineGrid 2-D align_corners=1", "AffineGrid", [U(2, 2, 3), i64(2, 1, 3, 2)], opset=20, align_corners=1)
+    op("AffineGrid 3-D align_corners=1", "AffineGrid", [U(1, 3, 4), i64(1, 2, 3, 4, 2)], opset=20, align_corners=1)
+    op("AffineGrid 3-D", "AffineGrid", [U(2, 3, 4), i64(2, 1, 2, 3, 4)], opset=20)
+    op("DFT opset 17 real axis 1", "DFT", [U(2, 8, 3, 1)], opset=17, axis=1)
+    op("DFT opset 17 complex inverse axis 2", "DFT", [U(2, 3, 6, 2)], opset=17, axis=2, inverse=1)
+    op("DFT opset 17 onesided dft_length 10 (padded)", "DFT", [U(3, 7, 1), W(np.int64(10))], opset=17, axis=1, onesided=1)
+    op("DFT opset 20 complex axis input -2, dft_length 5 (truncated)", "DFT", [U(2, 8, 2), W(np.int64(5)), W(np.int64(-2))], opset=20)
+    op("DFT opset 20 inverse onesided (irfft)", "DFT", [U(2, 5, 2), None, W(np.int64(1))], opset=20, inverse=1, onesided=1)
+    op("MaxPool Indices k3 s2 pads 1", "MaxPool", [U(2, 3, 7, 6)], n_out=2, kernel_shape=[3, 3], strides=[2, 2],
+       pads=[1, 1, 1, 1])
+    op("MaxPool Indices ties take the first position", "MaxPool", [Grid(1, 2, 5, 5, values=(0.0, 1.0))], n_out=2,
+       kernel_shape=[2, 2], pads=[0, 1, 1, 0])
+    op("MaxPool Indices storage_order=1 dilations 2 ceil_mode", "MaxPool", [U(1, 2, 6, 7)], n_out=2,
+       kernel_shape=[2, 2], strides=[2, 1], dilations=[2, 2], ceil_mode=1, storage_order=1)
+    op("MaxPool Indices 1-D", "MaxPool", [U(2, 2, 9)], n_out=2, kernel_shape=[3], strides=[2])
+    op("MaxPool Indices 3-D", "MaxPool", [U(1, 2, 4, 3, 5)], n_out=2, kernel_shape=[2, 2, 2], pads=[1, 0, 1, 0, 1, 0])
 
     # --- CastLike, Mod --------------------------------------------------------------------------
     op("CastLike float to int64 (truncates)", "CastLike", [U(3, 4, lo=-5, hi=5), Ints(1)], opset=15)

@@ -1,5 +1,5 @@
 // Small layer recipes for importers that compose an op from existing layers (losses,
-// normalizations, attention): constants of any float type, selects, full reductions.
+// normalizations, attention, recurrences): constants of any type, selects, reductions.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,7 @@ namespace kiln::onnximport {
 Tensor& scalarConstant(ImportContext& ctx, DataType type, double value, int32_t rank);
 Tensor& select(ImportContext& ctx, Tensor& condition, Tensor& thenValue, Tensor& elseValue);
 Tensor& squeeze(ImportContext& ctx, Tensor& x, const std::vector<int64_t>& axes);
-//! A reduction over `axes` (all axes when empty is not wanted: pass them).
+//! A Reduce layer over the axes of `axesMask`.
 Tensor& reduce(ImportContext& ctx, Tensor& x, ReduceOperation op, uint32_t axesMask, bool keep);
 //! A reduction over every axis, to a scalar.
 Tensor& reduceAll(ImportContext& ctx, Tensor& x, ReduceOperation op);

@@ -1,4 +1,8 @@
 // Binary and variadic element-wise ops, Mod, comparisons, logic and Where (numpy broadcasting).
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
 #include "frontend/onnx/importers/importer_util.h"
 #include "onnx/onnx.pb.h"
 
@@ -19,8 +23,63 @@ Tensor& legacyAligned(ImportContext& ctx, NodeInputs& in, const NodeAttributes& 
     return trailing.empty() ? b : unsqueeze(ctx, b, trailing);
 }
 
+// Integer arithmetic on small weights is shape arithmetic (Sub(Size(Shape(x)), axis), Div(H, block) in the
+// function bodies of LayerNormalization and others): it folds at import, so that the shapes it
+// feeds stay known to Reshape, ConstantOfShape and the like. nullptr when it does not apply.
+std::shared_ptr<const ir::HostTensor> foldIntegerBinary(const ir::HostTensor& a, const ir::HostTensor& b,
+                                                        ElementWiseOperation op) {
+    constexpr int64_t kMaxFolded = 64;
+    if (a.type != b.type || (a.type != DataType::kINT64 && a.type != DataType::kINT32)) return nullptr;
+    if (a.numel() > kMaxFolded || b.numel() > kMaxFolded) return nullptr;
+    // numpy broadcasting of the two shapes, aligned at the end.
+    const size_t rank = std::max(a.dims.size(), b.dims.size());
+    std::vector<int64_t> dims(rank), da(rank, 1), db(rank, 1);
+    std::copy(a.dims.begin(), a.dims.end(), da.begin() + (rank - a.dims.size()));
+    std::copy(b.dims.begin(), b.dims.end(), db.begin() + (rank - b.dims.size()));
+    for (size_t i = 0; i < rank; ++i) {
+        if (da[i] != db[i] && da[i] != 1 && db[i] != 1) return nullptr;  // left to the layer's error
+        dims[i] = da[i] == 1 ? db[i] : da[i];
+    }
+    auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(a.type, dims));
+    const int64_t n = out->numel();
+    for (int64_t flat = 0; flat < n; ++flat) {
+        int64_t rest = flat, ia = 0, ib = 0, sa = 1, sb = 1;
+        for (size_t i = rank; i-- > 0;) {
+            const int64_t k = rest % dims[i];
+            rest /= dims[i];
+            if (da[i] != 1) ia += k * sa;
+            if (db[i] != 1) ib += k * sb;
+            sa *= da[i];
+            sb *= db[i];
+        }
+        const int64_t x = a.intAt(ia), y = b.intAt(ib);
+        int64_t r = 0;
+        switch (op) {
+            case ElementWiseOperation::kSUM: if (__builtin_add_overflow(x, y, &r)) return nullptr; break;
+            case ElementWiseOperation::kSUB: if (__builtin_sub_overflow(x, y, &r)) return nullptr; break;
+            case ElementWiseOperation::kPROD: if (__builtin_mul_overflow(x, y, &r)) return nullptr; break;
+            case ElementWiseOperation::kDIV:  // truncating, as the Div layer on integers
+                if (y == 0 || (x == INT64_MIN && y == -1)) return nullptr;
+                r = x / y;
+                break;
+            case ElementWiseOperation::kMAX: r = std::max(x, y); break;
+            case ElementWiseOperation::kMIN: r = std::min(x, y); break;
+            default: return nullptr;
+        }
+        if (a.type == DataType::kINT32) {
+            if (r < INT32_MIN || r > INT32_MAX) return nullptr;
+            out->as<int32_t>()[flat] = static_cast<int32_t>(r);
+        } else {
+            out->as<int64_t>()[flat] = r;
+        }
+    }
+    return out;
+}
+
 Outputs binary(ImportContext& ctx, NodeInputs& in, const NodeAttributes& attrs, ElementWiseOperation op) {
     ONNX_CHECK(in.size() == 2, kINVALID_NODE) << "expected 2 inputs, got " << in.size();
+    if (in.at(0).isWeights() && in.at(1).isWeights() && (ctx.opset() >= 7 || attrs.getInt("broadcast", 0) == 0))
+        if (auto folded = foldIntegerBinary(*in.at(0).weights, *in.at(1).weights, op)) return {folded};
     return {&elementWise(ctx, in.tensor(0), legacyAligned(ctx, in, attrs), op)};
 }
 

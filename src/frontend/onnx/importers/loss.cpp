@@ -3,7 +3,6 @@
 //   loss[n, d] = -input[n, target[n, d], d] * weight[target[n, d]], 0 where target == ignore_index;
 // reduction none keeps that tensor, sum adds it up, mean divides the sum by the sum of the
 // weights that were applied (the count of targets not ignored when there is no weight).
-#include <optional>
 #include <string>
 
 #include "frontend/onnx/importers/compose_util.h"

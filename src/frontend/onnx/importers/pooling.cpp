@@ -159,11 +159,105 @@ Outputs globalPool(ImportContext& ctx, NodeInputs& inputs, ReduceOperation op) {
     return {ctx.check(ctx.network().addReduce(inputs.tensor(0), op, mask, true))->getOutput(0)};
 }
 
+// MaxPool with its Indices output: the window's positions one by one (strided slices that read
+// -inf outside the input); a strictly greater value takes over, so ties keep the first position,
+// and its index (flat over N, C and the spatial dims, row-major or, with storage_order=1, spatial
+// dims column-major) comes from a constant per position. Needs static dims.
+Outputs maxPoolWithIndices(ImportContext& ctx, Tensor& x, const NodeAttributes& attrs) {
+    const std::vector<int64_t> kernel = attrs.getInts("kernel_shape");
+    const size_t n = kernel.size();
+    const int32_t rank = ctx.rankOf(&x);
+    ONNX_CHECK(n >= 1 && static_cast<size_t>(rank) == n + 2, kINVALID_NODE)
+        << "a " << n << "-D kernel for an input of rank " << rank;
+    const std::vector<int64_t> strides = attrs.getInts("strides", std::vector<int64_t>(n, 1));
+    std::vector<int64_t> pads = attrs.getInts("pads", std::vector<int64_t>(2 * n, 0));
+    const std::vector<int64_t> dilations = attrs.getInts("dilations", std::vector<int64_t>(n, 1));
+    ONNX_CHECK(strides.size() == n && pads.size() == 2 * n && dilations.size() == n, kINVALID_NODE)
+        << "strides, pads and dilations must have " << n << ", " << 2 * n << " and " << n << " values";
+    const std::string autoPad = attrs.getString("auto_pad", "NOTSET");
+    ONNX_CHECK(autoPad == "NOTSET" || autoPad == "VALID", kUNSUPPORTED_NODE_ATTR)
+        << "auto_pad='" << autoPad << "' with the Indices output";
+    const bool ceil = attrs.getInt("ceil_mode", 0) != 0;
+    const bool columnMajor = attrs.getInt("storage_order", 0) != 0;
+    const std::vector<int64_t> dims = ctx.dimsOf(&x);
+    for (int64_t d : dims) ONNX_CHECK(d >= 1, kUNSUPPORTED_NODE_DYNAMIC) << "the Indices output of a dynamic (or empty) input";
+    std::vector<int64_t> out(n);
+    int64_t windows = 1, outputs = mulDims(dims[0], dims[1]);
+    for (size_t i = 0; i < n; ++i) {
+        if (autoPad == "VALID") pads[i] = pads[i + n] = 0;
+        const int64_t in = dims[i + 2], k = kernel[i], s = strides[i], d = dilations[i];
+        ONNX_CHECK(k >= 1 && k <= 4096 && s >= 1 && d >= 1 && d <= (int64_t(1) << 20) && pads[i] >= 0 &&
+                       pads[i + n] >= 0 && pads[i] <= (int64_t(1) << 40) && pads[i + n] <= (int64_t(1) << 40),
+                   kINVALID_NODE)
+            << "kernel " << k << ", stride " << s << ", dilation " << d << ", pads " << pads[i] << " and " << pads[i + n];
+        const int64_t room = in + pads[i] + pads[i + n] - ((k - 1) * d + 1);
+        ONNX_CHECK(room >= 0, kINVALID_NODE) << "a window of " << (k - 1) * d + 1 << " does not fit " << in
+                                             << " positions and their padding";
+        out[i] = (ceil ? (room + s - 1) / s : room / s) + 1;
+        if (ceil && (out[i] - 1) * s >= in + pads[i]) --out[i];
+        windows = mulDims(windows, k);
+        outputs = mulDims(outputs, out[i]);
+    }
+    ONNX_CHECK(mulDims(windows, outputs) <= (int64_t(1) << 24), kUNSUPPORTED_NODE_SHAPE)
+        << "Indices for " << windows << " window positions of " << outputs << " outputs";
+    // Strides of the spatial dims in the flat index.
+    std::vector<int64_t> spatialStride(n, 1);
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < n; ++j)
+            if (columnMajor ? j < i : j > i) spatialStride[i] *= dims[j + 2];
+    int64_t spatial = 1;
+    for (size_t i = 0; i < n; ++i) spatial *= dims[i + 2];
+    std::vector<int64_t> outDims{dims[0], dims[1]};
+    outDims.insert(outDims.end(), out.begin(), out.end());
+
+    Tensor& fill = scalarConstant(ctx, x.getType(), -std::numeric_limits<double>::infinity(), 0);
+    Tensor* best = nullptr;
+    Tensor* bestIndex = nullptr;
+    std::vector<int64_t> offset(n, 0);
+    for (int64_t w = 0; w < windows; ++w) {
+        int64_t rest = w;
+        for (size_t i = n; i-- > 0;) {
+            offset[i] = rest % kernel[i];
+            rest /= kernel[i];
+        }
+        std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
+        std::vector<int64_t> stride(rank, 1);
+        size[0] = {dims[0]};
+        size[1] = {dims[1]};
+        for (size_t i = 0; i < n; ++i) {
+            start[i + 2] = {offset[i] * dilations[i] - pads[i]};
+            size[i + 2] = {out[i]};
+            stride[i + 2] = strides[i];
+        }
+        Tensor& value = sliceLayer(ctx, x, start, size, stride, SampleMode::kFILL, &fill);
+        auto indices = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kINT64, outDims));
+        int64_t* idx = indices->as<int64_t>();
+        for (int64_t e = 0; e < outputs; ++e) {
+            int64_t r = e, flat = 0;
+            for (size_t i = n; i-- > 0;) {
+                const int64_t o = r % out[i];
+                r /= out[i];
+                flat += (o * strides[i] + offset[i] * dilations[i] - pads[i]) * spatialStride[i];
+            }
+            idx[e] = r * spatial + flat;  // r is now n * C + c
+        }
+        Tensor& index = ctx.tensorOf(indices);
+        if (!best) {
+            best = &value;
+            bestIndex = &index;
+            continue;
+        }
+        Tensor& better = elementWise(ctx, value, *best, ElementWiseOperation::kGREATER);
+        best = &select(ctx, better, value, *best);
+        bestIndex = &select(ctx, better, index, *bestIndex);
+    }
+    return {best, bestIndex};
+}
+
 }  // namespace
 
 KILN_ONNX_IMPORTER(MaxPool) {
-    ONNX_CHECK(node.output_size() < 2 || node.output(1).empty(), kUNSUPPORTED_NODE)
-        << "MaxPool's Indices output is not supported";
+    if (hasOutput(node, 1)) return maxPoolWithIndices(ctx, inputs.tensor(0), attrs);
     return {&pool(ctx, inputs.tensor(0), attrs, Window::kMAX)};
 }
 KILN_ONNX_IMPORTER(AveragePool) { return {&pool(ctx, inputs.tensor(0), attrs, Window::kAVERAGE)}; }

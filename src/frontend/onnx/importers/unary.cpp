@@ -1,10 +1,38 @@
-// One-input math ops: each is one Unary layer.
+// One-input math ops: each is one Unary layer (Neg and Abs of small integer weights fold).
+#include <climits>
+#include <cstdint>
+
 #include "frontend/onnx/importers/importer_util.h"
 #include "onnx/onnx.pb.h"
 
 namespace kiln::onnximport {
 namespace {
-Outputs unaryOp(ImportContext& ctx, NodeInputs& in, UnaryOperation op) { return {&unary(ctx, in.tensor(0), op)}; }
+
+// Neg and Abs of small integer weights are shape arithmetic (Neg(axis) in function bodies): they
+// fold at import so that the shapes they feed stay known. nullptr when that does not apply.
+std::shared_ptr<const ir::HostTensor> foldIntegerUnary(const ir::HostTensor& x, UnaryOperation op) {
+    if ((x.type != DataType::kINT64 && x.type != DataType::kINT32) || x.numel() > 64) return nullptr;
+    auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(x.type, x.dims));
+    for (int64_t i = 0; i < x.numel(); ++i) {
+        const int64_t v = x.intAt(i);
+        const int64_t lowest = x.type == DataType::kINT32 ? INT32_MIN : INT64_MIN;
+        if (v == lowest) return nullptr;  // its negation overflows: left to the layer
+        const int64_t r = op == UnaryOperation::kNEG || (op == UnaryOperation::kABS && v < 0) ? -v : v;
+        if (x.type == DataType::kINT32) {
+            out->as<int32_t>()[i] = static_cast<int32_t>(r);
+        } else {
+            out->as<int64_t>()[i] = r;
+        }
+    }
+    return out;
+}
+
+Outputs unaryOp(ImportContext& ctx, NodeInputs& in, UnaryOperation op) {
+    if ((op == UnaryOperation::kNEG || op == UnaryOperation::kABS) && in.at(0).isWeights())
+        if (auto folded = foldIntegerUnary(*in.at(0).weights, op)) return {folded};
+    return {&unary(ctx, in.tensor(0), op)};
+}
+
 }  // namespace
 
 KILN_ONNX_IMPORTER(Exp) { return unaryOp(ctx, inputs, UnaryOperation::kEXP); }
