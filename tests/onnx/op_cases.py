@@ -1148,6 +1148,53 @@ def define_cases():
     case("NonZero of an initializer (folded)", [node("NonZero", ["w"], ["n"]), node("Add", ["x", "n"], ["y"])],
          {"x": Ints(2, 3)}, ["y"], {"w": W(np.array([[0, 1, 0], [2, 0, 3]], np.int64))})
 
+    # --- conf-more: RNN, GRU, LSTM (unrolled), GridSample, windows, crops, ... ------------------
+    # X [seq, batch, input], W [dirs, gates*hidden, input], R [dirs, gates*hidden, hidden].
+    def rnn_inputs(gates, dirs=1, seq=4, batch=3, inp=5, hid=6, layout=0):
+        x = U(batch, seq, inp) if layout else U(seq, batch, inp)
+        return [x, U(dirs, gates * hid, inp), U(dirs, gates * hid, hid), U(dirs, 2 * gates * hid)]
+
+    def states(dirs=1, batch=3, hid=6, layout=0):
+        return U(batch, dirs, hid) if layout else U(dirs, batch, hid)
+
+    op("RNN forward defaults", "RNN", rnn_inputs(1)[:3], hidden_size=6, n_out=2)
+    op("RNN bidirectional bias initial_h", "RNN", rnn_inputs(1, 2) + [None, states(2)], hidden_size=6,
+       direction="bidirectional", n_out=2)
+    op("RNN reverse Relu clip", "RNN", rnn_inputs(1), hidden_size=6, direction="reverse",
+       activations=["Relu"], clip=0.7, n_out=2)
+    # ONNX Runtime refuses layout=1 (batchwise); the conformance suite's *_batchwise cases cover it.
+    op("RNN LeakyRelu alpha", "RNN", rnn_inputs(1) + [None, states()],
+       hidden_size=6, activations=["LeakyRelu"], activation_alpha=[0.3], n_out=2)
+    op("RNN sequence_lens masking (weights)", "RNN",
+       rnn_inputs(1, 2) + [W(np.array([4, 1, 3], np.int32)), states(2)], hidden_size=6,
+       direction="bidirectional", n_out=2)
+    op("RNN sequence_lens masking (graph input)", "RNN",
+       rnn_inputs(1) + [Fixed(np.array([2, 4, 1], np.int32))], hidden_size=6, n_out=2)
+    op("RNN dynamic batch", "RNN", rnn_inputs(1), hidden_size=6, n_out=2,
+       dynamic={"in0": ([4, "N", 5], [4, 1, 5], [4, 6, 5])})
+    op("GRU forward defaults", "GRU", rnn_inputs(3)[:3], hidden_size=6, n_out=2)
+    op("GRU bidirectional bias initial_h", "GRU", rnn_inputs(3, 2) + [None, states(2)], hidden_size=6,
+       direction="bidirectional", n_out=2)
+    op("GRU linear_before_reset reverse", "GRU", rnn_inputs(3), hidden_size=6, direction="reverse",
+       linear_before_reset=1, n_out=2)
+    op("GRU activations HardSigmoid ScaledTanh", "GRU", rnn_inputs(3),
+       hidden_size=6, activations=["HardSigmoid", "ScaledTanh"], activation_alpha=[0.3, 0.8],
+       activation_beta=[0.4, 1.2], n_out=2)
+    op("GRU clip and sequence_lens", "GRU", rnn_inputs(3) + [W(np.array([3, 4, 1], np.int32))], hidden_size=6,
+       clip=0.5, n_out=2)
+    op("LSTM forward defaults", "LSTM", rnn_inputs(4)[:3], hidden_size=6, n_out=3)
+    op("LSTM bidirectional bias initial_h initial_c peepholes", "LSTM",
+       rnn_inputs(4, 2) + [None, states(2), states(2), U(2, 18)], hidden_size=6, direction="bidirectional", n_out=3)
+    op("LSTM reverse peepholes", "LSTM",
+       rnn_inputs(4) + [None, states(), states(), U(1, 18)], hidden_size=6, direction="reverse", n_out=3)
+    op("LSTM activations Elu Softsign Softplus clip", "LSTM", rnn_inputs(4), hidden_size=6,
+       activations=["HardSigmoid", "Softsign", "Softplus"], clip=0.9, n_out=3)
+    op("LSTM sequence_lens masking reverse", "LSTM",
+       rnn_inputs(4) + [W(np.array([2, 4, 3], np.int32)), states(), states()], hidden_size=6,
+       direction="reverse", n_out=3)
+    op("LSTM input_forget", "LSTM", rnn_inputs(4) + [None, states(), states()], hidden_size=6, input_forget=1,
+       n_out=3)
+
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
