@@ -1194,6 +1194,26 @@ def define_cases():
        direction="reverse", n_out=3)
     op("LSTM input_forget", "LSTM", rnn_inputs(4) + [None, states(), states()], hidden_size=6, input_forget=1,
        n_out=3)
+    # GridSample: grid values past [-1, 1] exercise the padding modes.
+    for mode in ("bilinear", "nearest", "bicubic"):
+        for pad in ("zeros", "border", "reflection"):
+            for align in (0, 1):
+                op(f"GridSample 4-D {mode} {pad} align_corners={align}", "GridSample",
+                   [U(2, 3, 5, 4), U(2, 6, 7, 2, lo=-1.7, hi=1.7)], opset=16, mode=mode, padding_mode=pad,
+                   align_corners=align)
+    op("GridSample 4-D one-pixel axis reflection align_corners", "GridSample",
+       [U(1, 2, 1, 4), U(1, 3, 3, 2, lo=-2.5, hi=2.5)], opset=16, padding_mode="reflection", align_corners=1)
+    op("GridSample 4-D dynamic batch and channels", "GridSample", [U(2, 3, 5, 4), U(2, 6, 7, 2, lo=-1.2, hi=1.2)],
+       opset=16, dynamic={"in0": ([2, "C", 5, 4], [2, 1, 5, 4], [2, 4, 5, 4])})
+    for mode in ("linear", "nearest"):
+        for pad in ("zeros", "border", "reflection"):
+            op(f"GridSample 5-D {mode} {pad}", "GridSample",
+               [U(2, 2, 3, 4, 5), U(2, 2, 3, 4, 3, lo=-1.5, hi=1.5)], opset=20, mode=mode, padding_mode=pad)
+    for align in (0, 1):
+        op(f"AffineGrid 2-D align_corners={align}", "AffineGrid", [U(2, 2, 3), i64(2, 3, 5, 6)], opset=20,
+           align_corners=align)
+        op(f"AffineGrid 3-D align_corners={align}", "AffineGrid", [U(2, 3, 4), i64(2, 3, 3, 4, 5)], opset=20,
+           align_corners=align)
 
 
 # ---------------------------------------------------------------------------------------------
