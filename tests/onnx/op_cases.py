@@ -1214,6 +1214,24 @@ def define_cases():
            align_corners=align)
         op(f"AffineGrid 3-D align_corners={align}", "AffineGrid", [U(2, 3, 4), i64(2, 3, 3, 4, 5)], opset=20,
            align_corners=align)
+    # Windows, DFT
+    for win in ("HannWindow", "HammingWindow", "BlackmanWindow"):
+        op(f"{win} periodic", win, [W(np.int64(10))])
+        op(f"{win} symmetric double", win, [W(np.int32(7))], periodic=0, output_datatype=TensorProto.DOUBLE)
+    op("DFT opset 17 real axis 1", "DFT", [U(2, 8, 3, 1)], axis=1)
+    op("DFT opset 17 complex inverse axis 2", "DFT", [U(2, 3, 6, 2)], axis=2, inverse=1)
+    op("DFT opset 17 onesided odd length dft_length 9 (zero-padded)", "DFT", [U(3, 7, 1), W(np.int64(9))], axis=1,
+       onesided=1)
+    op("DFT opset 20 complex axis -2 dft_length 5 (truncated)", "DFT", [U(2, 8, 2), W(np.int64(5))], opset=20)
+    op("DFT opset 20 real axis 1 of 4-D", "DFT", [U(2, 5, 4, 1), None, W(np.int64(1))], opset=20)
+    op("DFT opset 20 irfft", "DFT", [U(2, 6, 3, 2), None, W(np.int64(1))], opset=20, inverse=1, onesided=1)
+    # Odd dft_length with irfft: ONNX Runtime 1.32 differs from numpy.fft.irfft (and the ONNX
+    # reference); Kiln follows numpy, so only even lengths are compared here.
+    op("DFT opset 20 irfft dft_length 8 (bins truncated)", "DFT", [U(2, 6, 2), W(np.int64(8))], opset=20,
+       inverse=1, onesided=1)
+    op("STFT window onesided", "STFT", [U(2, 20, 1), W(np.int64(3)), U(8)], opset=17)
+    op("STFT frame_length, two-sided", "STFT", [U(1, 17, 1), W(np.int64(4)), None, W(np.int64(6))], opset=17, onesided=0)
+    op("STFT complex signal with window", "STFT", [U(2, 16, 2), W(np.int64(5)), U(6)], opset=17, onesided=0)
 
 
 # ---------------------------------------------------------------------------------------------
