@@ -1232,6 +1232,15 @@ def define_cases():
     op("STFT window onesided", "STFT", [U(2, 20, 1), W(np.int64(3)), U(8)], opset=17)
     op("STFT frame_length, two-sided", "STFT", [U(1, 17, 1), W(np.int64(4)), None, W(np.int64(6))], opset=17, onesided=0)
     op("STFT complex signal with window", "STFT", [U(2, 16, 2), W(np.int64(5)), U(6)], opset=17, onesided=0)
+    # CenterCropPad, ReverseSequence, Compress
+    op("CenterCropPad crop and pad odd differences", "CenterCropPad", [U(5, 4, 3), i64(2, 7, 3)], opset=18)
+    op("CenterCropPad axes -1 0 int64", "CenterCropPad", [Ints(6, 3, 5), i64(2, 9)], opset=18, axes=[-1, 0])
+    op("ReverseSequence time_axis 0", "ReverseSequence", [U(5, 3, 2), W(np.array([5, 1, 3], np.int64))])
+    op("ReverseSequence batch_axis 0 lengths at run time", "ReverseSequence",
+       [U(4, 6), Fixed(np.array([6, 0, 2, 4], np.int64))], batch_axis=0, time_axis=1)
+    op("Compress axis 1 constant condition", "Compress", [U(3, 5, 2), W(np.array([1, 0, 1, 1], bool))], axis=1)
+    op("Compress no axis condition at run time", "Compress", [U(3, 4), Bools(12)])
+    op("Compress axis -1 int64 condition at run time", "Compress", [Ints(2, 6), Bools(6)], axis=-1)
 
 
 # ---------------------------------------------------------------------------------------------
