@@ -1241,6 +1241,18 @@ def define_cases():
     op("Compress axis 1 constant condition", "Compress", [U(3, 5, 2), W(np.array([1, 0, 1, 1], bool))], axis=1)
     op("Compress no axis condition at run time", "Compress", [U(3, 4), Bools(12)])
     op("Compress axis -1 int64 condition at run time", "Compress", [Ints(2, 6), Bools(6)], axis=-1)
+    # Col2Im, MaxUnpool
+    op("Col2Im 2-D strides dilations pads", "Col2Im", [U(2, 3 * 4, 15), i64(5, 6), i64(2, 2)], opset=18,
+       strides=[2, 1], dilations=[1, 2], pads=[1, 0, 0, 1])
+    op("Col2Im 3-D", "Col2Im", [U(1, 2 * 8, 8), i64(3, 3, 3), i64(2, 2, 2)], opset=18)
+    # MaxPool indices: distinct flat positions of the [1, 2, 4, 4] input, one per 2x2 window.
+    unpool_idx = np.array([[[[0, 3], [9, 14]], [[16, 19], [28, 31]]]], np.int64)
+    op("MaxUnpool 2-D kernel 2 stride 2", "MaxUnpool", [U(1, 2, 2, 2), W(unpool_idx)], kernel_shape=[2, 2],
+       strides=[2, 2])
+    # output_shape larger than the inferred shape: ONNX Runtime reads the indices as flat into it,
+    # the ONNX reference (and Kiln) pads the unpooled result; they agree on the inferred shape.
+    op("MaxUnpool 2-D with output_shape", "MaxUnpool", [U(1, 2, 2, 2), W(unpool_idx), i64(1, 2, 4, 4)],
+       kernel_shape=[2, 2], strides=[2, 2])
 
 
 # ---------------------------------------------------------------------------------------------
