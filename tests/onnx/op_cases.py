@@ -1253,6 +1253,9 @@ def define_cases():
     # the ONNX reference (and Kiln) pads the unpooled result; they agree on the inferred shape.
     op("MaxUnpool 2-D with output_shape", "MaxUnpool", [U(1, 2, 2, 2), W(unpool_idx), i64(1, 2, 4, 4)],
        kernel_shape=[2, 2], strides=[2, 2])
+    op("Det 2-D 1x1", "Det", [U(1, 1)])
+    op("Det batched 3x3", "Det", [U(2, 4, 3, 3)])
+    op("Det 4x4", "Det", [U(5, 4, 4)])
 
 
 # ---------------------------------------------------------------------------------------------
