@@ -1256,6 +1256,17 @@ def define_cases():
     op("Det 2-D 1x1", "Det", [U(1, 1)])
     op("Det batched 3x3", "Det", [U(2, 4, 3, 3)])
     op("Det 4x4", "Det", [U(5, 4, 4)])
+    # Unique: the input must be known at import (its values decide the output sizes).
+    op("Unique sorted without axis", "Unique", [W(np.array([2.0, 1.0, 1.0, 3.0, 4.0, 3.0, -1.5], np.float32))],
+       n_out=4)
+    op("Unique not sorted without axis int64 2-D", "Unique", [W(Ints(3, 4, lo=-3, hi=3))], sorted=0, n_out=4)
+    op("Unique sorted axis 1 int64", "Unique",
+       [W(np.array([[1, 0, 1, 0], [2, 3, 2, 3], [0, 1, 0, 4]], np.int64))], axis=1, n_out=4)
+    op("Unique not sorted axis -3 float (6 slices of 4 possible: duplicates)", "Unique", [W(Grid(6, 2, 1, values=(0.0, 1.0)))], axis=-3, sorted=0,
+       n_out=4)
+    case("Unique of a folded value feeding a computed tensor",
+         [node("Unique", ["w"], ["u", "i", "inv", "c"]), node("Mul", ["x", "u"], ["y"])],
+         {"x": U(3)}, ["y", "inv"], {"w": W(np.array([5.0, -2.0, 5.0, 7.0], np.float32))})
 
 
 # ---------------------------------------------------------------------------------------------
