@@ -1229,6 +1229,9 @@ def define_cases():
     # reference); Kiln follows numpy, so only even lengths are compared here.
     op("DFT opset 20 irfft dft_length 8 (bins truncated)", "DFT", [U(2, 6, 2), W(np.int64(8))], opset=20,
        inverse=1, onesided=1)
+    op("MelWeightMatrix", "MelWeightMatrix", [W(np.int64(8)), W(np.int64(64)), W(np.int64(8000)), W(np.float32(0.0)), W(np.float32(4000.0))])
+    op("MelWeightMatrix narrow band double output", "MelWeightMatrix",
+       [W(np.int64(5)), W(np.int64(33)), W(np.int64(16000)), W(np.float32(300.0)), W(np.float32(3500.0))], output_datatype=TensorProto.DOUBLE)
     op("STFT window onesided", "STFT", [U(2, 20, 1), W(np.int64(3)), U(8)], opset=17)
     op("STFT frame_length, two-sided", "STFT", [U(1, 17, 1), W(np.int64(4)), None, W(np.int64(6))], opset=17, onesided=0)
     op("STFT complex signal with window", "STFT", [U(2, 16, 2), W(np.int64(5)), U(6)], opset=17, onesided=0)

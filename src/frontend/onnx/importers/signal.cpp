@@ -1,6 +1,7 @@
-// Signal ops: HannWindow, HammingWindow, BlackmanWindow (weights computed at import; the size
-// must be known) and DFT as matrix multiplies by constant cosine and sine matrices (the length
-// of the transformed axis and dft_length must be static).
+// Signal ops: HannWindow, HammingWindow, BlackmanWindow and MelWeightMatrix (weights computed at
+// import; their inputs must be known), DFT as matrix multiplies by constant cosine and sine
+// matrices (the length of the transformed axis and dft_length must be static), and STFT on it.
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -143,6 +144,57 @@ Tensor& dftAlong(ImportContext& ctx, Tensor& x, int32_t axis, int64_t n, bool in
 KILN_ONNX_IMPORTER(HannWindow) { return window(inputs, attrs, {0.5, -0.5}); }
 KILN_ONNX_IMPORTER(HammingWindow) { return window(inputs, attrs, {25.0 / 46.0, -21.0 / 46.0}); }
 KILN_ONNX_IMPORTER(BlackmanWindow) { return window(inputs, attrs, {0.42, -0.5, 0.08}); }
+
+// MelWeightMatrix [dft_length/2 + 1, num_mel_bins]: triangular filters between mel-spaced
+// frequencies, as the ONNX reference computes them (its mel step divides by num_mel_bins + 2,
+// and the edges' log1p in the input's float32 before the float64 rest).
+KILN_ONNX_IMPORTER(MelWeightMatrix) {
+    // All five must be known: name every missing one at once (the parser reports them together).
+    for (size_t i = 0; i < 5; ++i)
+        if (inputs.has(i) && !inputs.at(i).isWeights()) ctx.noteNeededConstant(inputs.name(i));
+    auto scalar = [&](size_t i) {
+        ONNX_CHECK(inputs.weights(i).numel() == 1, kINVALID_NODE) << "input " << i << " must be a scalar";
+        return inputs.weights(i).floatAt(0);
+    };
+    const int64_t melBins = inputs.ints(0).at(0), dftLength = inputs.ints(1).at(0);
+    const double sampleRate = scalar(2);
+    const double lower = scalar(3), upper = scalar(4);
+    ONNX_CHECK(melBins >= 1 && dftLength >= 1 && sampleRate > 0, kINVALID_NODE)
+        << "num_mel_bins, dft_length and sample_rate must be positive";
+    const int64_t spectrogramBins = dftLength / 2 + 1;
+    ONNX_CHECK(mulDims(spectrogramBins, melBins) <= kMaxConstantElements, kUNSUPPORTED_NODE) << "the matrix is too large";
+    const bool float32Edges = inputs.type(3) == DataType::kFLOAT;
+    auto toMel = [&](double hz) {
+        if (float32Edges) {
+            const float m = 2595.f * std::log1p(static_cast<float>(hz) / 700.f);
+            return static_cast<double>(m) / std::log(10.0);
+        }
+        return 2595.0 * std::log1p(hz / 700.0) / std::log(10.0);
+    };
+    const double lowMel = toMel(lower), highMel = toMel(upper);
+    const double step = (highMel - lowMel) / double(melBins + 2);
+    std::vector<int64_t> edges(melBins + 2);
+    for (int64_t k = 0; k < melBins + 2; ++k) {
+        const double hz = 700.0 * std::expm1((double(k) * step + lowMel) / 2595.0 * std::log(10.0));
+        edges[k] = static_cast<int64_t>(std::floor(double(dftLength + 1) * hz / sampleRate));
+        ONNX_CHECK(edges[k] >= 0 && edges[k] < spectrogramBins, kINVALID_NODE)
+            << "a mel filter edge falls on bin " << edges[k] << ", outside [0, " << spectrogramBins << ")";
+    }
+    auto m = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kDOUBLE, {spectrogramBins, melBins}));
+    double* out = m->as<double>();
+    std::fill(out, out + spectrogramBins * melBins, 0.0);
+    for (int64_t i = 0; i < melBins; ++i) {
+        const int64_t left = edges[i], centre = edges[i + 1], right = edges[i + 2];
+        if (centre == left) {
+            out[centre * melBins + i] = 1.0;
+        } else {
+            for (int64_t j = left; j <= centre; ++j) out[j * melBins + i] = double(j - left) / double(centre - left);
+        }
+        for (int64_t j = centre; j < right; ++j) out[j * melBins + i] = double(right - j) / double(right - centre);
+    }
+    const DataType type = fromOnnxType(static_cast<int32_t>(attrs.getInt("output_datatype", 1)), "output_datatype");
+    return {castWeights(*m, type)};
+}
 
 KILN_ONNX_IMPORTER(DFT) {
     const int32_t rank = inputs.rank(0);
