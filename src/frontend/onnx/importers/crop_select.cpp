@@ -41,7 +41,8 @@ KILN_ONNX_IMPORTER(ReverseSequence) {
     ONNX_CHECK((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0), kINVALID_NODE)
         << "batch_axis and time_axis must be 0 and 1 (either order), got " << batchAxis << " and " << timeAxis;
     const int64_t steps = inputs.dims(0)[timeAxis];
-    ONNX_CHECK(steps >= 0, kUNSUPPORTED_NODE) << "ReverseSequence needs a static time dimension";
+    ONNX_CHECK(steps >= 0 && steps <= (int64_t(1) << 22), kUNSUPPORTED_NODE)
+        << "ReverseSequence needs a static time dimension of at most 2^22, got " << steps;
     // Time positions shaped along the time axis of a [b, t] (or [t, b]) pair.
     std::vector<int64_t> t(steps);
     for (int64_t k = 0; k < steps; ++k) t[k] = k;

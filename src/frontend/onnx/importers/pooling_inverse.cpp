@@ -36,11 +36,16 @@ KILN_ONNX_IMPORTER(Col2Im) {
     ONNX_CHECK(inputs.rank(0) == 3, kINVALID_NODE) << "Col2Im input must be 3-D, got rank " << inputs.rank(0);
     std::vector<int64_t> blocksPerAxis(s);
     int64_t blockSize = 1, columns = 1, pixels = 1;
+    constexpr int64_t kLimit = int64_t(1) << 31;  // keeps the index arithmetic far from overflow
     for (size_t a = 0; a < s; ++a) {
         ONNX_CHECK(image[a] >= 1 && block[a] >= 1 && dilations[a] >= 1 && strides[a] >= 1 && pads[a] >= 0 &&
                        pads[a + s] >= 0,
                    kINVALID_NODE)
             << "image, block, dilations and strides must be positive and pads non-negative (axis " << a << ")";
+        ONNX_CHECK(image[a] < kLimit && block[a] < kLimit && dilations[a] < kLimit && strides[a] < kLimit &&
+                       pads[a] < kLimit && pads[a + s] < kLimit,
+                   kUNSUPPORTED_NODE)
+            << "Col2Im sizes beyond 2^31 (axis " << a << ")";
         const int64_t span = dilations[a] * (block[a] - 1) + 1;
         const int64_t padded = image[a] + pads[a] + pads[a + s];
         ONNX_CHECK(padded >= span, kINVALID_NODE) << "the block spans " << span << " past the padded image " << padded;
@@ -103,7 +108,13 @@ KILN_ONNX_IMPORTER(MaxUnpool) {
     std::vector<int64_t> pads = attrs.getInts("pads", std::vector<int64_t>(2 * s, 0));
     ONNX_CHECK(kernel.size() == s && strides.size() == s && pads.size() == 2 * s, kINVALID_NODE)
         << "kernel_shape, strides and pads must have " << s << ", " << s << " and " << 2 * s << " values";
-    for (int64_t d : xDims) ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE) << "MaxUnpool needs static input dims";
+    constexpr int64_t kLimit = int64_t(1) << 31;  // keeps the size arithmetic far from overflow
+    for (int64_t d : xDims) ONNX_CHECK(d >= 0 && d < kLimit, kUNSUPPORTED_NODE) << "MaxUnpool needs static input dims";
+    for (size_t a = 0; a < s; ++a)
+        ONNX_CHECK(kernel[a] >= 1 && kernel[a] < kLimit && strides[a] >= 1 && strides[a] < kLimit && pads[a] >= 0 &&
+                       pads[a] < kLimit && pads[a + s] >= 0 && pads[a + s] < kLimit,
+                   kINVALID_NODE)
+            << "kernel_shape and strides must be positive, pads non-negative (axis " << a << ")";
     std::vector<int64_t> inferred = {xDims[0], xDims[1]};
     for (size_t a = 0; a < s; ++a) inferred.push_back((xDims[2 + a] - 1) * strides[a] + kernel[a] - pads[a] - pads[a + s]);
     int64_t total = 1;

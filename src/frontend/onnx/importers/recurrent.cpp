@@ -100,10 +100,12 @@ public:
         ONNX_CHECK(mSeq >= 1, kUNSUPPORTED_NODE)
             << node.op_type() << " is unrolled at import: its sequence length must be static and non-zero, got "
             << mSeq;
-        ONNX_CHECK(mSeq <= 4096, kUNSUPPORTED_NODE) << "a sequence of " << mSeq << " steps is too long to unroll";
+        // As for Loop and Scan: at most 1024 unrolled copies.
+        ONNX_CHECK(mSeq <= 1024, kUNSUPPORTED_NODE) << "a sequence of " << mSeq << " steps is too long to unroll";
         const std::vector<int64_t> w = in.dims(1), r = in.dims(2);
         mHidden = attrs.getInt("hidden_size", r[2]);
-        ONNX_CHECK(mHidden > 0 && r[2] == mHidden && w[0] == mDirections && r[0] == mDirections &&
+        ONNX_CHECK(mHidden > 0 && mHidden <= (int64_t(1) << 24), kUNSUPPORTED_NODE) << "hidden_size " << mHidden;
+        ONNX_CHECK(r[2] == mHidden && w[0] == mDirections && r[0] == mDirections &&
                        w[1] == gates * mHidden && r[1] == gates * mHidden && w[2] >= 0,
                    kUNSUPPORTED_NODE)
             << "W and R must have static dims [" << mDirections << ", " << gates << "*hidden_size, *]";
