@@ -1249,6 +1249,131 @@ def define_cases():
     case("NonZero of an initializer (folded)", [node("NonZero", ["w"], ["n"]), node("Add", ["x", "n"], ["y"])],
          {"x": Ints(2, 3)}, ["y"], {"w": W(np.array([[0, 1, 0], [2, 0, 3]], np.int64))})
 
+    # --- more (second implementations cross-checked by these too): RNNs, GridSample, windows, ... ------------------
+    # X [seq, batch, input], W [dirs, gates*hidden, input], R [dirs, gates*hidden, hidden].
+    def rnn_inputs(gates, dirs=1, seq=4, batch=3, inp=5, hid=6, layout=0):
+        x = U(batch, seq, inp) if layout else U(seq, batch, inp)
+        return [x, U(dirs, gates * hid, inp), U(dirs, gates * hid, hid), U(dirs, 2 * gates * hid)]
+
+    def states(dirs=1, batch=3, hid=6, layout=0):
+        return U(batch, dirs, hid) if layout else U(dirs, batch, hid)
+
+    op("more: RNN forward defaults", "RNN", rnn_inputs(1)[:3], hidden_size=6, n_out=2)
+    op("more: RNN bidirectional bias initial_h", "RNN", rnn_inputs(1, 2) + [None, states(2)], hidden_size=6,
+       direction="bidirectional", n_out=2)
+    op("more: RNN reverse Relu clip", "RNN", rnn_inputs(1), hidden_size=6, direction="reverse",
+       activations=["Relu"], clip=0.7, n_out=2)
+    # ONNX Runtime refuses layout=1 (batchwise); the conformance suite's *_batchwise cases cover it.
+    op("more: RNN LeakyRelu alpha", "RNN", rnn_inputs(1) + [None, states()],
+       hidden_size=6, activations=["LeakyRelu"], activation_alpha=[0.3], n_out=2)
+    op("more: RNN sequence_lens masking (weights)", "RNN",
+       rnn_inputs(1, 2) + [W(np.array([4, 1, 3], np.int32)), states(2)], hidden_size=6,
+       direction="bidirectional", n_out=2)
+    op("more: RNN sequence_lens masking (graph input)", "RNN",
+       rnn_inputs(1) + [Fixed(np.array([2, 4, 1], np.int32))], hidden_size=6, n_out=2)
+    op("more: RNN dynamic batch", "RNN", rnn_inputs(1), hidden_size=6, n_out=2,
+       dynamic={"in0": ([4, "N", 5], [4, 1, 5], [4, 6, 5])})
+    op("more: GRU forward defaults", "GRU", rnn_inputs(3)[:3], hidden_size=6, n_out=2)
+    op("more: GRU bidirectional bias initial_h", "GRU", rnn_inputs(3, 2) + [None, states(2)], hidden_size=6,
+       direction="bidirectional", n_out=2)
+    op("more: GRU linear_before_reset reverse", "GRU", rnn_inputs(3), hidden_size=6, direction="reverse",
+       linear_before_reset=1, n_out=2)
+    op("more: GRU activations HardSigmoid ScaledTanh", "GRU", rnn_inputs(3),
+       hidden_size=6, activations=["HardSigmoid", "ScaledTanh"], activation_alpha=[0.3, 0.8],
+       activation_beta=[0.4, 1.2], n_out=2)
+    op("more: GRU clip and sequence_lens", "GRU", rnn_inputs(3) + [W(np.array([3, 4, 1], np.int32))], hidden_size=6,
+       clip=0.5, n_out=2)
+    op("more: LSTM forward defaults", "LSTM", rnn_inputs(4)[:3], hidden_size=6, n_out=3)
+    op("more: LSTM bidirectional bias initial_h initial_c peepholes", "LSTM",
+       rnn_inputs(4, 2) + [None, states(2), states(2), U(2, 18)], hidden_size=6, direction="bidirectional", n_out=3)
+    op("more: LSTM reverse peepholes", "LSTM",
+       rnn_inputs(4) + [None, states(), states(), U(1, 18)], hidden_size=6, direction="reverse", n_out=3)
+    op("more: LSTM activations Elu Softsign Softplus clip", "LSTM", rnn_inputs(4), hidden_size=6,
+       activations=["HardSigmoid", "Softsign", "Softplus"], clip=0.9, n_out=3)
+    op("more: LSTM sequence_lens masking reverse", "LSTM",
+       rnn_inputs(4) + [W(np.array([2, 4, 3], np.int32)), states(), states()], hidden_size=6,
+       direction="reverse", n_out=3)
+    op("more: LSTM input_forget", "LSTM", rnn_inputs(4) + [None, states(), states()], hidden_size=6, input_forget=1,
+       n_out=3)
+    # GridSample: grid values past [-1, 1] exercise the padding modes.
+    for mode in ("bilinear", "nearest", "bicubic"):
+        for pad in ("zeros", "border", "reflection"):
+            for align in (0, 1):
+                if mode == "bicubic" and pad == "border":
+                    continue  # ONNX Runtime differs from the ONNX reference here (KNOWN_FAILURES above)
+                op(f"more: GridSample 4-D {mode} {pad} align_corners={align}", "GridSample",
+                   [U(2, 3, 5, 4), U(2, 6, 7, 2, lo=-1.7, hi=1.7)], opset=16, mode=mode, padding_mode=pad,
+                   align_corners=align)
+    op("more: GridSample 4-D one-pixel axis reflection align_corners", "GridSample",
+       [U(1, 2, 1, 4), U(1, 3, 3, 2, lo=-2.5, hi=2.5)], opset=16, padding_mode="reflection", align_corners=1)
+    op("more: GridSample 4-D dynamic batch and channels", "GridSample", [U(2, 3, 5, 4), U(2, 6, 7, 2, lo=-1.2, hi=1.2)],
+       opset=16, dynamic={"in0": ([2, "C", 5, 4], [2, 1, 5, 4], [2, 4, 5, 4])})
+    for mode in ("linear", "nearest"):
+        for pad in ("zeros", "border", "reflection"):
+            op(f"more: GridSample 5-D {mode} {pad}", "GridSample",
+               [U(2, 2, 3, 4, 5), U(2, 2, 3, 4, 3, lo=-1.5, hi=1.5)], opset=20, mode=mode, padding_mode=pad)
+    for align in (0, 1):
+        op(f"more: AffineGrid 2-D align_corners={align}", "AffineGrid", [U(2, 2, 3), i64(2, 3, 5, 6)], opset=20,
+           align_corners=align)
+        op(f"more: AffineGrid 3-D align_corners={align}", "AffineGrid", [U(2, 3, 4), i64(2, 3, 3, 4, 5)], opset=20,
+           align_corners=align)
+    # Windows, DFT
+    for win in ("HannWindow", "HammingWindow", "BlackmanWindow"):
+        op(f"more: {win} periodic", win, [W(np.int64(10))])
+        op(f"more: {win} symmetric double", win, [W(np.int32(7))], periodic=0, output_datatype=TensorProto.DOUBLE)
+    op("more: DFT opset 17 real axis 1", "DFT", [U(2, 8, 3, 1)], axis=1)
+    op("more: DFT opset 17 complex inverse axis 2", "DFT", [U(2, 3, 6, 2)], axis=2, inverse=1)
+    op("more: DFT opset 17 onesided odd length dft_length 9 (zero-padded)", "DFT", [U(3, 7, 1), W(np.int64(9))], axis=1,
+       onesided=1)
+    op("more: DFT opset 20 complex axis -2 dft_length 5 (truncated)", "DFT", [U(2, 8, 2), W(np.int64(5))], opset=20)
+    op("more: DFT opset 20 real axis 1 of 4-D", "DFT", [U(2, 5, 4, 1), None, W(np.int64(1))], opset=20)
+    op("more: DFT opset 20 irfft", "DFT", [U(2, 6, 3, 2), None, W(np.int64(1))], opset=20, inverse=1, onesided=1)
+    # Odd dft_length with irfft: ONNX Runtime 1.32 differs from numpy.fft.irfft (and the ONNX
+    # reference); Kiln follows numpy, so only even lengths are compared here.
+    op("more: DFT opset 20 irfft dft_length 8 (bins truncated)", "DFT", [U(2, 6, 2), W(np.int64(8))], opset=20,
+       inverse=1, onesided=1)
+    op("more: MelWeightMatrix", "MelWeightMatrix", [W(np.int64(8)), W(np.int64(64)), W(np.int64(8000)), W(np.float32(0.0)), W(np.float32(4000.0))])
+    op("more: MelWeightMatrix narrow band double output", "MelWeightMatrix",
+       [W(np.int64(5)), W(np.int64(33)), W(np.int64(16000)), W(np.float32(300.0)), W(np.float32(3500.0))], output_datatype=TensorProto.DOUBLE)
+    op("more: STFT window onesided", "STFT", [U(2, 20, 1), W(np.int64(3)), U(8)], opset=17)
+    op("more: STFT frame_length, two-sided", "STFT", [U(1, 17, 1), W(np.int64(4)), None, W(np.int64(6))], opset=17, onesided=0)
+    op("more: STFT complex signal with window", "STFT", [U(2, 16, 2), W(np.int64(5)), U(6)], opset=17, onesided=0)
+    # CenterCropPad, ReverseSequence, Compress
+    op("more: CenterCropPad crop and pad odd differences", "CenterCropPad", [U(5, 4, 3), i64(2, 7, 3)], opset=18)
+    op("more: CenterCropPad axes -1 0 int64", "CenterCropPad", [Ints(6, 3, 5), i64(2, 9)], opset=18, axes=[-1, 0])
+    op("more: ReverseSequence time_axis 0", "ReverseSequence", [U(5, 3, 2), W(np.array([5, 1, 3], np.int64))])
+    op("more: ReverseSequence batch_axis 0 lengths at run time", "ReverseSequence",
+       [U(4, 6), Fixed(np.array([6, 0, 2, 4], np.int64))], batch_axis=0, time_axis=1)
+    op("more: Compress axis 1 constant condition", "Compress", [U(3, 5, 2), W(np.array([1, 0, 1, 1], bool))], axis=1)
+    op("more: Compress no axis condition at run time", "Compress", [U(3, 4), Bools(12)])
+    op("more: Compress axis -1 int64 condition at run time", "Compress", [Ints(2, 6), Bools(6)], axis=-1)
+    # Col2Im, MaxUnpool
+    op("more: Col2Im 2-D strides dilations pads", "Col2Im", [U(2, 3 * 4, 15), i64(5, 6), i64(2, 2)], opset=18,
+       strides=[2, 1], dilations=[1, 2], pads=[1, 0, 0, 1])
+    op("more: Col2Im 3-D", "Col2Im", [U(1, 2 * 8, 8), i64(3, 3, 3), i64(2, 2, 2)], opset=18)
+    # MaxPool indices: distinct flat positions of the [1, 2, 4, 4] input, one per 2x2 window.
+    unpool_idx = np.array([[[[0, 3], [9, 14]], [[16, 19], [28, 31]]]], np.int64)
+    op("more: MaxUnpool 2-D kernel 2 stride 2", "MaxUnpool", [U(1, 2, 2, 2), W(unpool_idx)], kernel_shape=[2, 2],
+       strides=[2, 2])
+    # output_shape larger than the inferred shape: ONNX Runtime reads the indices as flat into it,
+    # the ONNX reference (and Kiln) pads the unpooled result; they agree on the inferred shape.
+    op("more: MaxUnpool 2-D with output_shape", "MaxUnpool", [U(1, 2, 2, 2), W(unpool_idx), i64(1, 2, 4, 4)],
+       kernel_shape=[2, 2], strides=[2, 2])
+    op("more: Det 2-D 1x1", "Det", [U(1, 1)])
+    op("more: Det batched 3x3", "Det", [U(2, 4, 3, 3)])
+    op("more: Det 4x4", "Det", [U(5, 4, 4)])
+    # Unique: the input must be known at import (its values decide the output sizes).
+    op("more: Unique sorted without axis", "Unique", [W(np.array([2.0, 1.0, 1.0, 3.0, 4.0, 3.0, -1.5], np.float32))],
+       n_out=4)
+    op("more: Unique not sorted without axis int64 2-D", "Unique", [W(Ints(3, 4, lo=-3, hi=3))], sorted=0, n_out=4)
+    op("more: Unique sorted axis 1 int64", "Unique",
+       [W(np.array([[1, 0, 1, 0], [2, 3, 2, 3], [0, 1, 0, 4]], np.int64))], axis=1, n_out=4)
+    op("more: Unique not sorted axis -3 float (6 slices of 4 possible: duplicates)", "Unique", [W(Grid(6, 2, 1, values=(0.0, 1.0)))], axis=-3, sorted=0,
+       n_out=4)
+    case("more: Unique of a folded value feeding a computed tensor",
+         [node("Unique", ["w"], ["u", "i", "inv", "c"]), node("Mul", ["x", "u"], ["y"])],
+         {"x": U(3)}, ["y", "inv"], {"w": W(np.array([5.0, -2.0, 5.0, 7.0], np.float32))})
+
 
     # --- bitwise ops, unsigned integers, 8-bit floats ------------------------------------------
     op("BitShift LEFT uint32", "BitShift", [Ints(3, 4, lo=0, hi=1000, dtype=np.uint32),

@@ -56,13 +56,27 @@ void checkFixedInput(ImportContext& ctx, Tensor& input, const std::shared_ptr<co
     check->setName(("check fixed values of " + name).c_str());
 }
 
+// Every node of a graph and of its subgraphs (If branches, Loop and Scan bodies) by output name.
+void collectProducers(const ::onnx::GraphProto& graph, std::map<std::string, const ::onnx::NodeProto*>& producer,
+                      int depth = 0) {
+    if (depth > 64) return;  // hostile nesting
+    for (const auto& node : graph.node()) {
+        for (const auto& o : node.output()) producer[o] = &node;
+        for (const auto& a : node.attribute()) {
+            if (a.has_g()) collectProducers(a.g(), producer, depth + 1);
+            for (const auto& g : a.graphs()) collectProducers(g, producer, depth + 1);
+        }
+    }
+}
+
 // The graph inputs that the values `from` are computed from, not past Shape and Size (their
-// outputs depend on shapes only), optionally only those of an integer type.
+// outputs depend on shapes only), optionally only those of an integer type. Through a node with
+// subgraphs, the trace goes on from the subgraphs' outputs (an If's outputs are its branch's),
+// so values that a branch computes from an outer graph input are traced to it.
 std::vector<std::string> graphInputsFeeding(const ::onnx::GraphProto& graph, std::vector<std::string> from,
                                             bool integerOnly) {
-    std::map<std::string, int> producer;
-    for (int i = 0; i < graph.node_size(); ++i)
-        for (const auto& o : graph.node(i).output()) producer[o] = i;
+    std::map<std::string, const ::onnx::NodeProto*> producer;
+    collectProducers(graph, producer);
     std::map<std::string, int32_t> inputType;
     for (const auto& in : graph.input())
         if (in.type().has_tensor_type()) inputType[in.name()] = in.type().tensor_type().elem_type();
@@ -81,9 +95,15 @@ std::vector<std::string> graphInputsFeeding(const ::onnx::GraphProto& graph, std
         }
         auto p = producer.find(v);
         if (p == producer.end()) continue;
-        const auto& node = graph.node(p->second);
+        const auto& node = *p->second;
         if (node.op_type() == "Shape" || node.op_type() == "Size") continue;
         for (const auto& i : node.input()) from.push_back(i);
+        for (const auto& a : node.attribute()) {
+            if (a.has_g())
+                for (const auto& o : a.g().output()) from.push_back(o.name());
+            for (const auto& g : a.graphs())
+                for (const auto& o : g.output()) from.push_back(o.name());
+        }
     }
     return found;
 }
@@ -237,10 +257,19 @@ void ModelImporter::noteNeededValues(const ::onnx::GraphProto& graph, const ::on
         // shape, axes, scales, ...) and the integers that feed input 0 (ConstantOfShape, Range).
         mNeedValues = graphInputsFeeding(graph, {node->input().begin() + std::min(node->input_size(), 1),
                                                  node->input().end()}, false);
-        if (node->input_size() > 0)
-            for (auto& name : graphInputsFeeding(graph, {node->input(0)}, true))
-                if (std::find(mNeedValues.begin(), mNeedValues.end(), name) == mNeedValues.end())
-                    mNeedValues.push_back(name);
+        std::vector<std::string> integerFeeds;
+        if (node->input_size() > 0) integerFeeds.push_back(node->input(0));
+        // A node with subgraphs (If, Loop, Scan) failed in one of them: the integers that feed
+        // the subgraphs' outputs.
+        for (const auto& a : node->attribute()) {
+            if (a.has_g())
+                for (const auto& o : a.g().output()) integerFeeds.push_back(o.name());
+            for (const auto& g : a.graphs())
+                for (const auto& o : g.output()) integerFeeds.push_back(o.name());
+        }
+        for (auto& name : graphInputsFeeding(graph, integerFeeds, true))
+            if (std::find(mNeedValues.begin(), mNeedValues.end(), name) == mNeedValues.end())
+                mNeedValues.push_back(name);
     }
     for (auto it = mNeedValues.begin(); it != mNeedValues.end();)
         it = mFixed.count(*it) ? mNeedValues.erase(it) : it + 1;

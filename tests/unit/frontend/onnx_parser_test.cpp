@@ -326,6 +326,43 @@ TEST(OnnxParser, InputValuesFixedAtParseTimeAreCheckedAtRunTime) {
     EXPECT_TRUE(named) << (logger.errors.empty() ? "no error logged" : logger.errors.back());
 }
 
+// The value that had to be known is computed inside an If branch from a graph input of the outer
+// graph: the trace goes through the branch's nodes and names that input.
+TEST(OnnxParser, InputNeedingValuesIsTracedThroughAnIfBranch) {
+    ModelBuilder m;
+    m.addInput("shape", ::onnx::TensorProto::INT64, {2});
+    m.addInput("c", ::onnx::TensorProto::BOOL, {1});
+    auto branch = [](const char* name, std::vector<std::pair<std::string, std::vector<std::string>>> nodes,
+                     const std::string& output) {
+        ::onnx::GraphProto g;
+        g.set_name(name);
+        int k = 0;
+        for (auto& [op, io] : nodes) {
+            auto* n = g.add_node();
+            n->set_op_type(op);
+            n->set_name(std::string(name) + std::to_string(k++));
+            for (size_t i = 0; i + 1 < io.size(); ++i) n->add_input(io[i]);
+            n->add_output(io.back());
+        }
+        g.add_output()->set_name(output);
+        return g;
+    };
+    auto& node = m.node("If", {"c"}, {"y"});
+    auto* thenBranch = node.add_attribute();
+    thenBranch->set_name("then_branch");
+    thenBranch->set_type(::onnx::AttributeProto::GRAPH);
+    *thenBranch->mutable_g() = branch("then", {{"Identity", {"shape", "s2"}}, {"Reshape", {"x", "s2", "yt"}}}, "yt");
+    auto* elseBranch = node.add_attribute();
+    elseBranch->set_name("else_branch");
+    elseBranch->set_type(::onnx::AttributeProto::GRAPH);
+    *elseBranch->mutable_g() = branch("else", {{"Identity", {"x", "ye"}}}, "ye");
+    m.addOutput("y");
+    Parsed p(m.bytes());
+    ASSERT_FALSE(p.ok);
+    ASSERT_EQ(p.parser->getNbInputsNeedingValues(), 1) << (p.parser->getNbErrors() ? p.parser->getError(0)->desc() : "");
+    EXPECT_STREQ(p.parser->getInputNeedingValues(0), "shape");
+}
+
 TEST(OnnxParser, ParseFromFileReportsAMissingFile) {
     QuietLogger logger;
     auto builder = createBuilder(logger);

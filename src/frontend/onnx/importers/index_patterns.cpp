@@ -129,6 +129,11 @@ KILN_ONNX_IMPORTER(Range) {
         TensorOrWeights folded = foldRange(ctx, type, inputs);
         if (!folded.empty()) return {folded};
     }
+    // A float Range's length needs its operands' values: name them, so that the parser can say
+    // which graph inputs setInputValues would fix.
+    if (!isInteger(type))
+        for (size_t i = 0; i < 3; ++i)
+            if (!inputs.at(i).isWeights()) ctx.noteNeededConstant(inputs.name(i));
     ONNX_CHECK(isInteger(type), kUNSUPPORTED_NODE_DYNAMIC)
         << "Range of " << dataTypeName(type)
         << " with start, limit or delta computed by the graph: its length would be known only at run time";
