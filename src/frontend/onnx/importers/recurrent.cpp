@@ -4,6 +4,7 @@
 // then picks its row with a Gather, so a dynamic batch dimension needs no slicing.
 // sequence_lens shorter than the sequence are handled by masking: past a batch entry's length
 // its state is held and its Y rows are zero (ONNX Runtime's behaviour).
+#include <cctype>
 #include <string>
 
 #include "frontend/onnx/importers/compose_util.h"
@@ -53,10 +54,22 @@ std::vector<std::vector<RecurrentActivation>> activationsOf(const ::onnx::NodePr
                                                             const NodeAttributes& attrs,
                                                             const std::vector<std::string>& defaults,
                                                             int64_t directions) {
+    // Names are matched without regard to case, as ONNX Runtime does ("tanh" is Tanh).
+    static const char* const kKnown[] = {"Relu",      "Tanh",       "Sigmoid",     "Affine", "LeakyRelu", "ThresholdedRelu",
+                                         "ScaledTanh", "HardSigmoid", "Elu", "Softsign", "Softplus"};
+    auto lower = [](std::string v) {
+        for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return v;
+    };
+    auto canonical = [&](const std::string& name) {
+        for (const char* k : kKnown)
+            if (lower(k) == lower(name)) return std::string(k);
+        return name;
+    };
     std::vector<std::string> names;
     for (const auto& a : node.attribute())
         if (a.name() == "activations")
-            for (const auto& s : a.strings()) names.push_back(s);
+            for (const auto& s : a.strings()) names.push_back(canonical(s));
     if (names.empty())
         for (int64_t d = 0; d < directions; ++d) names.insert(names.end(), defaults.begin(), defaults.end());
     const size_t per = defaults.size();
