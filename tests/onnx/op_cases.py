@@ -1288,8 +1288,8 @@ def define_cases():
        rnn_inputs(4, 2) + [None, states(2), states(2), U(2, 18)], hidden_size=6, direction="bidirectional", n_out=3)
     op("more: LSTM reverse peepholes", "LSTM",
        rnn_inputs(4) + [None, states(), states(), U(1, 18)], hidden_size=6, direction="reverse", n_out=3)
-    op("more: LSTM activations Elu Softsign Softplus clip", "LSTM", rnn_inputs(4), hidden_size=6,
-       activations=["HardSigmoid", "Softsign", "Softplus"], clip=0.9, n_out=3)
+    op("more: LSTM activations HardSigmoid softsign SOFTPLUS (any case) clip", "LSTM", rnn_inputs(4), hidden_size=6,
+       activations=["HardSigmoid", "softsign", "SOFTPLUS"], clip=0.9, n_out=3)
     op("more: LSTM sequence_lens masking reverse", "LSTM",
        rnn_inputs(4) + [W(np.array([2, 4, 3], np.int32)), states(), states()], hidden_size=6,
        direction="reverse", n_out=3)
