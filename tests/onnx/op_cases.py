@@ -1394,6 +1394,15 @@ def define_cases():
                                               node("Cast", ["q"], ["y"], to=TensorProto.FLOAT)],
              {"x": U(3, 5, lo=-500, hi=500)}, ["y"], opset=19)
 
+    op("IsInf detect_positive only", "IsInf", [Special(3, 4)], opset=10, detect_negative=0)
+    op("IsInf detect_negative only", "IsInf", [Special(3, 4)], opset=10, detect_positive=0)
+    op("ReduceMax of bools (any) axis 1", "ReduceMax", [Bools(3, 4), i64(1)], opset=20, keepdims=0)
+    op("ReduceMin of bools (all)", "ReduceMin", [Bools(3, 4)], opset=20, keepdims=1)
+    op("ConvTranspose output_shape (pads from it)", "ConvTranspose", [U(1, 2, 4, 4), W(U(2, 3, 3, 3))],
+       strides=[2, 2], output_shape=[10, 9])
+    op("QuantizeLinear uint16", "QuantizeLinear", [U(3, 4, lo=-50, hi=50), W(np.float32(0.01)),
+                                                   W(np.uint16(30000))], opset=21)
+
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing

@@ -7,9 +7,7 @@ namespace kiln::ir {
 void ReduceOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1) << "Reduce takes 1 input, got " << ctx.nbInputs();
     const ValueInfo& in = ctx.input(0);
-    KILN_SHAPE_CHECK(ctx, isFloatType(in.type) ||
-                              in.type == DataType::kINT32 || in.type == DataType::kINT64 ||
-                              in.type == DataType::kINT8 || in.type == DataType::kUINT8)
+    KILN_SHAPE_CHECK(ctx, isFloatType(in.type) || isIntType(in.type))
         << "Reduce supports float and integer types, got " << dataTypeName(in.type);
     const int32_t rank = static_cast<int32_t>(in.shape.size());
     // Empty axes reduce everything; duplicates are harmless (TensorRT takes a bit mask).

@@ -8,9 +8,8 @@ void TopKOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1 || ctx.nbInputs() == 2)
         << "TopK takes 1 or 2 inputs (x, optional k), got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
-    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) ||
-                              x.type == DataType::kINT32 || x.type == DataType::kINT64)
-        << "TopK supports float, int32 and int64 inputs, got " << dataTypeName(x.type);
+    KILN_SHAPE_CHECK(ctx, isFloatType(x.type) || isIntType(x.type))
+        << "TopK supports float and integer inputs, got " << dataTypeName(x.type);
     const int32_t rank = static_cast<int32_t>(x.shape.size());
     KILN_SHAPE_CHECK(ctx, rank >= 1) << "TopK input must have rank >= 1, got a scalar";
     const int32_t ax = ctx.normalizeAxis(axis, rank);

@@ -33,6 +33,36 @@ void setSpatial(L& layer, const NodeAttributes& attrs, const std::vector<int64_t
     }
 }
 
+// ConvTranspose's output_shape, as the pads that give it (ONNX): total = stride * (in - 1) +
+// output_padding + (kernel - 1) * dilation + 1 - out, split in half (the odd one at the end for
+// SAME_UPPER, at the start otherwise). An output larger than the full one extends the end, as
+// output_padding does.
+std::vector<int64_t> padsForOutputShape(const std::vector<int64_t>& xDims, const std::vector<int64_t>& kernel,
+                                        const NodeAttributes& attrs, std::vector<int64_t>& outputPadding) {
+    const size_t n = kernel.size();
+    std::vector<int64_t> out = attrs.getInts("output_shape");
+    ONNX_CHECK(out.size() >= n && xDims.size() >= n, kINVALID_NODE) << "output_shape has " << out.size()
+                                                                    << " values for a " << n << "-D kernel";
+    out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(n));
+    const std::vector<int64_t> strides = attrs.getInts("strides", std::vector<int64_t>(n, 1));
+    const std::vector<int64_t> dilations = attrs.getInts("dilations", std::vector<int64_t>(n, 1));
+    ONNX_CHECK(strides.size() == n && dilations.size() == n, kINVALID_NODE) << "strides and dilations need " << n << " values";
+    const bool upper = attrs.getString("auto_pad", "NOTSET") == "SAME_UPPER";
+    std::vector<int64_t> pads(2 * n);
+    for (size_t i = 0; i < n; ++i) {
+        const int64_t in = xDims[xDims.size() - n + i];
+        ONNX_CHECK(in >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "output_shape with a dynamic spatial input dimension";
+        int64_t total = strides[i] * (in - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - out[i];
+        if (total < 0) {
+            outputPadding[i] -= total;
+            total = 0;
+        }
+        pads[i] = upper ? total / 2 : total - total / 2;
+        pads[n + i] = total - pads[i];
+    }
+    return pads;
+}
+
 }  // namespace
 
 Tensor& convolution(ImportContext& ctx, Tensor& x, const ir::HostTensor& w, const ir::HostTensor* b,
@@ -62,7 +92,6 @@ KILN_ONNX_IMPORTER(ConvTranspose) {
     const ir::HostTensor& w = inputs.weights(1);
     ONNX_CHECK(w.dims.size() >= 3, kINVALID_NODE) << "kernel has shape " << ir::dimsToString(w.dims)
                                                   << ", expected [C, M/group, k...]";
-    refuseAttribute(attrs, "output_shape", "give pads (and output_padding) instead");
     const int64_t group = attrs.getInt("group", 1);
     std::vector<int64_t> kernel = attrs.getInts("kernel_shape", {w.dims.begin() + 2, w.dims.end()});
     const size_t n = kernel.size();
@@ -70,6 +99,8 @@ KILN_ONNX_IMPORTER(ConvTranspose) {
     ONNX_CHECK(outputPadding.size() == n, kINVALID_NODE) << "output_padding must have " << n << " values";
     std::vector<int64_t> pads = attrs.getInts("pads", std::vector<int64_t>(2 * n, 0));
     ONNX_CHECK(pads.size() == 2 * n, kINVALID_NODE) << "pads must have " << 2 * n << " values";
+    const bool fromOutputShape = attrs.has("output_shape");
+    if (fromOutputShape) pads = padsForOutputShape(inputs.dims(0), kernel, attrs, outputPadding);
     std::vector<int64_t> post(n), extend(n);
     bool anyExtend = false, anyOutputPadding = false;
     for (size_t i = 0; i < n; ++i) {
@@ -89,7 +120,8 @@ KILN_ONNX_IMPORTER(ConvTranspose) {
     if (deconv) {
         deconv->setNbGroups(group);
         setSpatial(*deconv, attrs, kernel);
-        if (anyOutputPadding) deconv->setPostPadding(toDims(post));
+        if (fromOutputShape) deconv->setPrePadding(toDims({pads.begin(), pads.begin() + n}));
+        if (anyOutputPadding || fromOutputShape) deconv->setPostPadding(toDims(post));
     }
     Tensor* y = ctx.check(deconv)->getOutput(0);
     if (anyExtend) {

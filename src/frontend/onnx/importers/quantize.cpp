@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "frontend/onnx/importers/importer_util.h"
+#include "ir/data_types.h"
 #include "frontend/onnx/importers/shape_scalar.h"
 #include "frontend/onnx/weights.h"
 #include "onnx/onnx.pb.h"
@@ -21,9 +22,9 @@ struct QuantRange {
 };
 
 QuantRange rangeOf(DataType t) {
-    ONNX_CHECK(t == DataType::kINT8 || t == DataType::kUINT8, kUNSUPPORTED_NODE_DATATYPE)
-        << "quantized type " << dataTypeName(t) << " (Kiln quantizes to int8 and uint8)";
-    return t == DataType::kINT8 ? QuantRange{-128, 127} : QuantRange{0, 255};
+    ONNX_CHECK(t == DataType::kINT8 || t == DataType::kUINT8 || t == DataType::kUINT16, kUNSUPPORTED_NODE_DATATYPE)
+        << "quantized type " << dataTypeName(t) << " (Kiln quantizes to int8, uint8, uint16 and the 8-bit floats)";
+    return t == DataType::kINT8 ? QuantRange{-128, 127} : t == DataType::kUINT8 ? QuantRange{0, 255} : QuantRange{0, 65535};
 }
 
 Tensor& scalarTensor(ImportContext& ctx, DataType type, double v, int32_t rank) {
@@ -72,8 +73,14 @@ Tensor& broadcastParam(ImportContext& ctx, Tensor& p, const std::vector<int64_t>
 }
 
 Tensor& quantize(ImportContext& ctx, Tensor& x, Tensor& scale, Tensor* zeroPoint, DataType outType) {
-    const QuantRange r = rangeOf(outType);
     Tensor& xf = cast(ctx, x, DataType::kFLOAT);
+    if (ir::isFloat8Type(outType)) {
+        // To an 8-bit float the cast rounds (nearest even) and saturates; there is no integer grid.
+        Tensor* q = &elementWise(ctx, xf, cast(ctx, scale, DataType::kFLOAT), ElementWiseOperation::kDIV);
+        if (zeroPoint) q = &elementWise(ctx, *q, cast(ctx, *zeroPoint, DataType::kFLOAT), ElementWiseOperation::kSUM);
+        return cast(ctx, *q, outType);
+    }
+    const QuantRange r = rangeOf(outType);
     Tensor* q = &unary(ctx, elementWise(ctx, xf, cast(ctx, scale, DataType::kFLOAT), ElementWiseOperation::kDIV),
                        UnaryOperation::kROUND);
     if (zeroPoint) q = &elementWise(ctx, *q, cast(ctx, *zeroPoint, DataType::kFLOAT), ElementWiseOperation::kSUM);
@@ -191,9 +198,10 @@ KILN_ONNX_IMPORTER(QuantizeLinear) {
 KILN_ONNX_IMPORTER(DequantizeLinear) {
     Tensor& x = inputs.tensor(0);
     const DataType inType = x.getType();
-    ONNX_CHECK(inType == DataType::kINT8 || inType == DataType::kUINT8 || inType == DataType::kINT32,
+    ONNX_CHECK(inType == DataType::kINT8 || inType == DataType::kUINT8 || inType == DataType::kUINT16 ||
+                   inType == DataType::kINT32 || ir::isFloat8Type(inType),
                kUNSUPPORTED_NODE_DATATYPE)
-        << "dequantizing " << dataTypeName(inType) << " (Kiln dequantizes int8, uint8 and int32)";
+        << "dequantizing " << dataTypeName(inType) << " (Kiln dequantizes int8, uint8, uint16, int32 and the 8-bit floats)";
     const std::vector<int64_t> xDims = inputs.dims(0);
     const int64_t axis = attrs.getInt("axis", 1), block = attrs.getInt("block_size", 0);
     const DataType outType = onnxTypeAttr(attrs, "output_dtype", inputs.type(1));

@@ -31,7 +31,11 @@ Outputs reduce(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
         case Pre::kEXP: x = &unary(ctx, *x, UnaryOperation::kEXP); break;
         case Pre::kNONE: break;
     }
+    // Max and Min of bools (any and all) reduce their uint8 values.
+    const bool boolean = x->getType() == DataType::kBOOL && (op == ReduceOperation::kMAX || op == ReduceOperation::kMIN);
+    if (boolean) x = &cast(ctx, *x, DataType::kUINT8);
     Tensor* y = ctx.check(ctx.network().addReduce(*x, op, axesMask(axes, rank), keep))->getOutput(0);
+    if (boolean) y = &cast(ctx, *y, DataType::kBOOL);
     if (post == Post::kSQRT) y = &unary(ctx, *y, UnaryOperation::kSQRT);
     if (post == Post::kLOG) y = &unary(ctx, *y, UnaryOperation::kLOG);
     return {y};

@@ -59,11 +59,20 @@ KILN_ONNX_IMPORTER(Not) { return unaryOp(ctx, inputs, UnaryOperation::kNOT); }
 KILN_ONNX_IMPORTER(Sign) { return unaryOp(ctx, inputs, UnaryOperation::kSIGN); }
 KILN_ONNX_IMPORTER(Round) { return unaryOp(ctx, inputs, UnaryOperation::kROUND); }
 KILN_ONNX_IMPORTER(IsNaN) { return unaryOp(ctx, inputs, UnaryOperation::kISNAN); }
+// detect_negative / detect_positive = 0 leave out one infinity: isinf(x) and the other sign.
 KILN_ONNX_IMPORTER(IsInf) {
-    ONNX_CHECK(attrs.getInt("detect_negative", 1) == 1 && attrs.getInt("detect_positive", 1) == 1,
-               kUNSUPPORTED_NODE_ATTR)
-        << "IsInf detects both infinities only (detect_negative=1, detect_positive=1)";
-    return unaryOp(ctx, inputs, UnaryOperation::kISINF);
+    const bool negative = attrs.getInt("detect_negative", 1) != 0, positive = attrs.getInt("detect_positive", 1) != 0;
+    Outputs inf = unaryOp(ctx, inputs, UnaryOperation::kISINF);
+    if (negative && positive) return inf;
+    if (!negative && !positive) return {&elementWise(ctx, *inf[0].tensor, unary(ctx, *inf[0].tensor, UnaryOperation::kNOT),
+                                                     ElementWiseOperation::kAND)};
+    Tensor& x = inputs.tensor(0);
+    Tensor& zero = ctx.tensorOf(ImportContext::scalarWeights(x.getType() == DataType::kDOUBLE ? DataType::kDOUBLE
+                                                                                               : DataType::kFLOAT,
+                                                             0.0, inputs.rank(0)));
+    Tensor& z = cast(ctx, zero, x.getType());
+    Tensor& sign = elementWise(ctx, x, z, positive ? ElementWiseOperation::kGREATER : ElementWiseOperation::kLESS);
+    return {&elementWise(ctx, *inf[0].tensor, sign, ElementWiseOperation::kAND)};
 }
 
 }  // namespace kiln::onnximport
