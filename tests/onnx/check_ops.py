@@ -51,6 +51,8 @@ import numpy as np
 
 # Cases that are known to fail: "case name": "one-line reason". Reported as KNOWN, not counted.
 KNOWN_FAILURES = {
+    "Bernoulli of probabilities 0 and 1": "ONNX Runtime 1.32's Bernoulli draws 1 with probability 1 - p (p = 1 gives "
+                                          "0, p = 0.9 mostly 0); Kiln gives 1 with probability p, as ONNX says",
     **{f"GridSample cubic border align_corners={a}": "ONNX Runtime's bicubic sampling with border padding differs "
                                                      "from the ONNX reference (onnx.reference), which Kiln follows "
                                                      "(the two agree to 2e-7 on these inputs)" for a in (0, 1)},

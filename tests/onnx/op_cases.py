@@ -1403,6 +1403,15 @@ def define_cases():
     op("QuantizeLinear uint16", "QuantizeLinear", [U(3, 4, lo=-50, hi=50), W(np.float32(0.01)),
                                                    W(np.uint16(30000))], opset=21)
 
+    # Random ops, made deterministic so that ONNX Runtime can check them: a uniform range of
+    # width 0, a normal of scale 1e-20 (ONNX Runtime refuses 0), Bernoulli of probabilities 0 and 1.
+    op("RandomUniformLike low == high", "RandomUniformLike", [U(3, 4)], low=0.25, high=0.25)
+    op("RandomNormalLike scale 1e-20 double", "RandomNormalLike", [U(2, 3)], mean=-1.5, scale=1e-20,
+       dtype=TensorProto.DOUBLE)
+    op("RandomUniform shape attribute low == high", "RandomUniform", [], shape=[2, 5], low=3.0, high=3.0)
+    op("RandomNormal shape attribute scale 1e-20", "RandomNormal", [], shape=[4], mean=2.0, scale=1e-20)
+    op("Bernoulli of probabilities 0 and 1", "Bernoulli", [Grid(3, 4, values=(0.0, 1.0))], opset=15)
+
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing
