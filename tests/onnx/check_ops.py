@@ -51,6 +51,7 @@ import numpy as np
 
 # Cases that are known to fail: "case name": "one-line reason". Reported as KNOWN, not counted.
 KNOWN_FAILURES = {
+    "SwiGLU alpha 1.702": "ONNX Runtime 1.32 has no SwiGLU (opset 28); the conformance suite's cases pass",
     "Bernoulli of probabilities 0 and 1": "ONNX Runtime 1.32's Bernoulli draws 1 with probability 1 - p (p = 1 gives "
                                           "0, p = 0.9 mostly 0); Kiln gives 1 with probability p, as ONNX says",
     **{f"GridSample cubic border align_corners={a}": "ONNX Runtime's bicubic sampling with border padding differs "

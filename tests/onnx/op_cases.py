@@ -1412,6 +1412,11 @@ def define_cases():
     op("RandomNormal shape attribute scale 1e-20", "RandomNormal", [], shape=[4], mean=2.0, scale=1e-20)
     op("Bernoulli of probabilities 0 and 1", "Bernoulli", [Grid(3, 4, values=(0.0, 1.0))], opset=15)
 
+    # SwiGLU is newer than ONNX Runtime 1.32 (KNOWN_FAILURES); the conformance suite checks it.
+    op("SwiGLU alpha 1.702", "SwiGLU", [U(2, 3, 8), U(2, 3, 8)], opset=28, alpha=1.702)
+    op("CausalConvWithState silu with past state and bias", "CausalConvWithState",
+       [U(2, 4, 7), W(U(4, 1, 3)), W(U(4)), U(2, 4, 2)], opset=27, n_out=2, activation="silu")
+
 
 # ---------------------------------------------------------------------------------------------
 # Building, running, comparing

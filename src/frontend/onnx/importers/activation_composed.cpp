@@ -6,13 +6,24 @@
 namespace kiln::onnximport {
 
 // Swish(x) = x * sigmoid(alpha * x).
-KILN_ONNX_IMPORTER(Swish) {
-    Tensor& x = inputs.tensor(0);
-    const float alpha = attrs.getFloat("alpha", 1.f);
+namespace {
+
+// x * sigmoid(alpha * x).
+Tensor& swish(ImportContext& ctx, Tensor& x, float alpha, int32_t rank) {
     Tensor* z = &x;
-    if (alpha != 1.f)
-        z = &elementWise(ctx, x, scalarConstant(ctx, x.getType(), alpha, inputs.rank(0)), ElementWiseOperation::kPROD);
-    return {&elementWise(ctx, x, activation(ctx, *z, ActivationType::kSIGMOID), ElementWiseOperation::kPROD)};
+    if (alpha != 1.f) z = &elementWise(ctx, x, scalarConstant(ctx, x.getType(), alpha, rank), ElementWiseOperation::kPROD);
+    return elementWise(ctx, x, activation(ctx, *z, ActivationType::kSIGMOID), ElementWiseOperation::kPROD);
+}
+
+}  // namespace
+
+KILN_ONNX_IMPORTER(Swish) { return {&swish(ctx, inputs.tensor(0), attrs.getFloat("alpha", 1.f), inputs.rank(0))}; }
+
+// SwiGLU-28: Swish_alpha(A) * B, A and B of one shape.
+KILN_ONNX_IMPORTER(SwiGLU) {
+    ONNX_CHECK(inputs.dims(0) == inputs.dims(1), kINVALID_NODE) << "A and B must have the same shape (no broadcasting)";
+    Tensor& gate = swish(ctx, inputs.tensor(0), attrs.getFloat("alpha", 1.f), inputs.rank(0));
+    return {&elementWise(ctx, gate, inputs.tensor(1), ElementWiseOperation::kPROD)};
 }
 
 // Mish(x) = x * tanh(softplus(x)).
