@@ -1414,6 +1414,9 @@ def define_cases():
 
     # SwiGLU is newer than ONNX Runtime 1.32 (KNOWN_FAILURES); the conformance suite checks it.
     op("SwiGLU alpha 1.702", "SwiGLU", [U(2, 3, 8), U(2, 3, 8)], opset=28, alpha=1.702)
+    op("LinearAttention gated_delta GQA with past state", "LinearAttention",
+       [U(2, 3, 16), U(2, 3, 8), U(2, 3, 12), U(2, 2, 4, 6), U(2, 3, 8, lo=-0.5, hi=0.0), U(2, 3, 2, lo=0.1, hi=1.0)],
+       opset=27, n_out=2, q_num_heads=4, kv_num_heads=2)
     op("CausalConvWithState silu with past state and bias", "CausalConvWithState",
        [U(2, 4, 7), W(U(4, 1, 3)), W(U(4)), U(2, 4, 2)], opset=27, n_out=2, activation="silu")
 
