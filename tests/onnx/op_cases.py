@@ -1417,6 +1417,10 @@ def define_cases():
     op("LinearAttention gated_delta GQA with past state", "LinearAttention",
        [U(2, 3, 16), U(2, 3, 8), U(2, 3, 12), U(2, 2, 4, 6), U(2, 3, 8, lo=-0.5, hi=0.0), U(2, 3, 2, lo=0.1, hi=1.0)],
        opset=27, n_out=2, q_num_heads=4, kv_num_heads=2)
+    op("TensorScatter circular 4-D", "TensorScatter", [U(2, 3, 6, 4), U(2, 3, 3, 4), W(np.array([1, 5], np.int64))],
+       opset=24, mode="circular")
+    op("TensorScatter linear axis 1", "TensorScatter", [U(3, 8, 2), U(3, 2, 2), W(np.array([0, 3, 6], np.int64))],
+       opset=24, axis=1)
     op("CausalConvWithState silu with past state and bias", "CausalConvWithState",
        [U(2, 4, 7), W(U(4, 1, 3)), W(U(4)), U(2, 4, 2)], opset=27, n_out=2, activation="silu")
 

@@ -59,3 +59,46 @@ KILN_ONNX_IMPORTER(Scatter) { return scatterElements(ctx, inputs, attrs); }
 KILN_ONNX_IMPORTER(ScatterND) { return scatter(ctx, inputs, ScatterMode::kND, 0, reductionOf(attrs)); }
 
 }  // namespace kiln::onnximport
+
+namespace kiln::onnximport {
+
+// TensorScatter-24 (a KV-cache update): update's positions s along `axis` are written to
+// past_cache at write_indices[batch] + s (modulo the cache length in circular mode), as a
+// ScatterElements whose indices are that sum broadcast to update's shape.
+KILN_ONNX_IMPORTER(TensorScatter) {
+    const std::string mode = attrs.getString("mode", "linear");
+    ONNX_CHECK(mode == "linear" || mode == "circular", kUNSUPPORTED_NODE_ATTR) << "mode='" << mode << "'";
+    Tensor& past = inputs.tensor(0);
+    Tensor& update = inputs.tensor(1);
+    const std::vector<int64_t> pastDims = inputs.dims(0), updateDims = inputs.dims(1);
+    const int32_t rank = static_cast<int32_t>(pastDims.size());
+    ONNX_CHECK(rank >= 2 && static_cast<int32_t>(updateDims.size()) == rank, kINVALID_NODE)
+        << "past_cache and update must have one rank of at least 2";
+    const int32_t axis = normalizeAxis(attrs.getInt("axis", -2), rank);
+    ONNX_CHECK(axis >= 1, kINVALID_NODE) << "the sequence axis cannot be the batch axis";
+    const int64_t length = updateDims[axis], cacheLength = pastDims[axis];
+    ONNX_CHECK(length >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "an update of dynamic sequence length";
+    std::vector<int64_t> positions(static_cast<size_t>(length));
+    for (int64_t s = 0; s < length; ++s) positions[static_cast<size_t>(s)] = s;
+    std::vector<int64_t> along(rank, 1);
+    along[axis] = length;
+    Tensor* index = &ctx.tensorOf(withDims(*ImportContext::int64Weights(positions), along));
+    if (inputs.has(2)) {
+        std::vector<int64_t> perBatch(rank, 1);
+        perBatch[0] = -1;
+        index = &elementWise(ctx, reshape(ctx, cast(ctx, inputs.tensor(2), DataType::kINT64), perBatch), *index,
+                             ElementWiseOperation::kSUM);
+    }
+    if (mode == "circular") {
+        ONNX_CHECK(cacheLength > 0, kUNSUPPORTED_NODE_DYNAMIC) << "circular mode needs a static, non-empty cache length";
+        index = &elementWise(ctx, *index, ctx.tensorOf(ImportContext::scalarWeights(DataType::kINT64, double(cacheLength), rank)),
+                             ElementWiseOperation::kMOD);
+    }
+    Tensor& full = elementWise(ctx, *index, filled(ctx, shapeOf(ctx, update), rank, DataType::kINT64, 0.0),
+                               ElementWiseOperation::kSUM);
+    ScatterLayer* l = ctx.network().addScatter(past, full, update, ScatterMode::kELEMENT);
+    if (l) l->setAxis(axis);
+    return {ctx.check(l)->getOutput(0)};
+}
+
+}  // namespace kiln::onnximport
