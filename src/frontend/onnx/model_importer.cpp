@@ -18,6 +18,11 @@ namespace {
 
 bool isDefaultDomain(const std::string& d) { return d.empty() || d == "ai.onnx"; }
 
+// Importers of other domains are registered as "<domain>::<op>" (ai.onnx.preview::FlexAttention).
+NodeImporter importerOf(const ::onnx::NodeProto& node) {
+    return findImporter(isDefaultDomain(node.domain()) ? node.op_type() : node.domain() + "::" + node.op_type());
+}
+
 std::string pluginVersionOf(const ::onnx::NodeProto& node) {
     for (const auto& a : node.attribute())
         if (a.name() == "plugin_version" && a.type() == ::onnx::AttributeProto::STRING) return a.s();
@@ -147,7 +152,7 @@ void importNode(ImportContext& ctx, const ::onnx::NodeProto& node, const std::st
     const bool constantInputs = allWeights(values);
     NodeInputs inputs(ctx, node, std::move(values));
     NodeAttributes attrs(node, modelDir);
-    Outputs outs = findImporter(node.op_type())(ctx, node, inputs, attrs);
+    Outputs outs = importerOf(node)(ctx, node, inputs, attrs);
     ONNX_CHECK(outs.size() >= static_cast<size_t>(node.output_size()), kINTERNAL_ERROR)
         << "the importer made " << outs.size() << " outputs, the node has " << node.output_size();
     if (constantInputs && !isRandomOp(node.op_type())) foldOutputs(ctx, outs);
@@ -190,7 +195,7 @@ std::vector<TensorOrWeights> importSubgraph(ImportContext& ctx, const ::onnx::Gr
     ONNX_CHECK(ctx.countSubgraphNodes(body.node_size()) <= kMaxSubgraphNodes, kUNSUPPORTED_NODE)
         << "unrolling the model's loops would import more than " << kMaxSubgraphNodes << " nodes";
     for (const auto& node : body.node()) {
-        ONNX_CHECK(isDefaultDomain(node.domain()) && findImporter(node.op_type()), kUNSUPPORTED_NODE)
+        ONNX_CHECK(importerOf(node), kUNSUPPORTED_NODE)
             << "getPluginCreator() could not find Plugin " << node.op_type() << " version " << pluginVersionOf(node)
             << " (in the subgraph '" << body.name() << "'): the op is neither built into Kiln nor in the plugin registry";
         for (const auto& o : node.output())
@@ -314,7 +319,7 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
     size_t errorsBefore = mErrors.size();
     for (int i = 0; i < graph.node_size(); ++i) {
         const auto& node = graph.node(i);
-        if (isDefaultDomain(node.domain()) && findImporter(node.op_type())) continue;
+        if (importerOf(node)) continue;
         error(ErrorCode::kUNSUPPORTED_NODE,
               "getPluginCreator() could not find Plugin " + node.op_type() + " version " + pluginVersionOf(node) +
                   (isDefaultDomain(node.domain()) ? "" : " (domain '" + node.domain() + "')") +
