@@ -207,6 +207,10 @@ public:
     //! default, as ONNX) or infinity/NaN (false).
     virtual void setSaturate(bool saturate) noexcept = 0;
     virtual bool getSaturate() const noexcept = 0;
+    //! Keep the bits instead of converting the values (ONNX BitCast): both types must have one
+    //! element size.
+    virtual void setBitCast(bool bitCast) noexcept = 0;
+    virtual bool getBitCast() const noexcept = 0;
 };
 
 class KILN_API PaddingLayer : public Layer {

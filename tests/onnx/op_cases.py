@@ -1421,6 +1421,7 @@ def define_cases():
        opset=24, mode="circular")
     op("TensorScatter linear axis 1", "TensorScatter", [U(3, 8, 2), U(3, 2, 2), W(np.array([0, 3, 6], np.int64))],
        opset=24, axis=1)
+    op("BitCast float to int32", "BitCast", [U(3, 4)], opset=26, to=TensorProto.INT32)
     op("CausalConvWithState silu with past state and bias", "CausalConvWithState",
        [U(2, 4, 7), W(U(4, 1, 3)), W(U(4)), U(2, 4, 2)], opset=27, n_out=2, activation="silu")
 

@@ -6,6 +6,13 @@ void CastOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 1) << "Cast takes 1 input, got " << ctx.nbInputs();
     KILN_SHAPE_CHECK(ctx, dataTypeSize(toType) > 0) << "cannot cast to " << dataTypeName(toType);
     const ValueInfo& in = ctx.input(0);
+    if (bitCast) {
+        KILN_SHAPE_CHECK(ctx, dataTypeSize(in.type) == dataTypeSize(toType))
+            << "BitCast from " << dataTypeName(in.type) << " to " << dataTypeName(toType)
+            << " needs types of one element size";
+        ctx.setOutput(0, toType, in.shape);
+        return;
+    }
     bool intToInt = (in.type == DataType::kINT32 || in.type == DataType::kINT64) &&
                     (toType == DataType::kINT32 || toType == DataType::kINT64);
     ctx.setOutput(0, toType, in.shape, intToInt ? in.value : std::nullopt);

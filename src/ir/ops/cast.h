@@ -14,11 +14,13 @@ struct CastOp : OpBase<CastOp> {
     static constexpr const char* kName = "Cast";
     DataType toType{DataType::kFLOAT};
     int64_t saturate{1};  //!< to 8-bit floats: out of range gives the largest value (1) or Inf/NaN (0)
+    int64_t bitCast{0};   //!< 1: the bits are kept (ONNX BitCast); the types have one element size
 
     template <class V>
     void fields(V& v) {
         v("toType", toType);
         v("saturate", saturate);
+        v("bitCast", bitCast);
     }
     void inferShapes(InferContext& ctx) const override;
 };

@@ -90,6 +90,8 @@ public:
     DataType getToType() const noexcept override { return op<ir::CastOp>().toType; }
     void setSaturate(bool saturate) noexcept override { op<ir::CastOp>().saturate = saturate ? 1 : 0; }
     bool getSaturate() const noexcept override { return op<ir::CastOp>().saturate != 0; }
+    void setBitCast(bool bitCast) noexcept override { op<ir::CastOp>().bitCast = bitCast ? 1 : 0; }
+    bool getBitCast() const noexcept override { return op<ir::CastOp>().bitCast != 0; }
 };
 
 class FillLayerImpl : public LayerImpl<FillLayer> {

@@ -10,9 +10,9 @@
 namespace kiln::cpu {
 namespace {
 
-void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate) {
+void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate, bool bitCast) {
     const int64_t n = in.numel();
-    if (in.type == out.type) {
+    if (in.type == out.type || bitCast) {
         if (n) std::memcpy(out.data, in.data, in.bytes());
         return;
     }
@@ -45,7 +45,7 @@ Tactic copyCastReference() {
     t.name = "reference";
     t.run = [](KernelArgs& a) {
         const auto* cast = dynamic_cast<const ir::CastOp*>(a.op);
-        castView(a.inputs[0], a.outputs[0], !cast || cast->saturate != 0);
+        castView(a.inputs[0], a.outputs[0], !cast || cast->saturate != 0, cast && cast->bitCast != 0);
     };
     return t;
 }

@@ -196,6 +196,22 @@ KILN_ONNX_IMPORTER(CastLike) {
     return {&castWithSaturate(ctx, inputs.tensor(0), type, attrs)};
 }
 
+// BitCast-26: the same bits seen as another type of one element size.
+KILN_ONNX_IMPORTER(BitCast) {
+    const DataType type = fromOnnxType(static_cast<int32_t>(attrs.getInt("to", 0)), "BitCast target");
+    ONNX_CHECK(dataTypeSize(type) == dataTypeSize(inputs.type(0)), kINVALID_NODE)
+        << "BitCast from " << dataTypeName(inputs.type(0)) << " to " << dataTypeName(type)
+        << ": the types must have one element size";
+    if (inputs.at(0).isWeights()) {
+        auto w = std::make_shared<ir::HostTensor>(*inputs.at(0).weights);
+        w->type = type;  // shares the bytes
+        return {w};
+    }
+    CastLayer* l = ctx.network().addCast(inputs.tensor(0), type);
+    if (l) l->setBitCast(true);
+    return {ctx.check(l)->getOutput(0)};
+}
+
 KILN_ONNX_IMPORTER(Constant) {
     if (attrs.has("value")) return {attrs.getTensor("value")};
     if (attrs.has("value_float"))
