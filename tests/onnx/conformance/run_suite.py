@@ -55,18 +55,33 @@ def load_expectations(path):
     return expected
 
 
+MEMORY_GIB = int(os.environ.get("KILN_CONFORMANCE_MEMORY_GIB", "8"))
+
+
 def limit_memory():
     # A runaway allocation ends the case (as a crash) instead of the machine.
-    gib = int(os.environ.get("KILN_CONFORMANCE_MEMORY_GIB", "8"))
-    resource.setrlimit(resource.RLIMIT_AS, (gib << 30, gib << 30))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_GIB << 30, MEMORY_GIB << 30))
 
 
-def run_worker(runner, case_dirs, extra, timeout, results):
+def runner_environment(asan):
+    """AddressSanitizer reserves terabytes of address space, so an address-space limit stops the
+    runner before main; under it, one allocation above the limit returns null instead (the
+    runner's bad_alloc), and the address space is left alone."""
+    if not asan:
+        return None, limit_memory
+    env = dict(os.environ)
+    extra = f"allocator_may_return_null=1:max_allocation_size_mb={MEMORY_GIB << 10}"
+    env["ASAN_OPTIONS"] = f"{env['ASAN_OPTIONS']}:{extra}" if env.get("ASAN_OPTIONS") else extra
+    return env, None
+
+
+def run_worker(runner, case_dirs, extra, timeout, results, asan):
     """Runs cases until all have a result; restarts the runner after a crash or hang."""
     pending = list(case_dirs)
+    env, preexec = runner_environment(asan)
     while pending:
         proc = subprocess.Popen([runner] + extra + pending, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                text=True, preexec_fn=limit_memory)
+                                text=True, preexec_fn=preexec, env=env)
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(l) for l in proc.stdout] + [lines.put(None)], daemon=True).start()
         current = None
@@ -140,6 +155,7 @@ def main(argv):
     p.add_argument("--write-docs")
     p.add_argument("--corrupt", action="store_true")
     p.add_argument("--verbose", action="store_true", help="print every case's result")
+    p.add_argument("--asan", action="store_true", help="the runner is built with AddressSanitizer (no address-space limit)")
     args = p.parse_args(argv)
 
     import onnx
@@ -156,7 +172,7 @@ def main(argv):
     results = {}
     extra = ["--corrupt"] if args.corrupt else []
     start = time.time()
-    threads = [threading.Thread(target=run_worker, args=(args.runner, c, extra, args.case_timeout, results))
+    threads = [threading.Thread(target=run_worker, args=(args.runner, c, extra, args.case_timeout, results, args.asan))
                for c in chunks if c]
     for t in threads:
         t.start()

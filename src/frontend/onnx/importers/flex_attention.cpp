@@ -40,6 +40,7 @@ Outputs flexAttention(ImportContext& ctx, NodeInputs& inputs, const NodeAttribut
         << "query heads must be a multiple of the key/value heads";
     for (int64_t d : kd) ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "FlexAttention with dynamic key shapes";
     const int64_t group = qd[1] / kd[1], e = qd[3];
+    ONNX_CHECK(group <= 1024, kINVALID_NODE) << "a group of " << group << " query heads per key/value head";
     const DataType type = inputs.type(0);
     DataType compute = type == DataType::kHALF || type == DataType::kBF16 ? DataType::kFLOAT : type;
     if (attrs.has("softmax_precision"))

@@ -78,6 +78,7 @@ KILN_ONNX_IMPORTER(TensorScatter) {
     ONNX_CHECK(axis >= 1, kINVALID_NODE) << "the sequence axis cannot be the batch axis";
     const int64_t length = updateDims[axis], cacheLength = pastDims[axis];
     ONNX_CHECK(length >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "an update of dynamic sequence length";
+    ONNX_CHECK(length <= (int64_t{1} << 24), kINVALID_NODE) << "an update of " << length << " positions";
     std::vector<int64_t> positions(static_cast<size_t>(length));
     for (int64_t s = 0; s < length; ++s) positions[static_cast<size_t>(s)] = s;
     std::vector<int64_t> along(rank, 1);

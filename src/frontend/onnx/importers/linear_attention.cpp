@@ -48,6 +48,10 @@ KILN_ONNX_IMPORTER(LinearAttention) {
     ONNX_CHECK(qd.size() == 3 && vd.size() == 3 && inputs.rank(1) == 3, kINVALID_NODE) << "query, key, value must be 3-D";
     for (int64_t d : qd) ONNX_CHECK(d >= 0, kUNSUPPORTED_NODE_DYNAMIC) << "LinearAttention with dynamic shapes";
     const int64_t b = qd[0], steps = qd[1], dk = qd[2] / hq, dv = vd[2] / hkv, group = hq / hkv;
+    ONNX_CHECK(group <= 1024 && b <= (1 << 24) && dk <= (1 << 16) && dv <= (1 << 16) && hkv <= (1 << 16) &&
+                   static_cast<double>(b * hkv) * static_cast<double>(dk * dv) <= double(1 << 26),
+               kINVALID_NODE)
+        << "LinearAttention sizes out of range (batch " << b << ", heads " << hq << "/" << hkv << ", d " << dk << "/" << dv << ")";
     ONNX_CHECK(steps >= 1 && steps <= kMaxSteps, kUNSUPPORTED_NODE) << "a sequence of " << steps << " (Kiln unrolls at most " << kMaxSteps << ")";
     const DataType outType = inputs.type(0);
     Tensor& q = heads(ctx, inputs.tensor(0), b, steps, hq, dk);
