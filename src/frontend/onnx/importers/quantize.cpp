@@ -45,7 +45,7 @@ Tensor& broadcastParam(ImportContext& ctx, Tensor& p, const std::vector<int64_t>
     const int32_t rank = static_cast<int32_t>(xDims.size());
     Dims pd = p.getDimensions();
     int64_t count = 1;
-    for (int32_t i = 0; i < pd.nbDims; ++i) count *= pd.d[i];
+    for (int32_t i = 0; i < pd.nbDims; ++i) count = pd.d[i] < 0 || count < 0 ? -1 : mulDims(count, pd.d[i]);
     if (blockSize <= 0 && (pd.nbDims == 0 || (pd.nbDims == 1 && count == 1))) return p;
     const int32_t axis = normalizeAxis(axisAttr, rank);
     if (blockSize <= 0) {
@@ -65,7 +65,7 @@ Tensor& broadcastParam(ImportContext& ctx, Tensor& p, const std::vector<int64_t>
     size[axis + 1] = ShapeScalar{blockSize};
     Tensor& repeated = sliceLayer(ctx, u, start, size, std::vector<int64_t>(rank + 1, 1), SampleMode::kWRAP);
     std::vector<int64_t> merged(pd.d, pd.d + rank);
-    merged[axis] *= blockSize;
+    merged[axis] = mulDims(merged[axis], blockSize);
     Tensor& flat = reshape(ctx, repeated, merged);
     std::vector<ShapeScalar> s0(rank, ShapeScalar{0}), sz;
     for (int64_t d : xDims) sz.push_back(ShapeScalar{d});
