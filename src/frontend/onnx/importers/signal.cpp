@@ -176,9 +176,11 @@ KILN_ONNX_IMPORTER(MelWeightMatrix) {
     std::vector<int64_t> edges(melBins + 2);
     for (int64_t k = 0; k < melBins + 2; ++k) {
         const double hz = 700.0 * std::expm1((double(k) * step + lowMel) / 2595.0 * std::log(10.0));
-        edges[k] = static_cast<int64_t>(std::floor(double(dftLength + 1) * hz / sampleRate));
-        ONNX_CHECK(edges[k] >= 0 && edges[k] < spectrogramBins, kINVALID_NODE)
-            << "a mel filter edge falls on bin " << edges[k] << ", outside [0, " << spectrogramBins << ")";
+        // Checked as a double: a hostile band (NaN, huge) must not reach the integer conversion.
+        const double bin = std::floor(double(dftLength + 1) * hz / sampleRate);
+        ONNX_CHECK(std::isfinite(bin) && bin >= 0 && bin < double(spectrogramBins), kINVALID_NODE)
+            << "a mel filter edge falls on bin " << bin << ", outside [0, " << spectrogramBins << ")";
+        edges[k] = static_cast<int64_t>(bin);
     }
     auto m = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kDOUBLE, {spectrogramBins, melBins}));
     double* out = m->as<double>();
