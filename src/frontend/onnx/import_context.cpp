@@ -1,6 +1,7 @@
 #include "frontend/onnx/import_context.h"
 
 #include <cstring>
+#include <limits>
 
 #include "frontend/onnx/import_error.h"
 #include "ir/host_tensor.h"
@@ -106,19 +107,31 @@ std::shared_ptr<const ir::HostTensor> ImportContext::int64Weights(const std::vec
     return t;
 }
 
+namespace {
+// A double as an integer type: NaN gives 0 and out-of-range values saturate (a plain cast of a
+// hostile attribute such as -inf would be undefined).
+template <class T>
+T saturated(double v) {
+    if (!(v == v)) return T(0);
+    if (v <= static_cast<double>(std::numeric_limits<T>::lowest())) return std::numeric_limits<T>::lowest();
+    if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    return static_cast<T>(v);
+}
+}  // namespace
+
 std::shared_ptr<const ir::HostTensor> ImportContext::scalarWeights(DataType type, double value, int32_t rank) {
     auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, std::vector<int64_t>(rank, 1)));
     switch (type) {
         case DataType::kFLOAT: *t->as<float>() = static_cast<float>(value); break;
         case DataType::kDOUBLE: *t->as<double>() = value; break;
-        case DataType::kINT32: *t->as<int32_t>() = static_cast<int32_t>(value); break;
-        case DataType::kINT64: *t->as<int64_t>() = static_cast<int64_t>(value); break;
-        case DataType::kINT8: *t->as<int8_t>() = static_cast<int8_t>(value); break;
-        case DataType::kUINT8:
-        case DataType::kBOOL: *t->as<uint8_t>() = static_cast<uint8_t>(value); break;
-        case DataType::kUINT16: *t->as<uint16_t>() = static_cast<uint16_t>(value); break;
-        case DataType::kUINT32: *t->as<uint32_t>() = static_cast<uint32_t>(value); break;
-        case DataType::kUINT64: *t->as<uint64_t>() = static_cast<uint64_t>(value); break;
+        case DataType::kINT32: *t->as<int32_t>() = saturated<int32_t>(value); break;
+        case DataType::kINT64: *t->as<int64_t>() = saturated<int64_t>(value); break;
+        case DataType::kINT8: *t->as<int8_t>() = saturated<int8_t>(value); break;
+        case DataType::kUINT8: *t->as<uint8_t>() = saturated<uint8_t>(value); break;
+        case DataType::kBOOL: *t->as<uint8_t>() = value != 0 ? 1 : 0; break;
+        case DataType::kUINT16: *t->as<uint16_t>() = saturated<uint16_t>(value); break;
+        case DataType::kUINT32: *t->as<uint32_t>() = saturated<uint32_t>(value); break;
+        case DataType::kUINT64: *t->as<uint64_t>() = saturated<uint64_t>(value); break;
         default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << "no scalar constant of type " << dataTypeName(type);
     }
     return t;

@@ -76,6 +76,9 @@ void expandToAllAxes(const std::vector<int64_t>& dims, const NodeAttributes& att
         }
         for (int64_t a : axes) {
             const double exact = scale * static_cast<double>(dims[a]);
+            // Checked as a double first: hostile sizes must not reach the integer conversion.
+            ONNX_CHECK(std::isfinite(exact) && exact >= 0 && exact < 9.0e15, kINVALID_NODE)
+                << "keep_aspect_ratio_policy gives axis " << a << " the size " << exact;
             all[a] = static_cast<int64_t>(std::floor(exact + 0.5));
             // The coordinates follow the policy's scale, not size / input: the same only when the
             // size needs no rounding (a layer takes sizes or scales, not both).
