@@ -211,6 +211,10 @@ public:
     //! element size.
     virtual void setBitCast(bool bitCast) noexcept = 0;
     virtual bool getBitCast() const noexcept = 0;
+    //! To E8M0 (a power of two): a value between two powers rounds up (the default, as ONNX),
+    //! down, or to the nearest.
+    virtual void setE8M0Rounding(E8M0RoundingMode mode) noexcept = 0;
+    virtual E8M0RoundingMode getE8M0Rounding() const noexcept = 0;
 };
 
 class KILN_API PaddingLayer : public Layer {

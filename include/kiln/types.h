@@ -33,6 +33,8 @@ enum class DataType : int32_t {
     kFP8E4M3FNUZ = 15,  //!< the other 8-bit floats of ONNX (src/core/float8.h)
     kFP8E5M2 = 16,
     kFP8E5M2FNUZ = 17,
+    kFP4 = 18,   //!< E2M1 (ONNX FLOAT4E2M1); Kiln stores one element per byte (low nibble)
+    kE8M0 = 19,  //!< unsigned power-of-two scale (ONNX FLOAT8E8M0)
 };
 
 //! Size in bytes of one element; 0 for types Kiln refuses (INT4, INT16).
@@ -97,6 +99,8 @@ enum class PaddingMode : int32_t {
 };
 enum class ReduceOperation : int32_t { kSUM, kPROD, kMAX, kMIN, kAVG };
 enum class ScaleMode : int32_t { kUNIFORM, kCHANNEL, kELEMENTWISE };
+//! How a cast to kE8M0 rounds a value that is not a power of two (ONNX Cast's round_mode).
+enum class E8M0RoundingMode : int32_t { kUP, kDOWN, kNEAREST };
 enum class SampleMode : int32_t { kSTRICT_BOUNDS, kWRAP, kCLAMP, kFILL, kREFLECT };
 enum class GatherMode : int32_t { kDEFAULT, kELEMENT, kND };
 enum class ScatterMode : int32_t { kELEMENT, kND };

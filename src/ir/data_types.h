@@ -25,9 +25,11 @@ inline bool isUnsignedType(DataType t) {
     return t == DataType::kUINT8 || t == DataType::kUINT16 || t == DataType::kUINT32 || t == DataType::kUINT64;
 }
 
-//! The 8-bit floats: stored, cast and moved; no arithmetic (as ONNX, which casts them first).
+//! The 8-bit floats and FP4: stored, cast and moved; no arithmetic (as ONNX, which casts them
+//! first).
 inline bool isFloat8Type(DataType t) {
-    return t == DataType::kFP8 || t == DataType::kFP8E4M3FNUZ || t == DataType::kFP8E5M2 || t == DataType::kFP8E5M2FNUZ;
+    return t == DataType::kFP8 || t == DataType::kFP8E4M3FNUZ || t == DataType::kFP8E5M2 ||
+           t == DataType::kFP8E5M2FNUZ || t == DataType::kFP4 || t == DataType::kE8M0;
 }
 
 }  // namespace kiln::ir

@@ -93,6 +93,8 @@ double HostTensor::floatAt(int64_t i) const {
         case DataType::kFP8E4M3FNUZ: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE4M3FNUZ);
         case DataType::kFP8E5M2: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE5M2);
         case DataType::kFP8E5M2FNUZ: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE5M2FNUZ);
+        case DataType::kFP4: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE2M1);
+        case DataType::kE8M0: return float8ToFloat(as<uint8_t>()[i], Float8Format::kE8M0);
         default: return static_cast<double>(intAt(i));
     }
 }

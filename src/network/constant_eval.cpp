@@ -20,7 +20,7 @@ public:
     std::shared_ptr<const ir::HostTensor> valueOf(const ir::Value* v, int32_t depth = 0) {
         if (v->constant) return v->constant;
         if (v->isGraphInput || !v->producer || depth > kMaxDepth) return nullptr;
-        if (!ir::allConst(v->shape) || ir::volume(v->shape).value() > mMax) return nullptr;
+        if (!bounded(*v)) return nullptr;
         const ir::Node& n = *v->producer;
         if (!mDone.count(&n) && !evaluate(n, depth)) return nullptr;
         auto it = mValues.find(v);
@@ -31,8 +31,19 @@ private:
     // Deep enough for any shape computation; keeps a hostile graph from exhausting the stack.
     static constexpr int32_t kMaxDepth = 256;
 
+    // Known and small: the volume, and each extent too, since an empty shape can still hold one
+    // huge extent that a kernel sizes a table by.
+    bool bounded(const ir::Value& v) const {
+        if (!ir::allConst(v.shape) || ir::volume(v.shape).value() > mMax) return false;
+        for (const ir::DimExpr& d : v.shape)
+            if (d.value() > mMax) return false;
+        return true;
+    }
+
     bool evaluate(const ir::Node& n, int32_t depth) {
         mDone.insert(&n);
+        for (const ir::Value* out : n.outputs)
+            if (out && !bounded(*out)) return false;
         const std::string op = n.op->name();
         if (op == "Assertion") return false;
         if (const auto* fill = dynamic_cast<const ir::FillOp*>(n.op.get()); fill && fill->op != FillOperation::kLINSPACE)

@@ -126,7 +126,66 @@ TEST(Cast, Float8RandomValuesAreTheNearest) {
         const double v = x.as<float>()[i], got = float8ToFloat(y.as<uint8_t>()[i], Float8Format::kE4M3FN);
         for (int b = 0; b < 256; ++b) {
             const double c = float8ToFloat(static_cast<uint8_t>(b), Float8Format::kE4M3FN);
-            if (std::isfinite(c)) EXPECT_LE(std::fabs(got - v), std::fabs(c - v) + 1e-12) << v << " seed " << test::seed();
+            if (std::isfinite(c)) {
+                EXPECT_LE(std::fabs(got - v), std::fabs(c - v) + 1e-12) << v << " seed " << test::seed();
+            }
+        }
+    }
+}
+
+// FP4 (E2M1), one element per byte: the 16 codes, nearest even on its grid, saturation at 6.
+TEST(Cast, Fp4EveryCodeRoundTripsAndRandomValuesAreTheNearest) {
+    const float grid[8] = {0.f, 0.5f, 1.f, 1.5f, 2.f, 3.f, 4.f, 6.f};
+    for (int b = 0; b < 16; ++b) {
+        const float v = fp4ToFloat(static_cast<uint8_t>(b));
+        EXPECT_EQ(v, (b & 8) ? -grid[b & 7] : grid[b & 7]) << "code " << b;
+        EXPECT_EQ(floatToFp4(v), b) << "code " << b;  // -0 keeps its sign bit
+    }
+    EXPECT_EQ(fp4ToFloat(floatToFp4(0.25)), 0.f) << "a tie goes to the even code";
+    EXPECT_EQ(fp4ToFloat(floatToFp4(2.5)), 2.f);
+    EXPECT_EQ(fp4ToFloat(floatToFp4(5.0)), 4.f);
+    EXPECT_EQ(fp4ToFloat(floatToFp4(1e30)), 6.f);
+    EXPECT_EQ(fp4ToFloat(floatToFp4(-std::numeric_limits<double>::infinity())), -6.f);
+
+    auto x = test::randomTensor(DataType::kFLOAT, {301}, -8, 8);
+    ir::CastOp to4;
+    to4.toType = DataType::kFP4;
+    auto y = cpu::evaluateReference(to4, {&x})[0];
+    ASSERT_EQ(y.bytes(), 301u);
+    for (int64_t i = 0; i < x.numel(); ++i) {
+        const double v = x.as<float>()[i], got = fp4ToFloat(y.as<uint8_t>()[i]);
+        ASSERT_LT(y.as<uint8_t>()[i], 16) << "one code per byte";
+        for (int b = 0; b < 16; ++b)
+            EXPECT_LE(std::fabs(got - v), std::fabs(fp4ToFloat(static_cast<uint8_t>(b)) - v) + 1e-12)
+                << v << " seed " << test::seed();
+    }
+}
+
+// E8M0: powers of two from the float's exponent; round_mode up, down and nearest; NaN at 0xFF.
+TEST(Cast, E8m0RoundingModesSaturationAndNaN) {
+    using M = E8M0RoundingMode;
+    EXPECT_EQ(e8m0ToFloat(127), 1.f);
+    EXPECT_EQ(e8m0ToFloat(0), std::ldexp(1.f, -127));
+    EXPECT_TRUE(std::isnan(e8m0ToFloat(0xFF)));
+    EXPECT_EQ(e8m0ToFloat(floatToE8m0(1.1f, true, M::kUP)), 2.f);
+    EXPECT_EQ(e8m0ToFloat(floatToE8m0(1.9f, true, M::kDOWN)), 1.f);
+    EXPECT_EQ(e8m0ToFloat(floatToE8m0(1.4f, true, M::kNEAREST)), 1.f);
+    EXPECT_EQ(e8m0ToFloat(floatToE8m0(1.6f, true, M::kNEAREST)), 2.f);
+    EXPECT_EQ(e8m0ToFloat(floatToE8m0(-4.f, true, M::kUP)), 4.f) << "the sign is dropped";
+    EXPECT_EQ(floatToE8m0(std::ldexp(1.5f, 127), true, M::kUP), 0xFE) << "saturates below NaN";
+    EXPECT_EQ(floatToE8m0(std::ldexp(1.5f, 127), false, M::kUP), 0xFF);
+    EXPECT_EQ(floatToE8m0(std::numeric_limits<float>::infinity(), true, M::kUP), 0xFF);
+
+    auto x = test::randomTensor(DataType::kFLOAT, {97}, 0.01, 1000);
+    for (M mode : {M::kUP, M::kDOWN}) {
+        ir::CastOp op;
+        op.toType = DataType::kE8M0;
+        op.e8m0Rounding = static_cast<int64_t>(mode);
+        auto y = cpu::evaluateReference(op, {&x})[0];
+        for (int64_t i = 0; i < x.numel(); ++i) {
+            const float v = x.as<float>()[i], p = e8m0ToFloat(y.as<uint8_t>()[i]);
+            if (mode == M::kUP) EXPECT_TRUE(p >= v && p / 2 < v) << v << " -> " << p << " seed " << test::seed();
+            else EXPECT_TRUE(p <= v && p * 2 > v) << v << " -> " << p << " seed " << test::seed();
         }
     }
 }

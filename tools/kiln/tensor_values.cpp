@@ -109,6 +109,8 @@ void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng) {
         case DataType::kFP8E4M3FNUZ:
         case DataType::kFP8E5M2:
         case DataType::kFP8E5M2FNUZ: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 0x7E)); }); break;
+        case DataType::kFP4: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 15)); }); break;
+        case DataType::kE8M0: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(120, 134)); }); break;
         default: break;  // types Kiln refuses keep their zeros
     }
 }

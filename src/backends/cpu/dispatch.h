@@ -25,7 +25,8 @@ struct Bool {
     uint8_t v;
 };
 
-//! The 8-bit floats (src/core/float8.h), stored as their bits and computed in float.
+//! The 8-bit floats and FP4 (src/core/float8.h), stored as their bits (one byte each) and
+//! computed in float.
 template <Float8Format F>
 struct Float8 {
     uint8_t bits;
@@ -50,6 +51,8 @@ decltype(auto) dispatchType(DataType type, Fn&& fn) {
         case DataType::kFP8E4M3FNUZ: return fn(TypeTag<Float8<Float8Format::kE4M3FNUZ>>{});
         case DataType::kFP8E5M2: return fn(TypeTag<Float8<Float8Format::kE5M2>>{});
         case DataType::kFP8E5M2FNUZ: return fn(TypeTag<Float8<Float8Format::kE5M2FNUZ>>{});
+        case DataType::kFP4: return fn(TypeTag<Float8<Float8Format::kE2M1>>{});
+        case DataType::kE8M0: return fn(TypeTag<Float8<Float8Format::kE8M0>>{});
         default: break;
     }
     KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "data type " << dataTypeName(type) << " is not supported";
@@ -90,6 +93,8 @@ constexpr Float8Format float8FormatOf() {
         if constexpr (std::is_same_v<T, Float8<Float8Format::kE4M3FNUZ>>) return Float8Format::kE4M3FNUZ;
         else if constexpr (std::is_same_v<T, Float8<Float8Format::kE5M2>>) return Float8Format::kE5M2;
         else if constexpr (std::is_same_v<T, Float8<Float8Format::kE5M2FNUZ>>) return Float8Format::kE5M2FNUZ;
+        else if constexpr (std::is_same_v<T, Float8<Float8Format::kE2M1>>) return Float8Format::kE2M1;
+        else if constexpr (std::is_same_v<T, Float8<Float8Format::kE8M0>>) return Float8Format::kE8M0;
         else return Float8Format::kE4M3FN;
     } else {
         return Float8Format::kE4M3FN;

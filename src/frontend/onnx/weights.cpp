@@ -117,6 +117,8 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
         case P::FLOAT8E4M3FNUZ: return DataType::kFP8E4M3FNUZ;
         case P::FLOAT8E5M2: return DataType::kFP8E5M2;
         case P::FLOAT8E5M2FNUZ: return DataType::kFP8E5M2FNUZ;
+        case P::FLOAT4E2M1: return DataType::kFP4;
+        case P::FLOAT8E8M0: return DataType::kE8M0;
         case P::INT4:
         case P::UINT4:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE)
@@ -127,7 +129,7 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
         default:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << " has type " << onnxTypeName(t)
                                                    << ", which Kiln does not support (supported: FLOAT, FLOAT16, "
-                                                      "BFLOAT16, DOUBLE, FLOAT8 (E4M3FN, E4M3FNUZ, E5M2, E5M2FNUZ), "
+                                                      "BFLOAT16, DOUBLE, FLOAT8 (E4M3FN, E4M3FNUZ, E5M2, E5M2FNUZ, E8M0), FLOAT4E2M1, "
                                                       "INT8, UINT8, UINT16, INT32, UINT32, INT64, UINT64, BOOL)";
     }
 }
@@ -148,8 +150,11 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
     }
     const size_t onnxElementSize = dataTypeSize(type);
     ONNX_CHECK(n * onnxElementSize <= kMaxTensorBytes, kINVALID_VALUE) << what << " is too large: " << ir::dimsToString(dims);
-    const int64_t count = static_cast<int64_t>(n);
-    const size_t rawBytes = static_cast<size_t>(n) * onnxElementSize;
+    // ONNX packs FLOAT4E2M1 two to a byte (the first element in the low nibble); Kiln keeps one
+    // per byte, so the packed bytes are read first and spread out below.
+    const bool packed4 = t.data_type() == P::FLOAT4E2M1;
+    const int64_t count = packed4 ? static_cast<int64_t>((n + 1) / 2) : static_cast<int64_t>(n);
+    const size_t rawBytes = static_cast<size_t>(count) * onnxElementSize;
 
     // The data must be there before its size is allocated: a hostile shape allocates nothing.
     ExternalSource external;
@@ -164,7 +169,8 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             << what << " has " << typedFieldSize(t) << " values, its shape " << ir::dimsToString(dims) << " needs " << count;
     }
     auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, dims));
-    void* raw = out->data();
+    std::vector<uint8_t> packedBytes(packed4 ? rawBytes : 0);
+    void* raw = packed4 ? packedBytes.data() : out->data();
     if (t.data_location() == P::EXTERNAL) {
         if (rawBytes) readExternal(t, external, raw, rawBytes);
     } else if (t.has_raw_data()) {
@@ -184,7 +190,9 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             case P::FLOAT8E4M3FN:
             case P::FLOAT8E4M3FNUZ:
             case P::FLOAT8E5M2:
-            case P::FLOAT8E5M2FNUZ: copyField<int32_t>(t.int32_data(), count, out->as<uint8_t>(), t); break;
+            case P::FLOAT8E5M2FNUZ:
+            case P::FLOAT8E8M0:
+            case P::FLOAT4E2M1: copyField<int32_t>(t.int32_data(), count, static_cast<uint8_t*>(raw), t); break;
             case P::UINT16: copyField<int32_t>(t.int32_data(), count, out->as<uint16_t>(), t); break;
             case P::UINT32: copyField<uint64_t>(t.uint64_data(), count, out->as<uint32_t>(), t); break;
             case P::UINT64: copyField<uint64_t>(t.uint64_data(), count, out->as<uint64_t>(), t); break;
@@ -192,6 +200,10 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             case P::BFLOAT16: copyField<int32_t>(t.int32_data(), count, out->as<uint16_t>(), t); break;
             default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << ": unsupported storage";
         }
+    }
+    if (packed4) {
+        uint8_t* e = out->as<uint8_t>();
+        for (uint64_t i = 0; i < n; ++i) e[i] = (packedBytes[i / 2] >> (4 * (i % 2))) & 0xF;
     }
     if (t.data_type() == P::BOOL) {
         uint8_t* b = out->as<uint8_t>();

@@ -92,6 +92,12 @@ public:
     bool getSaturate() const noexcept override { return op<ir::CastOp>().saturate != 0; }
     void setBitCast(bool bitCast) noexcept override { op<ir::CastOp>().bitCast = bitCast ? 1 : 0; }
     bool getBitCast() const noexcept override { return op<ir::CastOp>().bitCast != 0; }
+    void setE8M0Rounding(E8M0RoundingMode mode) noexcept override {
+        op<ir::CastOp>().e8m0Rounding = static_cast<int64_t>(mode);
+    }
+    E8M0RoundingMode getE8M0Rounding() const noexcept override {
+        return static_cast<E8M0RoundingMode>(op<ir::CastOp>().e8m0Rounding);
+    }
 };
 
 class FillLayerImpl : public LayerImpl<FillLayer> {

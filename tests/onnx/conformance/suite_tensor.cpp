@@ -24,7 +24,8 @@ void copyTyped(const Field& field, std::vector<uint8_t>& bytes) {
 }
 
 bool isFloat8(int32_t t) {
-    return t == P::FLOAT8E4M3FN || t == P::FLOAT8E4M3FNUZ || t == P::FLOAT8E5M2 || t == P::FLOAT8E5M2FNUZ;
+    return t == P::FLOAT8E4M3FN || t == P::FLOAT8E4M3FNUZ || t == P::FLOAT8E5M2 || t == P::FLOAT8E5M2FNUZ ||
+           t == P::FLOAT8E8M0 || t == P::FLOAT4E2M1;
 }
 
 bool isFloating(int32_t t) {
@@ -42,6 +43,8 @@ double floatAt(const SuiteTensor& t, int64_t i) {
         case P::FLOAT8E4M3FNUZ: return float8ToFloat(*p, Float8Format::kE4M3FNUZ);
         case P::FLOAT8E5M2: return float8ToFloat(*p, Float8Format::kE5M2);
         case P::FLOAT8E5M2FNUZ: return float8ToFloat(*p, Float8Format::kE5M2FNUZ);
+        case P::FLOAT8E8M0: return float8ToFloat(*p, Float8Format::kE8M0);
+        case P::FLOAT4E2M1: return float8ToFloat(*p, Float8Format::kE2M1);
         default: return 0;
     }
 }
@@ -97,7 +100,8 @@ size_t onnxElementSize(int32_t t) {
         case P::COMPLEX128: return 16;
         case P::FLOAT16: case P::BFLOAT16: case P::INT16: case P::UINT16: return 2;
         case P::UINT8: case P::INT8: case P::BOOL: case P::FLOAT8E4M3FN: case P::FLOAT8E4M3FNUZ:
-        case P::FLOAT8E5M2: case P::FLOAT8E5M2FNUZ: case P::FLOAT8E8M0: return 1;
+        case P::FLOAT8E5M2: case P::FLOAT8E5M2FNUZ: case P::FLOAT8E8M0:
+        case P::FLOAT4E2M1: return 1;  // read unpacked, one element per byte, as Kiln keeps it
         default: return 0;
     }
 }
@@ -125,6 +129,8 @@ int32_t onnxTypeOf(DataType type) {
         case DataType::kFP8E4M3FNUZ: return P::FLOAT8E4M3FNUZ;
         case DataType::kFP8E5M2: return P::FLOAT8E5M2;
         case DataType::kFP8E5M2FNUZ: return P::FLOAT8E5M2FNUZ;
+        case DataType::kFP4: return P::FLOAT4E2M1;
+        case DataType::kE8M0: return P::FLOAT8E8M0;
         default: return 0;
     }
 }
@@ -133,7 +139,7 @@ bool kilnTypeOf(int32_t onnxType, DataType& type) {
     for (DataType t : {DataType::kFLOAT, DataType::kDOUBLE, DataType::kHALF, DataType::kBF16, DataType::kINT8,
                        DataType::kUINT8, DataType::kINT32, DataType::kINT64, DataType::kBOOL, DataType::kUINT16,
                        DataType::kUINT32, DataType::kUINT64, DataType::kFP8, DataType::kFP8E4M3FNUZ,
-                       DataType::kFP8E5M2, DataType::kFP8E5M2FNUZ})
+                       DataType::kFP8E5M2, DataType::kFP8E5M2FNUZ, DataType::kFP4, DataType::kE8M0})
         if (onnxTypeOf(t) == onnxType) {
             type = t;
             return true;
@@ -185,6 +191,15 @@ bool readSuiteTensor(const std::string& path, SuiteTensor& out, std::string& err
                 break;
             default: copyTyped<decltype(t.int32_data()), uint8_t>(t.int32_data(), out.bytes); break;
         }
+    }
+    if (out.onnxType == P::FLOAT4E2M1) {  // two to a byte, the first in the low nibble
+        const std::vector<uint8_t> packed = std::move(out.bytes);
+        if (packed.size() != static_cast<size_t>((out.count() + 1) / 2)) {
+            error = path + ": data size does not match the dims";
+            return false;
+        }
+        out.bytes.resize(static_cast<size_t>(out.count()));
+        for (size_t i = 0; i < out.bytes.size(); ++i) out.bytes[i] = (packed[i / 2] >> (4 * (i % 2))) & 0xF;
     }
     if (out.bytes.size() != static_cast<size_t>(out.count()) * size) {
         error = path + ": data size does not match the dims";

@@ -10,7 +10,7 @@
 namespace kiln::cpu {
 namespace {
 
-void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate, bool bitCast) {
+void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate, bool bitCast, E8M0RoundingMode rounding) {
     const int64_t n = in.numel();
     if (in.type == out.type || bitCast) {
         if (n) std::memcpy(out.data, in.data, in.bytes());
@@ -26,6 +26,8 @@ void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate, bool
                 auto v = load(src, i);
                 if constexpr (std::is_same_v<O, Bool>) {
                     store(dst, i, v != 0);
+                } else if constexpr (std::is_same_v<O, Float8<Float8Format::kE8M0>>) {
+                    dst[i].bits = floatToE8m0(static_cast<float>(v), saturate, rounding);
                 } else if constexpr (IsFloat8<O>::value) {
                     dst[i].bits = floatToFloat8(static_cast<double>(v), float8FormatOf<O>(), saturate);
                 } else if constexpr (!isFloatStorage<O>() && isFloatStorage<I>()) {
@@ -45,7 +47,8 @@ Tactic copyCastReference() {
     t.name = "reference";
     t.run = [](KernelArgs& a) {
         const auto* cast = dynamic_cast<const ir::CastOp*>(a.op);
-        castView(a.inputs[0], a.outputs[0], !cast || cast->saturate != 0, cast && cast->bitCast != 0);
+        const auto rounding = static_cast<E8M0RoundingMode>(cast ? cast->e8m0Rounding : 0);
+        castView(a.inputs[0], a.outputs[0], !cast || cast->saturate != 0, cast && cast->bitCast != 0, rounding);
     };
     return t;
 }

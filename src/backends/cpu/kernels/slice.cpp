@@ -59,6 +59,10 @@ void runSlice(KernelArgs& a) {
         KILN_CHECK(stride[axes[k]] != 0) << "Slice: stride 0 on axis " << axes[k];
     }
 
+    // An empty output may still have one huge extent (0 x 2^50): nothing to index, so stop
+    // before building the per-axis tables.
+    const int64_t total = out.numel();
+    if (total == 0) return;
     // Per axis, the input index of each output position (-1: fill).
     std::vector<std::vector<int64_t>> source(rank);
     for (int32_t d = 0; d < rank; ++d) {
@@ -73,8 +77,6 @@ void runSlice(KernelArgs& a) {
         copyElement(fill.data(), a.inputs[4].data, es);
     }
 
-    const int64_t total = out.numel();
-    if (total == 0) return;
     int64_t inStrides[Dims::MAX_DIMS];
     rowMajorStrides(rank, in.dims, inStrides);
     int64_t idx[Dims::MAX_DIMS]{};

@@ -171,11 +171,20 @@ KILN_ONNX_IMPORTER(Dropout) {
 }
 
 // Cast-19's `saturate` (to 8-bit floats only): 0 makes out-of-range values Inf or NaN.
+// Cast-24's `round_mode` (to FLOAT8E8M0 only): up, down or nearest.
 Tensor& castWithSaturate(ImportContext& ctx, Tensor& x, DataType type, const NodeAttributes& attrs) {
     const bool saturate = attrs.getInt("saturate", 1) != 0;
-    if (saturate || x.getType() == type) return cast(ctx, x, type);
+    const std::string roundMode = attrs.getString("round_mode", "up");
+    E8M0RoundingMode rounding = E8M0RoundingMode::kUP;
+    if (roundMode == "down") rounding = E8M0RoundingMode::kDOWN;
+    else if (roundMode == "nearest") rounding = E8M0RoundingMode::kNEAREST;
+    else ONNX_CHECK(roundMode == "up", kINVALID_NODE) << "round_mode '" << roundMode << "' is not up, down or nearest";
+    if ((saturate && rounding == E8M0RoundingMode::kUP) || x.getType() == type) return cast(ctx, x, type);
     CastLayer* l = ctx.network().addCast(x, type);
-    if (l) l->setSaturate(false);
+    if (l) {
+        l->setSaturate(saturate);
+        l->setE8M0Rounding(rounding);
+    }
     return *ctx.check(l)->getOutput(0);
 }
 
@@ -187,8 +196,8 @@ KILN_ONNX_IMPORTER(Cast) {
     return {&castWithSaturate(ctx, inputs.tensor(0), type, attrs)};
 }
 
-// CastLike: Cast to the type of input 1 (only its type is read). `saturate` matters only for
-// float8 targets, which Kiln does not have.
+// CastLike: Cast to the type of input 1 (only its type is read); `saturate` and `round_mode` as
+// Cast's.
 KILN_ONNX_IMPORTER(CastLike) {
     const DataType type = inputs.type(1);
     if (inputs.at(0).isWeights())
