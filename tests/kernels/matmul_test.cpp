@@ -214,6 +214,23 @@ TEST(MatMul, Int32Exact) {
     EXPECT_TRUE(test::allClose(asFloat(out[0]), naiveMatmul(a, b, MO::kNONE, MO::kNONE), 0, 0));
 }
 
+TEST(MatMul, Float64StaysDouble) {
+    // Products of doubles that float32 cannot hold: the result must keep double precision.
+    ir::MatrixMultiplyOp op;
+    op.op1 = MO::kTRANSPOSE;
+    auto a = test::randomTensor(DataType::kDOUBLE, {2, 3, 17});
+    auto b = test::randomTensor(DataType::kDOUBLE, {5, 17});
+    auto out = cpu::evaluateReference(op, {&a, &b});
+    ASSERT_EQ(out[0].type, DataType::kDOUBLE);
+    ASSERT_EQ(out[0].dims, (std::vector<int64_t>{2, 3, 5}));
+    for (int64_t i = 0; i < 6; ++i)
+        for (int64_t j = 0; j < 5; ++j) {
+            double s = 0;
+            for (int64_t p = 0; p < 17; ++p) s += a.as<double>()[i * 17 + p] * b.as<double>()[j * 17 + p];
+            EXPECT_NEAR(out[0].as<double>()[i * 5 + j], s, 1e-14) << i << "," << j;
+        }
+}
+
 TEST(MatMul, EmptyDims) {
     ir::MatrixMultiplyOp op;
     auto a = test::randomTensor(DataType::kFLOAT, {3, 0});

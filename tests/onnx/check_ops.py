@@ -92,6 +92,16 @@ def dims(shape):
     return "x".join(str(int(d)) for d in shape)
 
 
+def opset_imports(c):
+    """The default domain at the case's opset, plus any other domain its nodes use (ai.onnx.ml
+    at version 3, which every ml op that Kiln imports has reached)."""
+    from onnx import helper
+
+    others = sorted({n.domain for n in c.nodes if n.domain not in ("", "ai.onnx")})
+    return [helper.make_opsetid("", c.opset)] + [helper.make_opsetid(d, 3 if d == "ai.onnx.ml" else 1)
+                                                 for d in others]
+
+
 def build_model(c, rng):
     """Returns (ModelProto, feeds): the inputs and initializers drawn from rng."""
     import onnx
@@ -106,7 +116,7 @@ def build_model(c, rng):
     outputs = [onnx.ValueInfoProto(name=o) for o in c.outputs]
     graph = helper.make_graph(c.nodes, "check_ops", graph_inputs, outputs, initializer=inits)
     model = helper.make_model_gen_version(graph, producer_name="kiln check_ops.py",
-                                          opset_imports=[helper.make_opsetid("", c.opset)])
+                                          opset_imports=opset_imports(c))
     # Output types (and shapes) from ONNX shape inference.
     inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     types = {v.name: v.type for v in list(inferred.graph.output) + list(inferred.graph.value_info)}

@@ -652,3 +652,13 @@ def define_more_cases():
     op("BitCast float to int32", "BitCast", [U(3, 4)], opset=26, to=TensorProto.INT32)
     op("CausalConvWithState silu with past state and bias", "CausalConvWithState",
        [U(2, 4, 7), W(U(4, 1, 3)), W(U(4)), U(2, 4, 2)], opset=27, n_out=2, activation="silu")
+
+    # The ai.onnx.ml ops that are tensor arithmetic (src/frontend/onnx/importers/ml.cpp).
+    op("Binarizer threshold 0.3", "Binarizer", [U(3, 4, 5)], domain="ai.onnx.ml", threshold=0.3)
+    op("ArrayFeatureExtractor 2-D", "ArrayFeatureExtractor", [U(3, 5), W(np.array([4, 0, 2, 2], np.int64))],
+       domain="ai.onnx.ml")
+    op("ArrayFeatureExtractor 1-D gives [1, n]", "ArrayFeatureExtractor", [U(6), W(np.array([[5, 1]], np.int64))],
+       domain="ai.onnx.ml")
+    op("ArrayFeatureExtractor 3-D int64 computed indices", "ArrayFeatureExtractor",
+       [Ints(2, 3, 4, lo=-100, hi=100), Ints(3, lo=0, hi=4)], domain="ai.onnx.ml")
+    op("MatMul float64", "MatMul", [U(2, 3, 4, dtype=np.float64), U(4, 5, dtype=np.float64)])

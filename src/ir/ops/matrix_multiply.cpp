@@ -44,8 +44,8 @@ void MatrixMultiplyOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, a.type == b.type)
         << "MatrixMultiply inputs have different types: " << dataTypeName(a.type) << " and " << dataTypeName(b.type);
     KILN_SHAPE_CHECK(ctx, a.type == DataType::kFLOAT || a.type == DataType::kHALF || a.type == DataType::kBF16 ||
-                              a.type == DataType::kINT32)
-        << "MatrixMultiply supports float32, float16, bfloat16 and int32, got " << dataTypeName(a.type);
+                              a.type == DataType::kDOUBLE || a.type == DataType::kINT32)
+        << "MatrixMultiply supports float32, float16, bfloat16, float64 and int32, got " << dataTypeName(a.type);
     KILN_SHAPE_CHECK(ctx, fusedActivation < 0 || isFusableActivation(fusedActivation))
         << "MatrixMultiply cannot fuse activation type " << fusedActivation
         << " (supported: RELU, LEAKY_RELU, CLIP, SIGMOID, TANH, GELU_ERF, GELU_TANH)";

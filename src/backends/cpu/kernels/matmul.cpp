@@ -1,5 +1,5 @@
 // MatrixMultiply reference: a plain triple loop per broadcast batch, accumulating in double
-// (int64 for int32), then bias and the fused activation.
+// (int64 for int32; double inputs stay double), then bias and the fused activation.
 #include <type_traits>
 
 #include "backends/cpu/dispatch.h"
@@ -16,7 +16,7 @@ void matmulReference(KernelArgs& args) {
     dispatchType(args.inputs[0].type, [&](auto tag) {
         using T = typename decltype(tag)::type;
         if constexpr (std::is_same_v<T, float> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16> ||
-                      std::is_same_v<T, int32_t>) {
+                      std::is_same_v<T, double> || std::is_same_v<T, int32_t>) {
             using Acc = std::conditional_t<std::is_same_v<T, int32_t>, int64_t, double>;
             const T* a = args.inputs[0].as<const T>();
             const T* b = args.inputs[1].as<const T>();

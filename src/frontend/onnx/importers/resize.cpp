@@ -123,6 +123,7 @@ Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     // Runtime does; an axis of scale 1 reads exact positions either way.
     std::string nearest = attrs.getString("nearest_mode", "round_prefer_floor");
     if (ctx.opset() < 11) {
+        if (computed) ctx.noteNeededConstant(inputs.name(at));  // its values pick the rounding
         ONNX_CHECK(!computed, kUNSUPPORTED_NODE_INPUT) << "scales computed by the graph before opset 11";
         bool up = false, down = false;
         for (float s : scales) up |= s > 1.f, down |= s < 1.f;
