@@ -107,7 +107,9 @@ enum class ScatterMode : int32_t { kELEMENT, kND };
 //! How a scattered update combines with the value already there (ONNX reduction attribute).
 enum class ScatterReduction : int32_t { kNONE, kSUM, kPROD, kMAX, kMIN };
 enum class InterpolationMode : int32_t { kNEAREST, kLINEAR, kCUBIC };
-enum class ResizeCoordinateTransformation : int32_t { kALIGN_CORNERS, kASYMMETRIC, kHALF_PIXEL };
+//! kHALF_PIXEL_SYMMETRIC is ONNX's half_pixel_symmetric (opset 19): half_pixel about the input's
+//! centre when the output length is input * scale rounded down.
+enum class ResizeCoordinateTransformation : int32_t { kALIGN_CORNERS, kASYMMETRIC, kHALF_PIXEL, kHALF_PIXEL_SYMMETRIC };
 enum class ResizeSelector : int32_t { kFORMULA, kUPPER };
 enum class ResizeRoundMode : int32_t { kHALF_UP, kHALF_DOWN, kFLOOR, kCEIL };
 enum class TopKOperation : int32_t { kMAX, kMIN };

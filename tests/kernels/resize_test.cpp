@@ -136,6 +136,20 @@ TEST(Resize, LinearHandValues) {
     EXPECT_TRUE(test::allClose(cpu::evaluateReference(as, {&x4})[0], test::tensorFrom({4}, {0, 2, 4, 4}), 1e-6, 1e-6));
 }
 
+TEST(Resize, HalfPixelSymmetricHandValues) {
+    // in 4, scale 0.6: out floor(2.4) = 2, adjustment 2 / 2.4, offset 2 * (1 - adjustment) = 1/3;
+    // sources 1/3 + (o + 0.5) / 0.6 - 0.5 = 2/3 and 7/3.
+    auto x = test::tensorFrom({4}, {0, 3, 6, 9});
+    auto op = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL_SYMMETRIC);
+    op.scales = {0.6f};
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0], test::tensorFrom({2}, {2, 7}), 1e-5, 1e-6));
+    // Sizes given (or scales that land on whole lengths): the same as half_pixel.
+    auto y = test::randomTensor(DataType::kFLOAT, {3, 5});
+    auto sym = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL_SYMMETRIC, {7, 3});
+    auto hp = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {7, 3});
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(sym, {&y})[0], cpu::evaluateReference(hp, {&y})[0], 0, 1e-6));
+}
+
 TEST(Resize, TrilinearMatchesNaiveLoop) {
     for (CT ct : {CT::kALIGN_CORNERS, CT::kASYMMETRIC, CT::kHALF_PIXEL}) {
         for (V out : {V{5, 7, 3}, V{2, 3, 9}, V{3, 1, 4}}) {

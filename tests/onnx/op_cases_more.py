@@ -662,3 +662,6 @@ def define_more_cases():
     op("ArrayFeatureExtractor 3-D int64 computed indices", "ArrayFeatureExtractor",
        [Ints(2, 3, 4, lo=-100, hi=100), Ints(3, lo=0, hi=4)], domain="ai.onnx.ml")
     op("MatMul float64", "MatMul", [U(2, 3, 4, dtype=np.float64), U(4, 5, dtype=np.float64)])
+    op("Resize linear half_pixel_symmetric scales 0.6 and 1.7", "Resize",
+       [U(1, 2, 5, 4), None, W(np.array([1, 1, 0.6, 1.7], np.float32))], opset=19, mode="linear",
+       coordinate_transformation_mode="half_pixel_symmetric")

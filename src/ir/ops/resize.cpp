@@ -40,7 +40,7 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, m >= 0 && m <= static_cast<int32_t>(InterpolationMode::kCUBIC))
         << "invalid interpolation mode " << m;
     KILN_SHAPE_CHECK(
-        ctx, static_cast<int32_t>(coordinateTransformation) >= 0 && static_cast<int32_t>(coordinateTransformation) <= 2)
+        ctx, static_cast<int32_t>(coordinateTransformation) >= 0 && static_cast<int32_t>(coordinateTransformation) <= 3)
         << "invalid coordinate transformation " << static_cast<int32_t>(coordinateTransformation);
     KILN_SHAPE_CHECK(ctx, static_cast<int32_t>(nearestRounding) >= 0 && static_cast<int32_t>(nearestRounding) <= 3)
         << "invalid nearest rounding mode " << static_cast<int32_t>(nearestRounding);

@@ -50,6 +50,13 @@ inline double sourceCoordinate(const ir::ResizeOp& op, int64_t o, int64_t inLen,
         }
         case ResizeCoordinateTransformation::kASYMMETRIC:
             return static_cast<double>(o) / scale;
+        case ResizeCoordinateTransformation::kHALF_PIXEL_SYMMETRIC: {
+            // ONNX: the rounding of input * scale down to outLen shifts the grid toward the centre.
+            const double resized = static_cast<double>(inLen) * scale;
+            const double adjustment = resized > 0.0 ? static_cast<double>(outLen) / resized : 1.0;
+            const double offset = static_cast<double>(inLen) / 2.0 * (1.0 - adjustment);
+            return offset + (static_cast<double>(o) + 0.5) / scale - 0.5;
+        }
         default:
             return (static_cast<double>(o) + 0.5) / scale - 0.5;
     }

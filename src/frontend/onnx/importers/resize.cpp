@@ -23,6 +23,8 @@ void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::stri
         // As half_pixel, except that an output of one pixel reads the upper-left input pixel.
         l.setCoordinateTransformation(ResizeCoordinateTransformation::kHALF_PIXEL);
         l.setSelectorForSinglePixel(ResizeSelector::kUPPER);
+    } else if (c == "half_pixel_symmetric") {
+        l.setCoordinateTransformation(ResizeCoordinateTransformation::kHALF_PIXEL_SYMMETRIC);
     } else if (c == "asymmetric") {
         l.setCoordinateTransformation(ResizeCoordinateTransformation::kASYMMETRIC);
     } else if (c == "align_corners") {
