@@ -234,6 +234,9 @@ public:
     virtual void setNearestRounding(ResizeRoundMode mode) noexcept = 0;
     virtual void setCubicCoeff(float a) noexcept = 0;
     virtual void setExcludeOutside(bool exclude) noexcept = 0;
+    //! ONNX Resize-18's antialias: when an axis shrinks, the linear or cubic filter is widened by
+    //! 1 / scale (a low-pass filter); no effect on nearest or on axes that grow.
+    virtual void setAntialias(bool antialias) noexcept = 0;
 };
 
 class KILN_API TopKLayer : public Layer {

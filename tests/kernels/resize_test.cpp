@@ -150,6 +150,51 @@ TEST(Resize, HalfPixelSymmetricHandValues) {
     EXPECT_TRUE(test::allClose(cpu::evaluateReference(sym, {&y})[0], cpu::evaluateReference(hp, {&y})[0], 0, 1e-6));
 }
 
+//! Antialiased resize of the last axis of x [P, W] by `scale` (half_pixel): every input pixel j
+//! weighs filter(scale * (j - x)), edge values outside, normalised (ONNX Resize-18).
+HostTensor naiveAntialias(const HostTensor& x, double scale, bool cubic, bool exclude) {
+    const int64_t p = x.dims[0], w = x.dims[1], ow = static_cast<int64_t>(std::floor(w * scale));
+    HostTensor y = HostTensor::make(DataType::kFLOAT, {p, ow});
+    for (int64_t q = 0; q < p; ++q)
+        for (int64_t o = 0; o < ow; ++o) {
+            const double c = (o + 0.5) / scale - 0.5;
+            double sum = 0, total = 0;
+            for (int64_t j = static_cast<int64_t>(std::floor(c - 3 / scale)); j <= c + 3 / scale; ++j) {
+                const double t = scale * (j - c);
+                double f = cubic ? cubicWeight(t, -0.75) : std::max(0.0, 1 - std::fabs(t));
+                if (exclude && (j < 0 || j >= w)) f = 0;
+                sum += f * x.floatAt(q * w + std::min<int64_t>(std::max<int64_t>(j, 0), w - 1));
+                total += f;
+            }
+            y.as<float>()[q * ow + o] = static_cast<float>(sum / total);
+        }
+    return y;
+}
+
+TEST(Resize, AntialiasMatchesNaiveFilter) {
+    for (bool cubic : {false, true}) {
+        for (bool exclude : {false, true}) {
+            for (float scale : {0.4f, 0.6f, 0.25f}) {
+                SCOPED_TRACE(std::string(cubic ? "cubic" : "linear") + " exclude " + std::to_string(exclude) +
+                             " scale " + std::to_string(scale));
+                auto x = test::randomTensor(DataType::kFLOAT, {3, 13});
+                auto op = makeOp(cubic ? InterpolationMode::kCUBIC : InterpolationMode::kLINEAR, CT::kHALF_PIXEL);
+                op.scales = {1.f, scale};
+                op.antialias = true;
+                op.excludeOutside = exclude;
+                EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0],
+                                           naiveAntialias(x, static_cast<double>(scale), cubic, exclude), 1e-5, 1e-6));
+            }
+        }
+    }
+    // Growing axes are unaffected.
+    auto x = test::randomTensor(DataType::kFLOAT, {2, 4, 5});
+    auto plain = makeOp(InterpolationMode::kLINEAR, CT::kHALF_PIXEL, {2, 7, 9});
+    auto aa = plain;
+    aa.antialias = true;
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(aa, {&x})[0], cpu::evaluateReference(plain, {&x})[0], 0, 0));
+}
+
 TEST(Resize, TrilinearMatchesNaiveLoop) {
     for (CT ct : {CT::kALIGN_CORNERS, CT::kASYMMETRIC, CT::kHALF_PIXEL}) {
         for (V out : {V{5, 7, 3}, V{2, 3, 9}, V{3, 1, 4}}) {

@@ -665,3 +665,7 @@ def define_more_cases():
     op("Resize linear half_pixel_symmetric scales 0.6 and 1.7", "Resize",
        [U(1, 2, 5, 4), None, W(np.array([1, 1, 0.6, 1.7], np.float32))], opset=19, mode="linear",
        coordinate_transformation_mode="half_pixel_symmetric")
+    op("Resize linear antialias scales 0.45", "Resize",
+       [U(1, 2, 9, 11), None, W(np.array([1, 1, 0.45, 0.6], np.float32))], opset=18, mode="linear", antialias=1)
+    op("Resize cubic antialias sizes", "Resize",
+       [U(1, 1, 10, 12), None, None, W(np.array([1, 1, 4, 5], np.int64))], opset=18, mode="cubic", antialias=1)

@@ -21,6 +21,7 @@ struct ResizeOp : OpBase<ResizeOp> {
     ResizeRoundMode nearestRounding{ResizeRoundMode::kFLOOR};
     double cubicCoeff{-0.75};
     bool excludeOutside{false};
+    bool antialias{false};  //!< linear/cubic filters widened by 1 / scale on shrinking axes
 
     template <class V>
     void fields(V& v) {
@@ -32,6 +33,7 @@ struct ResizeOp : OpBase<ResizeOp> {
         v("nearestRounding", nearestRounding);
         v("cubicCoeff", cubicCoeff);
         v("excludeOutside", excludeOutside);
+        v("antialias", antialias);
     }
     void inferShapes(InferContext& ctx) const override;
     bool isShapeInput(int32_t index) const override { return index == 1; }

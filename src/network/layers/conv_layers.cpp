@@ -120,6 +120,7 @@ public:
     void setNearestRounding(ResizeRoundMode mode) noexcept override { o().nearestRounding = mode; }
     void setCubicCoeff(float a) noexcept override { o().cubicCoeff = a; }
     void setExcludeOutside(bool exclude) noexcept override { o().excludeOutside = exclude; }
+    void setAntialias(bool antialias) noexcept override { o().antialias = antialias; }
 };
 
 template <class L, class OpT, bool kTransposed>

@@ -249,6 +249,7 @@ Tactic fastTactic() {
         if (std::string(node.name()) != ir::ResizeOp::kName || in.empty()) return false;
         if (in[0].type != DataType::kFLOAT) return false;
         const auto& op = static_cast<const ir::ResizeOp&>(node);
+        if (op.antialias && op.mode != InterpolationMode::kNEAREST) return false;
         if (op.mode == InterpolationMode::kNEAREST) return true;
         if (op.mode != InterpolationMode::kLINEAR || in[0].shape.empty()) return false;
         // Linear: the leading axes must keep their size (known here from attributes only; scales or

@@ -39,6 +39,7 @@ void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::stri
     else ONNX_THROW(kUNSUPPORTED_NODE_ATTR) << "nearest_mode='" << n << "'";
     l.setCubicCoeff(attrs.getFloat("cubic_coeff_a", -0.75f));
     l.setExcludeOutside(attrs.getInt("exclude_outside", 0) != 0);
+    l.setAntialias(attrs.getInt("antialias", 0) != 0);
 }
 
 // Resize-18's `axes` (scales and sizes name a subset of the axes; the others keep their size)
@@ -100,7 +101,6 @@ bool present(NodeInputs& inputs, size_t i) {
 
 Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, size_t scalesAt, size_t sizesAt,
                const std::string& coordinates) {
-    refuseAttribute(attrs, "antialias", "antialiasing is not implemented");
     Tensor& x = inputs.tensor(0);
     // Everything about the inputs is read before the layer exists: reading dims runs shape
     // inference, which a Resize without its sizes would fail.
