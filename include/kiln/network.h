@@ -237,6 +237,11 @@ public:
     //! ONNX Resize-18's antialias: when an axis shrinks, the linear or cubic filter is widened by
     //! 1 / scale (a low-pass filter); no effect on nearest or on axes that grow.
     virtual void setAntialias(bool antialias) noexcept = 0;
+    //! For kTF_CROP_AND_RESIZE: the region in normalised input coordinates, all starts then all
+    //! ends (2 x rank values; the default is the whole input), and the value of output positions
+    //! that fall outside the input.
+    virtual void setCropRegion(const float* roi, int32_t nbValues) noexcept = 0;
+    virtual void setExtrapolationValue(float value) noexcept = 0;
 };
 
 class KILN_API TopKLayer : public Layer {

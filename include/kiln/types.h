@@ -108,8 +108,16 @@ enum class ScatterMode : int32_t { kELEMENT, kND };
 enum class ScatterReduction : int32_t { kNONE, kSUM, kPROD, kMAX, kMIN };
 enum class InterpolationMode : int32_t { kNEAREST, kLINEAR, kCUBIC };
 //! kHALF_PIXEL_SYMMETRIC is ONNX's half_pixel_symmetric (opset 19): half_pixel about the input's
-//! centre when the output length is input * scale rounded down.
-enum class ResizeCoordinateTransformation : int32_t { kALIGN_CORNERS, kASYMMETRIC, kHALF_PIXEL, kHALF_PIXEL_SYMMETRIC };
+//! centre when the output length is input * scale rounded down. kTF_CROP_AND_RESIZE is ONNX's
+//! tf_crop_and_resize: the output spans the layer's crop region corner to corner, and positions
+//! outside the input take the extrapolation value.
+enum class ResizeCoordinateTransformation : int32_t {
+    kALIGN_CORNERS,
+    kASYMMETRIC,
+    kHALF_PIXEL,
+    kHALF_PIXEL_SYMMETRIC,
+    kTF_CROP_AND_RESIZE
+};
 enum class ResizeSelector : int32_t { kFORMULA, kUPPER };
 enum class ResizeRoundMode : int32_t { kHALF_UP, kHALF_DOWN, kFLOOR, kCEIL };
 enum class TopKOperation : int32_t { kMAX, kMIN };

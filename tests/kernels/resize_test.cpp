@@ -195,6 +195,25 @@ TEST(Resize, AntialiasMatchesNaiveFilter) {
     EXPECT_TRUE(test::allClose(cpu::evaluateReference(aa, {&x})[0], cpu::evaluateReference(plain, {&x})[0], 0, 0));
 }
 
+TEST(Resize, TfCropAndResizeHandValues) {
+    // Axis 1: in 4, roi [0.5, 1.2], out 3: sources 1.5, 2.55 and 3.6 (outside: the extrapolation
+    // value). Axis 0: roi [0, 1] keeps rows 0 and 1.
+    auto x = test::tensorFrom({2, 4}, {0, 10, 20, 30, 100, 110, 120, 130});
+    auto op = makeOp(InterpolationMode::kLINEAR, CT::kTF_CROP_AND_RESIZE, {2, 3});
+    op.roi = {0, 0.5, 1, 1.2};
+    op.extrapolationValue = -7;
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&x})[0],
+                               test::tensorFrom({2, 3}, {15, 25.5f, -7, 115, 125.5f, -7}), 1e-5, 1e-5));
+    // One output pixel reads the region's centre: axis 0 (0 + 0) / 2 = row 0, axis 1 (0.2 + 0.6) / 2 * 3 = 1.2.
+    auto one = makeOp(InterpolationMode::kLINEAR, CT::kTF_CROP_AND_RESIZE, {1, 1});
+    one.roi = {0, 0.2, 0, 0.6};
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(one, {&x})[0], test::tensorFrom({1, 1}, {12}), 1e-5, 1e-5));
+    // A region of the wrong size is a shape error.
+    auto bad = makeOp(InterpolationMode::kLINEAR, CT::kTF_CROP_AND_RESIZE, {2, 3});
+    bad.roi = {0, 1};
+    EXPECT_THROW(cpu::evaluateReference(bad, {&x}), KilnError);
+}
+
 TEST(Resize, TrilinearMatchesNaiveLoop) {
     for (CT ct : {CT::kALIGN_CORNERS, CT::kASYMMETRIC, CT::kHALF_PIXEL}) {
         for (V out : {V{5, 7, 3}, V{2, 3, 9}, V{3, 1, 4}}) {

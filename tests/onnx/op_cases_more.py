@@ -669,3 +669,7 @@ def define_more_cases():
        [U(1, 2, 9, 11), None, W(np.array([1, 1, 0.45, 0.6], np.float32))], opset=18, mode="linear", antialias=1)
     op("Resize cubic antialias sizes", "Resize",
        [U(1, 1, 10, 12), None, None, W(np.array([1, 1, 4, 5], np.int64))], opset=18, mode="cubic", antialias=1)
+    op("Resize tf_crop_and_resize linear with extrapolation", "Resize",
+       [U(1, 2, 6, 5), W(np.array([0, 0, 0.1, 0.3, 1, 1, 0.8, 1.25], np.float32)), None,
+        W(np.array([1, 2, 4, 4], np.int64))], opset=13, mode="linear",
+       coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.5)

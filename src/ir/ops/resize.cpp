@@ -40,10 +40,14 @@ void ResizeOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, m >= 0 && m <= static_cast<int32_t>(InterpolationMode::kCUBIC))
         << "invalid interpolation mode " << m;
     KILN_SHAPE_CHECK(
-        ctx, static_cast<int32_t>(coordinateTransformation) >= 0 && static_cast<int32_t>(coordinateTransformation) <= 3)
+        ctx, static_cast<int32_t>(coordinateTransformation) >= 0 && static_cast<int32_t>(coordinateTransformation) <= 4)
         << "invalid coordinate transformation " << static_cast<int32_t>(coordinateTransformation);
     KILN_SHAPE_CHECK(ctx, static_cast<int32_t>(nearestRounding) >= 0 && static_cast<int32_t>(nearestRounding) <= 3)
         << "invalid nearest rounding mode " << static_cast<int32_t>(nearestRounding);
+    KILN_SHAPE_CHECK(ctx, roi.empty() || roi.size() == 2 * static_cast<size_t>(rank))
+        << "the crop region has " << roi.size() << " values for an input of rank " << rank << " (expected "
+        << 2 * rank << ")";
+    for (double r : roi) KILN_SHAPE_CHECK(ctx, std::isfinite(r)) << "the crop region has a non-finite value";
     KILN_SHAPE_CHECK(ctx, mode == InterpolationMode::kNEAREST || isFloat32OrNarrower(x.type))
         << "linear and cubic Resize need a float type, got " << dataTypeName(x.type);
     KILN_SHAPE_CHECK(ctx, x.type != DataType::kBOOL || mode == InterpolationMode::kNEAREST)

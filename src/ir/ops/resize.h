@@ -22,6 +22,8 @@ struct ResizeOp : OpBase<ResizeOp> {
     double cubicCoeff{-0.75};
     bool excludeOutside{false};
     bool antialias{false};  //!< linear/cubic filters widened by 1 / scale on shrinking axes
+    std::vector<double> roi;  //!< kTF_CROP_AND_RESIZE: starts then ends, normalised; empty: [0, 1]
+    double extrapolationValue{0.0};
 
     template <class V>
     void fields(V& v) {
@@ -34,6 +36,8 @@ struct ResizeOp : OpBase<ResizeOp> {
         v("cubicCoeff", cubicCoeff);
         v("excludeOutside", excludeOutside);
         v("antialias", antialias);
+        v("roi", roi);
+        v("extrapolationValue", extrapolationValue);
     }
     void inferShapes(InferContext& ctx) const override;
     bool isShapeInput(int32_t index) const override { return index == 1; }

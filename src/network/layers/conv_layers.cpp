@@ -121,6 +121,10 @@ public:
     void setCubicCoeff(float a) noexcept override { o().cubicCoeff = a; }
     void setExcludeOutside(bool exclude) noexcept override { o().excludeOutside = exclude; }
     void setAntialias(bool antialias) noexcept override { o().antialias = antialias; }
+    void setCropRegion(const float* roi, int32_t nbValues) noexcept override {
+        o().roi.assign(roi, roi + (roi && nbValues > 0 ? nbValues : 0));
+    }
+    void setExtrapolationValue(float value) noexcept override { o().extrapolationValue = value; }
 };
 
 template <class L, class OpT, bool kTransposed>

@@ -49,7 +49,12 @@ std::vector<Tap> antialiasTaps(const ir::ResizeOp& op, double x, double scale) {
     return raw;
 }
 
-std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, int64_t outLen, double scale) {
+// The one tap of an output coordinate outside the input under kTF_CROP_AND_RESIZE: the element
+// takes the extrapolation value.
+constexpr Tap kExtrapolated{-1, 0.0};
+
+std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, int64_t outLen, double scale,
+                                       int32_t axis) {
     std::vector<std::vector<Tap>> taps(outLen);
     const double A = op.cubicCoeff;
     const bool antialias = op.antialias && op.mode != InterpolationMode::kNEAREST && scale < 1.0;
@@ -57,7 +62,12 @@ std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, in
     // tap clamps onto the other one).
     const bool exclude = op.excludeOutside && (op.mode == InterpolationMode::kCUBIC || antialias);
     for (int64_t o = 0; o < outLen; ++o) {
-        double x = sourceCoordinate(op, o, inLen, outLen, scale);
+        double x = sourceCoordinate(op, o, inLen, outLen, scale, axis);
+        if (op.coordinateTransformation == ResizeCoordinateTransformation::kTF_CROP_AND_RESIZE &&
+            !(x >= 0.0 && x <= static_cast<double>(inLen - 1))) {
+            taps[o] = {kExtrapolated};
+            continue;
+        }
         std::vector<Tap> raw;
         if (antialias) {
             raw = antialiasTaps(op, x, scale);
@@ -100,12 +110,18 @@ void resizeTyped(const ir::ResizeOp& op, KernelArgs& a) {
     std::vector<std::vector<std::vector<Tap>>> taps(rank);
     int64_t inStride[Dims::MAX_DIMS];
     stridesOf(x, inStride);
-    for (int32_t d = 0; d < rank; ++d) taps[d] = axisTaps(op, x.dims[d], y.dims[d], scales[d]);
+    for (int32_t d = 0; d < rank; ++d) taps[d] = axisTaps(op, x.dims[d], y.dims[d], scales[d], d);
     const T* src = x.as<const T>();
     T* dst = y.as<T>();
     int64_t o[Dims::MAX_DIMS]{}, t[Dims::MAX_DIMS]{};
     for (int64_t oi = 0; oi < y.numel(); ++oi) {
         for (int64_t r = oi, d = rank - 1; d >= 0; --d) o[d] = r % y.dims[d], r /= y.dims[d];
+        bool extrapolated = false;
+        for (int32_t d = 0; d < rank; ++d) extrapolated |= taps[d][o[d]][0].index < 0;
+        if (extrapolated) {
+            store(dst, oi, static_cast<compute_t<T>>(op.extrapolationValue));
+            continue;
+        }
         if (op.mode == InterpolationMode::kNEAREST) {
             int64_t off = 0;
             for (int32_t d = 0; d < rank; ++d) off += taps[d][o[d]][0].index * inStride[d];

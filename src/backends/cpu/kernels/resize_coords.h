@@ -37,7 +37,17 @@ inline std::vector<double> axisScales(const ir::ResizeOp& op, const KernelArgs& 
     return s;
 }
 
-inline double sourceCoordinate(const ir::ResizeOp& op, int64_t o, int64_t inLen, int64_t outLen, double scale) {
+//! `axis` picks the crop region of kTF_CROP_AND_RESIZE (the whole axis when the op has none).
+inline double sourceCoordinate(const ir::ResizeOp& op, int64_t o, int64_t inLen, int64_t outLen, double scale,
+                               int32_t axis = 0) {
+    if (op.coordinateTransformation == ResizeCoordinateTransformation::kTF_CROP_AND_RESIZE) {
+        const size_t rank = op.roi.size() / 2;
+        const double start = rank ? op.roi[static_cast<size_t>(axis)] : 0.0;
+        const double end = rank ? op.roi[rank + static_cast<size_t>(axis)] : 1.0;
+        const double last = static_cast<double>(inLen - 1);
+        if (outLen == 1) return (start + end) * last / 2.0;
+        return start * last + static_cast<double>(o) * (end - start) * last / static_cast<double>(outLen - 1);
+    }
     if (outLen == 1 && (op.selector == ResizeSelector::kUPPER ||
                         op.coordinateTransformation == ResizeCoordinateTransformation::kALIGN_CORNERS))
         return 0.0;

@@ -250,6 +250,7 @@ Tactic fastTactic() {
         if (in[0].type != DataType::kFLOAT) return false;
         const auto& op = static_cast<const ir::ResizeOp&>(node);
         if (op.antialias && op.mode != InterpolationMode::kNEAREST) return false;
+        if (op.coordinateTransformation == ResizeCoordinateTransformation::kTF_CROP_AND_RESIZE) return false;
         if (op.mode == InterpolationMode::kNEAREST) return true;
         if (op.mode != InterpolationMode::kLINEAR || in[0].shape.empty()) return false;
         // Linear: the leading axes must keep their size (known here from attributes only; scales or

@@ -23,6 +23,9 @@ void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::stri
         // As half_pixel, except that an output of one pixel reads the upper-left input pixel.
         l.setCoordinateTransformation(ResizeCoordinateTransformation::kHALF_PIXEL);
         l.setSelectorForSinglePixel(ResizeSelector::kUPPER);
+    } else if (c == "tf_crop_and_resize") {
+        l.setCoordinateTransformation(ResizeCoordinateTransformation::kTF_CROP_AND_RESIZE);
+        l.setExtrapolationValue(attrs.getFloat("extrapolation_value", 0.f));
     } else if (c == "half_pixel_symmetric") {
         l.setCoordinateTransformation(ResizeCoordinateTransformation::kHALF_PIXEL_SYMMETRIC);
     } else if (c == "asymmetric") {
@@ -99,6 +102,32 @@ bool present(NodeInputs& inputs, size_t i) {
     return !(d.size() == 1 && d[0] == 0);  // an empty tensor stands for "not given"
 }
 
+// tf_crop_and_resize's region (input 1 of Resize-11+): starts then ends for the named axes,
+// made into 2 x rank values (the other axes span [0, 1]).
+std::vector<float> cropRegion(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs) {
+    ONNX_CHECK(present(inputs, 1), kINVALID_NODE) << "tf_crop_and_resize needs the roi input";
+    const bool computed = !inputs.at(1).isWeights();
+    if (computed) ctx.noteNeededConstant(inputs.name(1));
+    ONNX_CHECK(!computed, kUNSUPPORTED_NODE_INPUT) << "tf_crop_and_resize with an roi computed by the graph";
+    const int32_t rank = inputs.rank(0);
+    std::vector<int64_t> axes;
+    if (attrs.has("axes")) {
+        for (int64_t a : attrs.getInts("axes")) axes.push_back(normalizeAxis(a, rank));
+    } else {
+        for (int32_t a = 0; a < rank; ++a) axes.push_back(a);
+    }
+    const std::vector<double> given = inputs.floats(1);
+    ONNX_CHECK(given.size() == 2 * axes.size(), kINVALID_NODE)
+        << "roi has " << given.size() << " values for " << axes.size() << " axes (expected " << 2 * axes.size() << ")";
+    std::vector<float> roi(2 * static_cast<size_t>(rank), 0.f);
+    for (int32_t a = 0; a < rank; ++a) roi[static_cast<size_t>(rank + a)] = 1.f;
+    for (size_t i = 0; i < axes.size(); ++i) {
+        roi[static_cast<size_t>(axes[i])] = static_cast<float>(given[i]);
+        roi[static_cast<size_t>(rank + axes[i])] = static_cast<float>(given[axes.size() + i]);
+    }
+    return roi;
+}
+
 Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& attrs, size_t scalesAt, size_t sizesAt,
                const std::string& coordinates) {
     Tensor& x = inputs.tensor(0);
@@ -113,6 +142,9 @@ Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     if (!computed && useSizes) sizes = inputs.ints(at);
     if (!computed && !useSizes)
         for (double v : inputs.floats(at)) scales.push_back(static_cast<float>(v));
+    std::vector<float> roi;
+    if (sizesAt && attrs.getString("coordinate_transformation_mode", coordinates) == "tf_crop_and_resize")
+        roi = cropRegion(ctx, inputs, attrs);
     const std::string policy = attrs.getString("keep_aspect_ratio_policy", "stretch");
     if (attrs.has("axes") || policy != "stretch") {
         if (computed) ctx.noteNeededConstant(inputs.name(at));
@@ -137,6 +169,7 @@ Outputs resize(ImportContext& ctx, NodeInputs& inputs, const NodeAttributes& att
     if (l) {
         l->setResizeMode(modeOf(mode));
         setCoordinates(*l, attrs, coordinates, nearest);
+        if (!roi.empty()) l->setCropRegion(roi.data(), static_cast<int32_t>(roi.size()));
         if (computed) l->setInput(1, *computed);
         else if (useSizes) l->setOutputDimensions(toDims(sizes));
         else l->setScales(scales.data(), static_cast<int32_t>(scales.size()));
