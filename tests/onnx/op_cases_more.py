@@ -673,3 +673,10 @@ def define_more_cases():
        [U(1, 2, 6, 5), W(np.array([0, 0, 0.1, 0.3, 1, 1, 0.8, 1.25], np.float32)), None,
         W(np.array([1, 2, 4, 4], np.int64))], opset=13, mode="linear",
        coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.5)
+
+    # Optional values holding tensors (importers/optional.cpp).
+    case("Optional of a tensor then OptionalGetElement",
+         [node("Optional", ["x"], ["o"]), node("OptionalGetElement", ["o"], ["y"])], {"x": U(3, 4)}, ["y"], opset=18)
+    op("OptionalGetElement of a tensor", "OptionalGetElement", [U(2, 5)], opset=18)
+    op("OptionalHasElement of a tensor", "OptionalHasElement", [U(4)], opset=18)
+    case("OptionalHasElement without an input", [node("OptionalHasElement", [], ["y"])], {}, ["y"], opset=18)
