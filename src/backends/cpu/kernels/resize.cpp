@@ -78,10 +78,9 @@ std::vector<std::vector<Tap>> axisTaps(const ir::ResizeOp& op, int64_t inLen, in
             raw = {{static_cast<int64_t>(f), 1.0 - r}, {static_cast<int64_t>(f) + 1, r}};
         } else {
             double f = std::floor(x), r = x - f;
-            auto far = [A](double t) { return ((A * t - 5 * A) * t + 8 * A) * t - 4 * A; };  // 1 < t < 2
-            auto near = [A](double t) { return ((A + 2) * t - (A + 3)) * t * t + 1; };       // t <= 1
             int64_t i = static_cast<int64_t>(f);
-            raw = {{i - 1, far(r + 1)}, {i, near(r)}, {i + 1, near(1 - r)}, {i + 2, far(2 - r)}};
+            raw = {{i - 1, cubicWeight(r + 1, A)}, {i, cubicWeight(r, A)}, {i + 1, cubicWeight(1 - r, A)},
+                   {i + 2, cubicWeight(2 - r, A)}};
         }
         double total = 0;
         for (Tap& t : raw) {

@@ -20,12 +20,6 @@ std::string scopeOf(const ::onnx::NodeProto& node, const std::string& part) {
 
 std::shared_ptr<const ir::HostTensor> int64Scalar(int64_t v) { return ImportContext::int64Weights({v}, {}); }
 
-std::shared_ptr<const ir::HostTensor> boolScalar(bool v) {
-    auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {}));
-    *t->as<uint8_t>() = v ? 1 : 0;
-    return t;
-}
-
 // Per-iteration values stacked along `axis` (a new axis): Unsqueeze each, then Concat.
 Tensor& stack(ImportContext& ctx, const std::vector<TensorOrWeights>& parts, int32_t axis) {
     std::vector<Tensor*> expanded;

@@ -102,6 +102,12 @@ std::shared_ptr<const ir::HostTensor> withDims(const ir::HostTensor& t, std::vec
     return out;
 }
 
+std::shared_ptr<const ir::HostTensor> boolScalar(bool v) {
+    auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {}));
+    *t->as<uint8_t>() = v ? 1 : 0;
+    return t;
+}
+
 std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataType type) {
     if (t.type == type) return std::make_shared<ir::HostTensor>(t);
     auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, t.dims));

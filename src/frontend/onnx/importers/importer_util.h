@@ -37,6 +37,8 @@ int64_t mulDims(int64_t a, int64_t b);
 //! The same bytes seen with other dims (no copy).
 std::shared_ptr<const ir::HostTensor> withDims(const ir::HostTensor& t, std::vector<int64_t> dims);
 std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataType type);
+//! A bool scalar as weights (a condition or an answer known at import).
+std::shared_ptr<const ir::HostTensor> boolScalar(bool v);
 //! ONNX Reshape of known dims: 0 copies (unless allowZero), one -1 is inferred.
 std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<int64_t> shape, bool allowZero);
 

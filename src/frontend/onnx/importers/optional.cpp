@@ -7,12 +7,6 @@
 namespace kiln::onnximport {
 namespace {
 
-std::shared_ptr<const ir::HostTensor> boolScalar(bool v) {
-    auto t = std::make_shared<ir::HostTensor>(ir::HostTensor::make(DataType::kBOOL, {}));
-    *t->as<uint8_t>() = v ? 1 : 0;
-    return t;
-}
-
 TensorOrWeights passThrough(ImportContext& ctx, NodeInputs& inputs) {
     if (inputs.at(0).isWeights()) return inputs.at(0).weights;
     return ctx.check(ctx.network().addIdentity(inputs.tensor(0)))->getOutput(0);

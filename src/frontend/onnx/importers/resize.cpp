@@ -45,18 +45,24 @@ void setCoordinates(ResizeLayer& l, const NodeAttributes& attrs, const std::stri
     l.setAntialias(attrs.getInt("antialias", 0) != 0);
 }
 
-// Resize-18's `axes` (scales and sizes name a subset of the axes; the others keep their size)
-// and keep_aspect_ratio_policy (one scale for the named axes: the smallest or largest ratio of
-// size to input, rounded half up), made into sizes or scales for every axis.
-void expandToAllAxes(const std::vector<int64_t>& dims, const NodeAttributes& attrs, const std::string& policy,
-                     std::vector<int64_t>* sizes, std::vector<float>* scales) {
-    const int32_t rank = static_cast<int32_t>(dims.size());
+// Resize-18's `axes`: the axes that scales, sizes and roi name (all of them by default).
+std::vector<int64_t> namedAxes(const NodeAttributes& attrs, int32_t rank) {
     std::vector<int64_t> axes;
     if (attrs.has("axes")) {
         for (int64_t a : attrs.getInts("axes")) axes.push_back(normalizeAxis(a, rank));
     } else {
         for (int32_t a = 0; a < rank; ++a) axes.push_back(a);
     }
+    return axes;
+}
+
+// Resize-18's `axes` (scales and sizes name a subset of the axes; the others keep their size)
+// and keep_aspect_ratio_policy (one scale for the named axes: the smallest or largest ratio of
+// size to input, rounded half up), made into sizes or scales for every axis.
+void expandToAllAxes(const std::vector<int64_t>& dims, const NodeAttributes& attrs, const std::string& policy,
+                     std::vector<int64_t>* sizes, std::vector<float>* scales) {
+    const int32_t rank = static_cast<int32_t>(dims.size());
+    const std::vector<int64_t> axes = namedAxes(attrs, rank);
     const size_t given = sizes ? sizes->size() : scales->size();
     ONNX_CHECK(given == axes.size(), kINVALID_NODE)
         << (sizes ? "sizes" : "scales") << " has " << given << " values for " << axes.size() << " axes";
@@ -110,12 +116,7 @@ std::vector<float> cropRegion(ImportContext& ctx, NodeInputs& inputs, const Node
     if (computed) ctx.noteNeededConstant(inputs.name(1));
     ONNX_CHECK(!computed, kUNSUPPORTED_NODE_INPUT) << "tf_crop_and_resize with an roi computed by the graph";
     const int32_t rank = inputs.rank(0);
-    std::vector<int64_t> axes;
-    if (attrs.has("axes")) {
-        for (int64_t a : attrs.getInts("axes")) axes.push_back(normalizeAxis(a, rank));
-    } else {
-        for (int32_t a = 0; a < rank; ++a) axes.push_back(a);
-    }
+    const std::vector<int64_t> axes = namedAxes(attrs, rank);
     const std::vector<double> given = inputs.floats(1);
     ONNX_CHECK(given.size() == 2 * axes.size(), kINVALID_NODE)
         << "roi has " << given.size() << " values for " << axes.size() << " axes (expected " << 2 * axes.size() << ")";
