@@ -116,7 +116,9 @@ KILN_ONNX_IMPORTER(Split) {
     Outputs out;
     int64_t offset = 0;
     for (int64_t part : split) {
-        ONNX_CHECK(part >= 0 && (dims[axis] < 0 || part <= dims[axis] - offset), kINVALID_NODE)
+        // On a dynamic axis the sizes are checked at run time; here they only must not overflow.
+        const int64_t room = dims[axis] >= 0 ? dims[axis] - offset : std::numeric_limits<int64_t>::max() - offset;
+        ONNX_CHECK(part >= 0 && part <= room, kINVALID_NODE)
             << "split sizes " << ir::dimsToString(split) << " do not fit axis " << axis << " of " << ir::dimsToString(dims);
         std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
         for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, x, a);
