@@ -35,6 +35,8 @@ enum class DataType : int32_t {
     kFP8E5M2FNUZ = 17,
     kFP4 = 18,   //!< E2M1 (ONNX FLOAT4E2M1); Kiln stores one element per byte (low nibble)
     kE8M0 = 19,  //!< unsigned power-of-two scale (ONNX FLOAT8E8M0)
+    kINT2 = 20,   //!< ONNX INT2, -2..1; Kiln stores one element per byte, as int8
+    kUINT2 = 21,  //!< ONNX UINT2, 0..3; one element per byte, as uint8
 };
 
 //! Size in bytes of one element; 0 for types Kiln refuses (INT4, INT16).

@@ -24,7 +24,9 @@ size_t dataTypeSize(DataType type) noexcept {
         case DataType::kFP8E5M2:
         case DataType::kFP8E5M2FNUZ:
         case DataType::kFP4:  // one element per byte (the low nibble)
-        case DataType::kE8M0: return 1;
+        case DataType::kE8M0:
+        case DataType::kINT2:  // one element per byte
+        case DataType::kUINT2: return 1;
         case DataType::kINT4:
         case DataType::kINT16: return 0;
     }
@@ -48,6 +50,8 @@ const char* dataTypeName(DataType type) noexcept {
         case DataType::kFP8E5M2FNUZ: return "fp8e5m2fnuz";
         case DataType::kFP4: return "fp4e2m1";
         case DataType::kE8M0: return "e8m0";
+        case DataType::kINT2: return "int2";
+        case DataType::kUINT2: return "uint2";
         case DataType::kUINT16: return "uint16";
         case DataType::kUINT32: return "uint32";
         case DataType::kUINT64: return "uint64";

@@ -21,6 +21,7 @@ static_assert(static_cast<int>(fbs::DataType::BF16) == static_cast<int>(DataType
 static_assert(static_cast<int>(fbs::DataType::DOUBLE) == static_cast<int>(DataType::kDOUBLE));
 static_assert(static_cast<int>(fbs::DataType::FP8E5M2FNUZ) == static_cast<int>(DataType::kFP8E5M2FNUZ));
 static_assert(static_cast<int>(fbs::DataType::E8M0) == static_cast<int>(DataType::kE8M0));
+static_assert(static_cast<int>(fbs::DataType::UINT2) == static_cast<int>(DataType::kUINT2));
 static_assert(static_cast<int>(fbs::Backend::GPU) == static_cast<int>(DeviceType::kGPU));
 
 uint64_t alignUp(uint64_t v) { return (v + kWeightsAlignment - 1) / kWeightsAlignment * kWeightsAlignment; }

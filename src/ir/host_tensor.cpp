@@ -65,8 +65,10 @@ int64_t HostTensor::intAt(int64_t i) const {
     switch (type) {
         case DataType::kINT64: return as<int64_t>()[i];
         case DataType::kINT32: return as<int32_t>()[i];
-        case DataType::kINT8: return as<int8_t>()[i];
-        case DataType::kUINT8: return as<uint8_t>()[i];
+        case DataType::kINT8:
+        case DataType::kINT2: return as<int8_t>()[i];
+        case DataType::kUINT8:
+        case DataType::kUINT2: return as<uint8_t>()[i];
         case DataType::kBOOL: return as<uint8_t>()[i] != 0;
         case DataType::kUINT16: return as<uint16_t>()[i];
         case DataType::kUINT32: return as<uint32_t>()[i];

@@ -201,5 +201,38 @@ TEST(Cast, UnsignedIntegersWrapAndConvert) {
     EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&u})[0], test::tensorFrom({2}, {0, std::ldexp(1.f, 40)}), 0, 0));
 }
 
+// INT2/UINT2, one element per byte: floats truncate and become 0 outside the range (ml_dtypes,
+// the suite's reference); integers keep their low two bits; back to float is exact.
+TEST(Cast, TwoBitIntegersFromFloatsAndIntegers) {
+    ir::CastOp op;
+    op.toType = DataType::kINT2;
+    auto f = test::tensorFrom({9}, {-3.f, -2.5f, -2.f, -1.7f, -0.5f, 0.9f, 1.9f, 2.f, std::nanf("")});
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&f})[0],
+                               test::intTensor(DataType::kINT2, {9}, {0, -2, -2, -1, 0, 0, 1, 0, 0}), 0, 0));
+    op.toType = DataType::kUINT2;
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&f})[0],
+                               test::intTensor(DataType::kUINT2, {9}, {0, 0, 0, 0, 0, 0, 1, 2, 0}), 0, 0));
+    auto i = test::intTensor(DataType::kINT32, {6}, {-5, -3, 2, 3, 5, 7});
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&i})[0],
+                               test::intTensor(DataType::kUINT2, {6}, {3, 1, 2, 3, 1, 3}), 0, 0));
+    op.toType = DataType::kINT2;
+    auto i2 = cpu::evaluateReference(op, {&i})[0];
+    EXPECT_TRUE(test::allClose(i2, test::intTensor(DataType::kINT2, {6}, {-1, 1, -2, -1, 1, -1}), 0, 0));
+    op.toType = DataType::kFLOAT;
+    EXPECT_TRUE(test::allClose(cpu::evaluateReference(op, {&i2})[0], test::tensorFrom({6}, {-1, 1, -2, -1, 1, -1}), 0, 0));
+
+    // Random floats: every in-range value truncates, every out-of-range one is 0.
+    auto x = test::randomTensor(DataType::kFLOAT, {203}, -4, 4);
+    for (DataType to : {DataType::kINT2, DataType::kUINT2}) {
+        op.toType = to;
+        auto y = cpu::evaluateReference(op, {&x})[0];
+        const double lo = to == DataType::kINT2 ? -2 : 0, hi = to == DataType::kINT2 ? 1 : 3;
+        for (int64_t k = 0; k < x.numel(); ++k) {
+            const double t = std::trunc(x.as<float>()[k]);
+            EXPECT_EQ(y.intAt(k), t >= lo && t <= hi ? t : 0) << x.as<float>()[k] << " seed " << test::seed();
+        }
+    }
+}
+
 }  // namespace
 }  // namespace kiln

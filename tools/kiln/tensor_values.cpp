@@ -111,6 +111,8 @@ void fillRandom(std::vector<uint8_t>& bytes, DataType type, std::mt19937& rng) {
         case DataType::kFP8E5M2FNUZ: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 0x7E)); }); break;
         case DataType::kFP4: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 15)); }); break;
         case DataType::kE8M0: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(120, 134)); }); break;
+        case DataType::kINT2: fill<int8_t>(bytes, [&] { return static_cast<int8_t>(ints(-2, 1)); }); break;
+        case DataType::kUINT2: fill<uint8_t>(bytes, [&] { return static_cast<uint8_t>(ints(0, 3)); }); break;
         default: break;  // types Kiln refuses keep their zeros
     }
 }
@@ -124,8 +126,10 @@ nlohmann::ordered_json valuesToJson(const std::vector<uint8_t>& bytes, DataType 
         case DataType::kINT32: return values<int32_t>(bytes);
         case DataType::kINT64: return values<int64_t>(bytes);
         case DataType::kBOOL: return values<uint8_t, bool>(bytes);
-        case DataType::kINT8: return values<int8_t, int>(bytes);
-        case DataType::kUINT8: return values<uint8_t, int>(bytes);
+        case DataType::kINT8:
+        case DataType::kINT2: return values<int8_t, int>(bytes);
+        case DataType::kUINT8:
+        case DataType::kUINT2: return values<uint8_t, int>(bytes);
         case DataType::kUINT16: return values<uint16_t, int>(bytes);
         case DataType::kUINT32: return values<uint32_t>(bytes);
         case DataType::kUINT64: return values<uint64_t>(bytes);

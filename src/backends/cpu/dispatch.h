@@ -41,8 +41,10 @@ decltype(auto) dispatchType(DataType type, Fn&& fn) {
         case DataType::kBF16: return fn(TypeTag<BFloat16>{});
         case DataType::kINT32: return fn(TypeTag<int32_t>{});
         case DataType::kINT64: return fn(TypeTag<int64_t>{});
-        case DataType::kINT8: return fn(TypeTag<int8_t>{});
-        case DataType::kUINT8: return fn(TypeTag<uint8_t>{});
+        case DataType::kINT8:
+        case DataType::kINT2: return fn(TypeTag<int8_t>{});  // INT2/UINT2: one per byte (copy_cast.cpp narrows)
+        case DataType::kUINT8:
+        case DataType::kUINT2: return fn(TypeTag<uint8_t>{});
         case DataType::kBOOL: return fn(TypeTag<Bool>{});
         case DataType::kUINT16: return fn(TypeTag<uint16_t>{});
         case DataType::kUINT32: return fn(TypeTag<uint32_t>{});

@@ -119,6 +119,8 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
         case P::FLOAT8E5M2FNUZ: return DataType::kFP8E5M2FNUZ;
         case P::FLOAT4E2M1: return DataType::kFP4;
         case P::FLOAT8E8M0: return DataType::kE8M0;
+        case P::INT2: return DataType::kINT2;
+        case P::UINT2: return DataType::kUINT2;
         case P::INT4:
         case P::UINT4:
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE)
@@ -130,7 +132,7 @@ DataType fromOnnxType(int32_t t, const std::string& what) {
             ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << " has type " << onnxTypeName(t)
                                                    << ", which Kiln does not support (supported: FLOAT, FLOAT16, "
                                                       "BFLOAT16, DOUBLE, FLOAT8 (E4M3FN, E4M3FNUZ, E5M2, E5M2FNUZ, E8M0), FLOAT4E2M1, "
-                                                      "INT8, UINT8, UINT16, INT32, UINT32, INT64, UINT64, BOOL)";
+                                                      "INT2, UINT2, INT8, UINT8, UINT16, INT32, UINT32, INT64, UINT64, BOOL)";
     }
 }
 
@@ -150,10 +152,12 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
     }
     const size_t onnxElementSize = dataTypeSize(type);
     ONNX_CHECK(n * onnxElementSize <= kMaxTensorBytes, kINVALID_VALUE) << what << " is too large: " << ir::dimsToString(dims);
-    // ONNX packs FLOAT4E2M1 two to a byte (the first element in the low nibble); Kiln keeps one
-    // per byte, so the packed bytes are read first and spread out below.
-    const bool packed4 = t.data_type() == P::FLOAT4E2M1;
-    const int64_t count = packed4 ? static_cast<int64_t>((n + 1) / 2) : static_cast<int64_t>(n);
+    // ONNX packs FLOAT4E2M1 two to a byte and INT2/UINT2 four to a byte (the first element in the
+    // low bits); Kiln keeps one per byte, so the packed bytes are read first and spread out below.
+    const int packedBits = t.data_type() == P::FLOAT4E2M1 ? 4 : (t.data_type() == P::INT2 || t.data_type() == P::UINT2) ? 2 : 0;
+    const bool packed = packedBits != 0;
+    const uint64_t perByte = packed ? 8 / packedBits : 1;
+    const int64_t count = static_cast<int64_t>((n + perByte - 1) / perByte);
     const size_t rawBytes = static_cast<size_t>(count) * onnxElementSize;
 
     // The data must be there before its size is allocated: a hostile shape allocates nothing.
@@ -169,8 +173,8 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             << what << " has " << typedFieldSize(t) << " values, its shape " << ir::dimsToString(dims) << " needs " << count;
     }
     auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, dims));
-    std::vector<uint8_t> packedBytes(packed4 ? rawBytes : 0);
-    void* raw = packed4 ? packedBytes.data() : out->data();
+    std::vector<uint8_t> packedBytes(packed ? rawBytes : 0);
+    void* raw = packed ? packedBytes.data() : out->data();
     if (t.data_location() == P::EXTERNAL) {
         if (rawBytes) readExternal(t, external, raw, rawBytes);
     } else if (t.has_raw_data()) {
@@ -192,7 +196,9 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             case P::FLOAT8E5M2:
             case P::FLOAT8E5M2FNUZ:
             case P::FLOAT8E8M0:
-            case P::FLOAT4E2M1: copyField<int32_t>(t.int32_data(), count, static_cast<uint8_t*>(raw), t); break;
+            case P::FLOAT4E2M1:
+            case P::INT2:
+            case P::UINT2: copyField<int32_t>(t.int32_data(), count, static_cast<uint8_t*>(raw), t); break;
             case P::UINT16: copyField<int32_t>(t.int32_data(), count, out->as<uint16_t>(), t); break;
             case P::UINT32: copyField<uint64_t>(t.uint64_data(), count, out->as<uint32_t>(), t); break;
             case P::UINT64: copyField<uint64_t>(t.uint64_data(), count, out->as<uint64_t>(), t); break;
@@ -201,9 +207,12 @@ std::shared_ptr<const ir::HostTensor> readTensorProto(const ::onnx::TensorProto&
             default: ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE) << what << ": unsupported storage";
         }
     }
-    if (packed4) {
+    if (packed) {
         uint8_t* e = out->as<uint8_t>();
-        for (uint64_t i = 0; i < n; ++i) e[i] = (packedBytes[i / 2] >> (4 * (i % 2))) & 0xF;
+        const unsigned mask = (1u << packedBits) - 1;
+        for (uint64_t i = 0; i < n; ++i) e[i] = (packedBytes[i / perByte] >> (packedBits * (i % perByte))) & mask;
+        if (t.data_type() == P::INT2)  // two's complement: 2 and 3 are -2 and -1
+            for (uint64_t i = 0; i < n; ++i) e[i] = static_cast<uint8_t>(e[i] >= 2 ? e[i] - 4 : e[i]);
     }
     if (t.data_type() == P::BOOL) {
         uint8_t* b = out->as<uint8_t>();

@@ -7,6 +7,10 @@ void CastOp::inferShapes(InferContext& ctx) const {
     KILN_SHAPE_CHECK(ctx, dataTypeSize(toType) > 0) << "cannot cast to " << dataTypeName(toType);
     const ValueInfo& in = ctx.input(0);
     if (bitCast) {
+        // Kiln stores these one element per byte, unpacked: their bits are not ONNX's.
+        for (DataType t : {in.type, toType})
+            KILN_SHAPE_CHECK(ctx, t != DataType::kFP4 && t != DataType::kINT2 && t != DataType::kUINT2)
+                << "BitCast of " << dataTypeName(t) << " (a packed type) is not supported";
         KILN_SHAPE_CHECK(ctx, dataTypeSize(in.type) == dataTypeSize(toType))
             << "BitCast from " << dataTypeName(in.type) << " to " << dataTypeName(toType)
             << " needs types of one element size";

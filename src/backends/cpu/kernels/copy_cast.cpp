@@ -10,10 +10,37 @@
 namespace kiln::cpu {
 namespace {
 
+// To INT2/UINT2 as the ONNX reference (ml_dtypes) casts: a float truncates toward zero and
+// becomes 0 outside the type's range (NaN too); an integer keeps its low two bits.
+void castToTwoBit(const ir::TensorView& in, ir::TensorView& out) {
+    const bool isSigned = out.type == DataType::kINT2;
+    const double lo = isSigned ? -2 : 0, hi = isSigned ? 1 : 3;
+    auto* dst = static_cast<int8_t*>(out.data);
+    dispatchType(in.type, [&](auto inTag) {
+        using I = typename decltype(inTag)::type;
+        const I* src = in.as<const I>();
+        for (int64_t i = 0, n = in.numel(); i < n; ++i) {
+            int v = 0;
+            if constexpr (isFloatStorage<I>()) {
+                const double d = std::trunc(static_cast<double>(load(src, i)));
+                if (d >= lo && d <= hi) v = static_cast<int>(d);
+            } else {
+                v = static_cast<int>(static_cast<int64_t>(load(src, i)) & 3);
+                if (isSigned && v >= 2) v -= 4;
+            }
+            dst[i] = static_cast<int8_t>(v);
+        }
+    });
+}
+
 void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate, bool bitCast, E8M0RoundingMode rounding) {
     const int64_t n = in.numel();
     if (in.type == out.type || bitCast) {
         if (n) std::memcpy(out.data, in.data, in.bytes());
+        return;
+    }
+    if (out.type == DataType::kINT2 || out.type == DataType::kUINT2) {
+        castToTwoBit(in, out);
         return;
     }
     dispatchType(in.type, [&](auto inTag) {

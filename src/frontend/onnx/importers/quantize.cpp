@@ -22,9 +22,16 @@ struct QuantRange {
 };
 
 QuantRange rangeOf(DataType t) {
-    ONNX_CHECK(t == DataType::kINT8 || t == DataType::kUINT8 || t == DataType::kUINT16, kUNSUPPORTED_NODE_DATATYPE)
-        << "quantized type " << dataTypeName(t) << " (Kiln quantizes to int8, uint8, uint16 and the 8-bit floats)";
-    return t == DataType::kINT8 ? QuantRange{-128, 127} : t == DataType::kUINT8 ? QuantRange{0, 255} : QuantRange{0, 65535};
+    switch (t) {
+        case DataType::kINT8: return {-128, 127};
+        case DataType::kUINT8: return {0, 255};
+        case DataType::kUINT16: return {0, 65535};
+        case DataType::kINT2: return {-2, 1};
+        case DataType::kUINT2: return {0, 3};
+        default:
+            ONNX_THROW(kUNSUPPORTED_NODE_DATATYPE)
+                << "quantized type " << dataTypeName(t) << " (Kiln quantizes to int8, uint8, uint16, int2, uint2 and the 8-bit floats)";
+    }
 }
 
 Tensor& scalarTensor(ImportContext& ctx, DataType type, double v, int32_t rank) {
@@ -199,9 +206,11 @@ KILN_ONNX_IMPORTER(DequantizeLinear) {
     Tensor& x = inputs.tensor(0);
     const DataType inType = x.getType();
     ONNX_CHECK(inType == DataType::kINT8 || inType == DataType::kUINT8 || inType == DataType::kUINT16 ||
-                   inType == DataType::kINT32 || ir::isFloat8Type(inType),
+                   inType == DataType::kINT32 || inType == DataType::kINT2 || inType == DataType::kUINT2 ||
+                   ir::isFloat8Type(inType),
                kUNSUPPORTED_NODE_DATATYPE)
-        << "dequantizing " << dataTypeName(inType) << " (Kiln dequantizes int8, uint8, uint16, int32 and the 8-bit floats)";
+        << "dequantizing " << dataTypeName(inType)
+        << " (Kiln dequantizes int8, uint8, uint16, int32, int2, uint2 and the 8-bit floats)";
     const std::vector<int64_t> xDims = inputs.dims(0);
     const int64_t axis = attrs.getInt("axis", 1), block = attrs.getInt("block_size", 0);
     const DataType outType = onnxTypeAttr(attrs, "output_dtype", inputs.type(1));
