@@ -67,6 +67,17 @@ public:
     //! (traced back through the graph, not past Shape or Size); setInputValues can give them.
     virtual int32_t getNbInputsNeedingValues() const noexcept = 0;
     virtual const char* getInputNeedingValues(int32_t index) const noexcept = 0;
+
+    //! Kiln extension for ONNX sequences, which Kiln unrolls at build time: graph input `name`
+    //! (a sequence, or an optional holding one) is given as `nbElements` tensors of
+    //! `elementDims[i]` (-1 for a dimension a profile sets); the network gets the inputs
+    //! "name[0]", "name[1]", ... . Applies to the parses that follow.
+    virtual bool setSequenceInput(const char* name, int32_t nbElements, const Dims* elementDims) noexcept = 0;
+    //! Kiln extension: graph input `name`, an ONNX optional, is empty (no network input).
+    virtual bool setOptionalInputNone(const char* name) noexcept = 0;
+    //! After a parse: the length of graph input or output `name` if it is a sequence (its
+    //! elements are the network tensors "name[i]"), else -1.
+    virtual int32_t getSequenceLength(const char* name) const noexcept = 0;
 };
 
 //! The parser adds to `network`, which must outlive it.

@@ -680,3 +680,37 @@ def define_more_cases():
     op("OptionalGetElement of a tensor", "OptionalGetElement", [U(2, 5)], opset=18)
     op("OptionalHasElement of a tensor", "OptionalHasElement", [U(4)], opset=18)
     case("OptionalHasElement without an input", [node("OptionalHasElement", [], ["y"])], {}, ["y"], opset=18)
+
+    # Sequences, unrolled at import (importers/sequence.cpp): tensors in, tensors out.
+    case("SplitToSequence by sizes then SequenceAt -1 and ConcatFromSequence new_axis",
+         [node("SplitToSequence", ["x", "sizes"], ["s"], axis=1),
+          node("SequenceAt", ["s", "last"], ["y"]),
+          node("SplitToSequence", ["x"], ["ones"], axis=1, keepdims=0),
+          node("ConcatFromSequence", ["ones"], ["z"], axis=-1, new_axis=1)],
+         {"x": U(2, 5, 3)}, ["y", "z"],
+         inits={"sizes": W(np.array([2, 3], np.int64)), "last": W(np.int64(-1))}, opset=17)
+    case("SplitToSequence by a scalar chunk then SequenceLength",
+         [node("SplitToSequence", ["x", "chunk"], ["s"], axis=0), node("SequenceLength", ["s"], ["n"]),
+          node("ConcatFromSequence", ["s"], ["y"], axis=0)],
+         {"x": U(7, 2)}, ["n", "y"], inits={"chunk": W(np.int64(3))}, opset=17)
+    case("SequenceEmpty, SequenceInsert at front and back, SequenceErase, ConcatFromSequence",
+         [node("SequenceEmpty", [], ["e"], dtype=TensorProto.FLOAT),
+          node("SequenceInsert", ["e", "a"], ["s1"]),
+          node("SequenceInsert", ["s1", "b", "zero"], ["s2"]),
+          node("SequenceConstruct", ["a", "b", "a"], ["t"]),
+          node("SequenceErase", ["t", "one"], ["t2"]),
+          node("SequenceErase", ["t2"], ["t3"]),
+          node("SequenceInsert", ["s2", "c"], ["s3"]),
+          node("SequenceAt", ["t3", "zero"], ["t3_0"]),
+          node("SequenceInsert", ["s3", "t3_0"], ["s4"]),
+          node("ConcatFromSequence", ["s4"], ["y"], axis=1)],
+         {"a": U(2, 3), "b": U(2, 1), "c": U(2, 4)}, ["y"],
+         inits={"zero": W(np.int64(0)), "one": W(np.int64(1))}, opset=17)
+    map_body = graph("map_body", [node("Add", ["e", "t"], ["o"]), node("Shape", ["e"], ["sh"])],
+                     [("e", F), ("t", F)], [("o", F), ("sh", I)])
+    case("SequenceMap over a sequence with a tensor, two outputs",
+         [node("SplitToSequence", ["x", "sizes"], ["s"], axis=0),
+          node("SequenceMap", ["s", "b"], ["mapped", "shapes"], body=map_body),
+          node("ConcatFromSequence", ["mapped"], ["y"], axis=0),
+          node("ConcatFromSequence", ["shapes"], ["z"], axis=0, new_axis=1)],
+         {"x": U(5, 3), "b": U(3)}, ["y", "z"], inits={"sizes": W(np.array([1, 4], np.int64))}, opset=17)

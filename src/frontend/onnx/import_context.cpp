@@ -29,8 +29,14 @@ const TensorOrWeights& ImportContext::lookup(const std::string& name) const {
     return it->second;
 }
 
+void ImportContext::checkIsTensor(const TensorOrWeights& value) const {
+    ONNX_CHECK(!value.isSequence(), kUNSUPPORTED_NODE_INPUT) << "a sequence is used where a tensor is needed";
+    ONNX_CHECK(!value.isNone(), kUNSUPPORTED_NODE_INPUT) << "an empty optional is used where a tensor is needed";
+}
+
 Tensor& ImportContext::tensorOf(const TensorOrWeights& value) {
     if (value.tensor) return *value.tensor;
+    checkIsTensor(value);
     ONNX_CHECK(value.weights, kINTERNAL_ERROR) << "an absent optional input was used as a tensor";
     auto it = mConstants.find(value.weights.get());
     if (it != mConstants.end()) return *it->second.second;
@@ -47,6 +53,7 @@ Tensor& ImportContext::tensorOf(const TensorOrWeights& value) {
 
 std::vector<int64_t> ImportContext::dimsOf(const TensorOrWeights& value) const {
     if (value.weights) return value.weights->dims;
+    checkIsTensor(value);
     ONNX_CHECK(value.tensor, kINTERNAL_ERROR) << "an absent optional input has no dimensions";
     Dims d = value.tensor->getDimensions();
     ONNX_CHECK(d.nbDims >= 0, kINVALID_NODE) << "the shape of '" << value.tensor->getName() << "' cannot be computed";
@@ -55,8 +62,16 @@ std::vector<int64_t> ImportContext::dimsOf(const TensorOrWeights& value) const {
 
 DataType ImportContext::typeOf(const TensorOrWeights& value) const {
     if (value.weights) return value.weights->type;
+    checkIsTensor(value);
     ONNX_CHECK(value.tensor, kINTERNAL_ERROR) << "an absent optional input has no type";
     return value.tensor->getType();
+}
+
+const std::vector<TensorOrWeights>& ImportContext::sequenceOf(const TensorOrWeights& value) const {
+    ONNX_CHECK(value.isSequence(), kINVALID_NODE)
+        << (value.isNone() ? "an empty optional" : value.empty() ? "an absent input" : "a tensor")
+        << " is used where a sequence is needed";
+    return *value.sequence;
 }
 
 std::vector<TensorOrWeights> ImportContext::importSubgraph(const ::onnx::GraphProto& graph,
@@ -149,6 +164,7 @@ const std::string& NodeInputs::name(size_t i) const {
 
 const ir::HostTensor& NodeInputs::weights(size_t i) const {
     const TensorOrWeights& v = at(i);
+    mCtx.checkIsTensor(v);
     if (!v.isWeights()) mCtx.noteNeededConstant(name(i));
     ONNX_CHECK(v.isWeights(), kUNSUPPORTED_NODE_INPUT)
         << name(i) << " must be an initializer! (input " << i << " of " << mNode.op_type()

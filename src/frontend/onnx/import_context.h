@@ -63,6 +63,10 @@ public:
     std::vector<int64_t> dimsOf(const TensorOrWeights& value) const;
     int32_t rankOf(const TensorOrWeights& value) const { return static_cast<int32_t>(dimsOf(value).size()); }
     DataType typeOf(const TensorOrWeights& value) const;
+    //! Throws unless the value is a tensor or weights (not a sequence, not an empty optional).
+    void checkIsTensor(const TensorOrWeights& value) const;
+    //! The elements of a sequence value; throws for anything else.
+    const std::vector<TensorOrWeights>& sequenceOf(const TensorOrWeights& value) const;
 
     //! Checks what an add* returned: nullptr (or a layer whose outputs fail shape inference)
     //! becomes an ImportError carrying the network's message. Names the layer after the node.

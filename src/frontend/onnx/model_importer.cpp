@@ -126,7 +126,7 @@ constexpr int64_t kMaxFoldedElements = int64_t(1) << 22;
 
 bool allWeights(const std::vector<TensorOrWeights>& values) {
     for (const auto& v : values)
-        if (v.isTensor()) return false;
+        if (v.isTensor() || (v.isSequence() && !allWeights(*v.sequence))) return false;
     return true;
 }
 
@@ -207,11 +207,63 @@ std::vector<TensorOrWeights> importSubgraph(ImportContext& ctx, const ::onnx::Gr
     return outs;
 }
 
-// Graph inputs: shapes with -1 for symbolic or unknown dims.
-void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, const FixedInputs& fixed) {
-    ONNX_CHECK(in.type().has_tensor_type(), kUNSUPPORTED_GRAPH)
-        << "input '" << in.name() << "' is not a tensor; Kiln takes tensor inputs only";
-    const auto& tt = in.type().tensor_type();
+// The elements of a sequence input: network inputs "<name>[i]" of the given dims, which must fit
+// the element shape the model declares (if any).
+void addSequenceInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, const ::onnx::TypeProto::Sequence& seq,
+                      const std::vector<std::vector<int64_t>>& elementDims) {
+    ONNX_CHECK(seq.elem_type().has_tensor_type(), kUNSUPPORTED_GRAPH)
+        << "input '" << in.name() << "' is a sequence of non-tensors; Kiln's sequences hold tensors";
+    const auto& tt = seq.elem_type().tensor_type();
+    DataType type = fromOnnxType(tt.elem_type(), "input '" + in.name() + "'");
+    std::vector<TensorOrWeights> elements;
+    for (size_t i = 0; i < elementDims.size(); ++i) {
+        const std::string name = in.name() + "[" + std::to_string(i) + "]";
+        const std::vector<int64_t>& d = elementDims[i];
+        if (tt.has_shape()) {
+            ONNX_CHECK(tt.shape().dim_size() == static_cast<int>(d.size()), kINVALID_VALUE)
+                << "element " << i << " of sequence input '" << in.name() << "' has rank " << d.size()
+                << ", the model declares " << tt.shape().dim_size();
+            for (size_t k = 0; k < d.size(); ++k) {
+                const auto& md = tt.shape().dim(static_cast<int>(k));
+                ONNX_CHECK(!md.has_dim_value() || d[k] < 0 || md.dim_value() == d[k], kINVALID_VALUE)
+                    << "element " << i << " of sequence input '" << in.name() << "' has dims " << ir::dimsToString(d)
+                    << ", the model declares dimension " << k << " as " << md.dim_value();
+            }
+        }
+        Dims dims;
+        dims.nbDims = static_cast<int32_t>(d.size());
+        std::copy(d.begin(), d.end(), dims.d);
+        Tensor* t = ctx.network().addInput(name.c_str(), type, dims);
+        ONNX_CHECK(t, kINVALID_GRAPH) << "the network refused input '" << name << "'";
+        elements.push_back(t);
+    }
+    ctx.define(in.name(), TensorOrWeights::makeSequence(std::move(elements)));
+}
+
+// Graph inputs: shapes with -1 for symbolic or unknown dims. An optional is its value (or empty,
+// if the application said so); a sequence is the elements the application gave.
+void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, const FixedInputs& fixed,
+                   const NonTensorInputs& nonTensor, SequenceLengths& lengths) {
+    const ::onnx::TypeProto* valueType = &in.type();
+    if (nonTensor.none.count(in.name())) {
+        ONNX_CHECK(valueType->has_optional_type(), kINVALID_VALUE)
+            << "setOptionalInputNone: input '" << in.name() << "' is not an optional";
+        ctx.define(in.name(), TensorOrWeights::makeNone());
+        return;
+    }
+    if (valueType->has_optional_type()) valueType = &valueType->optional_type().elem_type();
+    if (valueType->has_sequence_type()) {
+        auto given = nonTensor.sequences.find(in.name());
+        ONNX_CHECK(given != nonTensor.sequences.end(), kUNSUPPORTED_GRAPH)
+            << "input '" << in.name()
+            << "' is a sequence; give its length and element shapes with Parser::setSequenceInput";
+        addSequenceInput(ctx, in, valueType->sequence_type(), given->second);
+        lengths[in.name()] = static_cast<int32_t>(given->second.size());
+        return;
+    }
+    ONNX_CHECK(valueType->has_tensor_type(), kUNSUPPORTED_GRAPH)
+        << "input '" << in.name() << "' is not a tensor, a sequence or an optional; Kiln does not take it";
+    const auto& tt = valueType->tensor_type();
     DataType type = fromOnnxType(tt.elem_type(), "input '" + in.name() + "'");
     ONNX_CHECK(tt.has_shape(), kUNSUPPORTED_GRAPH)
         << "input '" << in.name() << "' has no shape; Kiln needs at least the input's rank";
@@ -236,17 +288,28 @@ void addGraphInput(ImportContext& ctx, const ::onnx::ValueInfoProto& in, const F
 }
 
 // A graph output must be a tensor of its own, named as in the model.
-void markGraphOutput(ImportContext& ctx, const ::onnx::ValueInfoProto& out) {
-    const TensorOrWeights& v = ctx.lookup(out.name());
+void markTensorOutput(ImportContext& ctx, const TensorOrWeights& v, const std::string& name) {
     Tensor* t = &ctx.tensorOf(v);
-    if (t->isNetworkInput() || t->isNetworkOutput() || out.name() != t->getName()) {
+    if (t->isNetworkInput() || t->isNetworkOutput() || name != t->getName()) {
         IdentityLayer* id = ctx.network().addIdentity(*t);
-        ONNX_CHECK(id, kINVALID_GRAPH) << "cannot make output '" << out.name() << "'";
-        id->setName(("output " + out.name()).c_str());
+        ONNX_CHECK(id, kINVALID_GRAPH) << "cannot make output '" << name << "'";
+        id->setName(("output " + name).c_str());
         t = id->getOutput(0);
     }
-    t->setName(out.name().c_str());
+    t->setName(name.c_str());
     ctx.network().markOutput(*t);
+}
+
+// A sequence output is its elements, outputs "<name>[i]"; an empty optional has no tensor.
+void markGraphOutput(ImportContext& ctx, const ::onnx::ValueInfoProto& out, SequenceLengths& lengths) {
+    const TensorOrWeights& v = ctx.lookup(out.name());
+    ONNX_CHECK(!v.isNone(), kUNSUPPORTED_GRAPH)
+        << "output '" << out.name() << "' is an empty optional; Kiln's outputs are tensors";
+    if (!v.isSequence()) return markTensorOutput(ctx, v, out.name());
+    const std::vector<TensorOrWeights> elements = *v.sequence;
+    for (size_t i = 0; i < elements.size(); ++i)
+        markTensorOutput(ctx, elements[i], out.name() + "[" + std::to_string(i) + "]");
+    lengths[out.name()] = static_cast<int32_t>(elements.size());
 }
 
 }  // namespace
@@ -348,7 +411,7 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
             initializers.insert(init.name());
         }
         for (const auto& in : graph.input())
-            if (!initializers.count(in.name())) addGraphInput(ctx, in, mFixed);
+            if (!initializers.count(in.name())) addGraphInput(ctx, in, mFixed, mNonTensor, mSequenceLengths);
         ctx.setSubgraphImporter([&](const ::onnx::GraphProto& body, const std::vector<TensorOrWeights>& values,
                                     const std::string& scope) { return importSubgraph(ctx, body, values, scope, modelDir); });
         for (int i = 0; i < graph.node_size(); ++i) {
@@ -358,7 +421,7 @@ bool ModelImporter::importModel(const void* data, size_t size, const std::string
         }
         current = -1;
         node = nullptr;
-        for (const auto& out : graph.output()) markGraphOutput(ctx, out);
+        for (const auto& out : graph.output()) markGraphOutput(ctx, out, mSequenceLengths);
     } catch (const ImportError& e) {
         error(e.code(), e.what(), current, node ? node->name() : "", node ? node->op_type() : "");
         noteNeededValues(graph, node, ctx.neededConstants(), e.what());

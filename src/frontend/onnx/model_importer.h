@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,24 @@ constexpr int64_t kMinSupportedOpset = 1;
 //! Graph inputs imported with known values (Parser::setInputValues), by name.
 using FixedInputs = std::map<std::string, std::shared_ptr<const ir::HostTensor>>;
 
+//! Graph inputs that are not tensors: sequences given as their elements' dims
+//! (Parser::setSequenceInput) and optionals given as empty (Parser::setOptionalInputNone).
+struct NonTensorInputs {
+    std::map<std::string, std::vector<std::vector<int64_t>>> sequences;
+    std::set<std::string> none;
+};
+//! The element count of each graph input and output that is a sequence, by name.
+using SequenceLengths = std::map<std::string, int32_t>;
+
 class ModelImporter {
 public:
     //! `needValues` receives, after a failure, the graph inputs whose values would have helped.
+    //! `sequenceLengths` receives the lengths of the sequence inputs and outputs.
     ModelImporter(NetworkDefinition& network, const LogSink& sink, std::vector<ErrorRecord>& errors,
-                  const FixedInputs& fixed, std::vector<std::string>& needValues)
-        : mNetwork(network), mSink(sink), mErrors(errors), mFixed(fixed), mNeedValues(needValues) {}
+                  const FixedInputs& fixed, const NonTensorInputs& nonTensor, std::vector<std::string>& needValues,
+                  SequenceLengths& sequenceLengths)
+        : mNetwork(network), mSink(sink), mErrors(errors), mFixed(fixed), mNonTensor(nonTensor),
+          mNeedValues(needValues), mSequenceLengths(sequenceLengths) {}
     //! `checkOnly`: stop after the support check (nothing is added to the network).
     bool importModel(const void* data, size_t size, const std::string& modelDir, bool checkOnly);
 
@@ -53,7 +66,9 @@ private:
     const LogSink& mSink;
     std::vector<ErrorRecord>& mErrors;
     const FixedInputs& mFixed;
+    const NonTensorInputs& mNonTensor;
     std::vector<std::string>& mNeedValues;
+    SequenceLengths& mSequenceLengths;
 };
 
 }  // namespace kiln::onnximport

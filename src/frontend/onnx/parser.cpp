@@ -102,6 +102,50 @@ public:
             return true;
         });
     }
+    bool setSequenceInput(const char* name, int32_t nbElements, const Dims* elementDims) noexcept override {
+        return apiGuard(mSink, false, [&] {
+            constexpr int32_t kMaxElements = 4096;  // as the sequence importers' limit
+            if (!name || !*name || nbElements < 0 || nbElements > kMaxElements || (nbElements > 0 && !elementDims)) {
+                record(ErrorCode::kINVALID_VALUE, "setSequenceInput: needs a name, 0 to 4096 elements and their dims");
+                return false;
+            }
+            std::vector<std::vector<int64_t>> dims;
+            for (int32_t i = 0; i < nbElements; ++i) {
+                const Dims& d = elementDims[i];
+                if (d.nbDims < 0 || d.nbDims > Dims::MAX_DIMS) {
+                    record(ErrorCode::kINVALID_VALUE, std::string("setSequenceInput: element ") + std::to_string(i) +
+                                                          " of '" + name + "' has rank " + std::to_string(d.nbDims));
+                    return false;
+                }
+                for (int32_t k = 0; k < d.nbDims; ++k)
+                    if (d.d[k] < -1) {
+                        record(ErrorCode::kINVALID_VALUE, std::string("setSequenceInput: element ") + std::to_string(i) +
+                                                              " of '" + name + "' has a dimension below -1");
+                        return false;
+                    }
+                dims.emplace_back(d.d, d.d + d.nbDims);
+            }
+            mNonTensorInputs.none.erase(name);
+            mNonTensorInputs.sequences[name] = std::move(dims);
+            return true;
+        });
+    }
+    bool setOptionalInputNone(const char* name) noexcept override {
+        return apiGuard(mSink, false, [&] {
+            if (!name || !*name) {
+                record(ErrorCode::kINVALID_VALUE, "setOptionalInputNone: needs a name");
+                return false;
+            }
+            mNonTensorInputs.sequences.erase(name);
+            mNonTensorInputs.none.insert(name);
+            return true;
+        });
+    }
+    int32_t getSequenceLength(const char* name) const noexcept override {
+        if (!name) return -1;
+        auto it = mSequenceLengths.find(name);
+        return it == mSequenceLengths.end() ? -1 : it->second;
+    }
     int32_t getNbInputsNeedingValues() const noexcept override { return static_cast<int32_t>(mNeedValues.size()); }
     const char* getInputNeedingValues(int32_t i) const noexcept override {
         return i >= 0 && i < getNbInputsNeedingValues() ? mNeedValues[i].c_str() : nullptr;
@@ -112,10 +156,12 @@ private:
         return apiGuard(mSink, false, [&] {
             mErrors.clear();
             mNeedValues.clear();
+            mSequenceLengths.clear();
             std::string dir;
             if (modelPath && *modelPath) dir = std::filesystem::path(modelPath).parent_path().string();
             std::vector<ErrorRecord> records;
-            onnximport::ModelImporter importer(mNetwork, mSink, records, mFixedInputs, mNeedValues);
+            onnximport::ModelImporter importer(mNetwork, mSink, records, mFixedInputs, mNonTensorInputs, mNeedValues,
+                                               mSequenceLengths);
             bool ok = importer.importModel(data, size, dir, checkOnly);
             for (auto& r : records) mErrors.emplace_back(std::move(r));
             return ok;
@@ -131,7 +177,9 @@ private:
     LogSink mSink;
     std::vector<ParserErrorImpl> mErrors;
     onnximport::FixedInputs mFixedInputs;
+    onnximport::NonTensorInputs mNonTensorInputs;
     std::vector<std::string> mNeedValues;
+    onnximport::SequenceLengths mSequenceLengths;
 };
 
 }  // namespace

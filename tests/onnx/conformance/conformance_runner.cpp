@@ -5,7 +5,9 @@
 //
 // For each case: parse model.onnx with the OnnxParser, build an engine whose profile is the
 // inputs' shapes, run every test_data_set_* and compare each output with output_*.pb as the
-// suite's runner does (rtol 1e-3, atol 1e-7). Before a case it prints "@@ start <case>" and
+// suite's runner does (rtol 1e-3, atol 1e-7). Sequence inputs are given to the parser as their
+// elements (setSequenceInput), empty optionals as none; sequence outputs are compared element by
+// element (outputs "name[i]"). Before a case it prints "@@ start <case>" and
 // after it "@@ result <case> <pass|fail|unsupported> <detail>", flushed, so that the driver
 // (run_suite.py) can tell a crash or a hang from the line it stopped after.
 //
@@ -27,10 +29,12 @@
 #include "kiln/onnx_parser.h"
 #include "onnx/onnx.pb.h"
 #include "suite_tensor.h"
+#include "suite_value.h"
 
 namespace fs = std::filesystem;
 using namespace kiln;
 using kiln::conformance::SuiteTensor;
+using kiln::conformance::SuiteValue;
 
 namespace {
 
@@ -73,17 +77,23 @@ bool isRandomCase(const ::onnx::GraphProto& g) {
     return false;
 }
 
-const char* nonTensorKind(const ::onnx::TypeProto& t) {
-    if (t.has_sequence_type()) return "a sequence";
-    if (t.has_optional_type()) return "an optional";
-    if (t.has_map_type()) return "a map";
-    if (t.has_sparse_tensor_type()) return "a sparse tensor";
-    return nullptr;
-}
-
 struct DataSet {
-    std::vector<SuiteTensor> inputs, outputs;
+    std::vector<SuiteValue> inputs, outputs;  //!< by graph input and output index
 };
+
+//! The network input names of one data set's values: a tensor input by its name, the elements
+//! of a sequence input as "name[i]" (Parser::setSequenceInput); empty optionals feed nothing.
+std::map<std::string, const SuiteTensor*> feedsOf(const DataSet& set, const ::onnx::GraphProto& graph) {
+    std::map<std::string, const SuiteTensor*> feeds;
+    for (size_t i = 0; i < set.inputs.size() && i < static_cast<size_t>(graph.input_size()); ++i) {
+        const std::string& name = graph.input(static_cast<int>(i)).name();
+        const SuiteValue& v = set.inputs[i];
+        if (v.kind == SuiteValue::Kind::kTensor) feeds[name] = &v.tensors[0];
+        if (v.kind == SuiteValue::Kind::kSequence)
+            for (size_t k = 0; k < v.tensors.size(); ++k) feeds[name + "[" + std::to_string(k) + "]"] = &v.tensors[k];
+    }
+    return feeds;
+}
 
 Dims toDims(const std::vector<int64_t>& v) {
     Dims d;
@@ -109,14 +119,11 @@ Outcome readDataSets(const fs::path& dir, const ::onnx::ModelProto& model, std::
             for (int i = 0;; ++i) {
                 fs::path file = d / (std::string(kind) + "_" + std::to_string(i) + ".pb");
                 if (!fs::exists(file)) break;
-                if (i < values.size())
-                    if (const char* what = nonTensorKind(values[i].type()))
-                        return {"unsupported", std::string(kind) + " '" + values[i].name() + "' is " + what +
-                                                   "; Kiln's inputs and outputs are tensors"};
-                SuiteTensor t;
+                SuiteValue v;
                 std::string error;
-                if (!conformance::readSuiteTensor(file.string(), t, error)) return {"unsupported", error};
-                (isInput ? set.inputs : set.outputs).push_back(std::move(t));
+                const ::onnx::TypeProto type = i < values.size() ? values[i].type() : ::onnx::TypeProto{};
+                if (!conformance::readSuiteValue(file.string(), type, v, error)) return {"unsupported", error};
+                (isInput ? set.inputs : set.outputs).push_back(std::move(v));
             }
         }
         sets.push_back(std::move(set));
@@ -148,11 +155,24 @@ Outcome runCase(const fs::path& dir, bool verbose) {
         network = builder ? builder->createNetwork() : nullptr;
         parser = network ? onnxparser::createParser(*network, logger) : nullptr;
         if (!parser) return {"fail", "cannot create the builder, network or parser: " + logger.firstError};
+        // Sequence inputs by their elements' dims, empty optionals as none (first data set).
+        for (size_t k = 0; k < sets[0].inputs.size() && k < static_cast<size_t>(graphInputs.size()); ++k) {
+            const SuiteValue& v = sets[0].inputs[k];
+            const char* name = graphInputs[static_cast<int>(k)].name().c_str();
+            bool ok = true;
+            if (v.kind == SuiteValue::Kind::kNone) ok = parser->setOptionalInputNone(name);
+            if (v.kind == SuiteValue::Kind::kSequence) {
+                std::vector<Dims> dims;
+                for (const auto& t : v.tensors) dims.push_back(toDims(t.dims));
+                ok = parser->setSequenceInput(name, static_cast<int32_t>(dims.size()), dims.data());
+            }
+            if (!ok) return {"unsupported", "sequence or optional input: " + logger.firstError};
+        }
         for (const auto& name : fixed) {
             int index = -1;
             for (int k = 0; k < graphInputs.size(); ++k)
                 if (graphInputs[k].name() == name) index = k;
-            const SuiteTensor& t = sets[0].inputs[static_cast<size_t>(index)];
+            const SuiteTensor& t = sets[0].inputs[static_cast<size_t>(index)].tensors[0];
             DataType type{};
             conformance::kilnTypeOf(t.onnxType, type);
             if (!parser->setInputValues(name.c_str(), type, toDims(t.dims), t.bytes.data()))
@@ -168,7 +188,8 @@ Outcome runCase(const fs::path& dir, bool verbose) {
                 if (graphInputs[j].name() == name) index = j;
             DataType type{};
             if (index >= 0 && static_cast<size_t>(index) < sets[0].inputs.size() &&
-                conformance::kilnTypeOf(sets[0].inputs[static_cast<size_t>(index)].onnxType, type))
+                sets[0].inputs[static_cast<size_t>(index)].kind == SuiteValue::Kind::kTensor &&
+                conformance::kilnTypeOf(sets[0].inputs[static_cast<size_t>(index)].tensors[0].onnxType, type))
                 wanted.push_back(name);
         }
         if (wanted.empty() || attempt >= 4) {
@@ -190,19 +211,19 @@ Outcome runCase(const fs::path& dir, bool verbose) {
         bool isDynamic = false;
         for (int32_t k = 0; k < declared.nbDims; ++k) isDynamic = isDynamic || declared.d[k] < 0;
         if (!isDynamic) continue;
-        int index = -1;
-        for (int k = 0; k < graphInputs.size(); ++k)
-            if (graphInputs[k].name() == in->getName()) index = k;
-        if (index < 0 || static_cast<size_t>(index) >= sets[0].inputs.size())
-            return {"fail", std::string("no data for the dynamic input '") + in->getName() + "'"};
-        Dims lo = toDims(sets[0].inputs[index].dims), hi = lo;
+        const std::string name = in->getName();
+        auto first = feedsOf(sets[0], model.graph());
+        if (!first.count(name)) return {"fail", "no data for the dynamic input '" + name + "'"};
+        Dims lo = toDims(first[name]->dims), hi = lo;
         for (const auto& s : sets) {
-            Dims d = toDims(s.inputs[index].dims);
-            if (d.nbDims != lo.nbDims) return {"fail", "the data sets give input '" + graphInputs[index].name() + "' different ranks"};
+            auto feeds = feedsOf(s, model.graph());
+            if (!feeds.count(name)) return {"fail", "a data set gives no data for the dynamic input '" + name + "'"};
+            Dims d = toDims(feeds[name]->dims);
+            if (d.nbDims != lo.nbDims) return {"fail", "the data sets give input '" + name + "' different ranks"};
             for (int32_t k = 0; k < d.nbDims; ++k) lo.d[k] = std::min(lo.d[k], d.d[k]), hi.d[k] = std::max(hi.d[k], d.d[k]);
         }
         profile->setDimensions(in->getName(), OptProfileSelector::kMIN, lo);
-        profile->setDimensions(in->getName(), OptProfileSelector::kOPT, toDims(sets[0].inputs[index].dims));
+        profile->setDimensions(in->getName(), OptProfileSelector::kOPT, toDims(first[name]->dims));
         profile->setDimensions(in->getName(), OptProfileSelector::kMAX, hi);
         dynamic = true;
     }
@@ -220,10 +241,10 @@ Outcome runCase(const fs::path& dir, bool verbose) {
         const DataSet& set = sets[s];
         std::vector<std::vector<uint8_t>> buffers;
         buffers.reserve(static_cast<size_t>(engine->getNbIOTensors()));
-        for (size_t i = 0; i < set.inputs.size() && i < static_cast<size_t>(graphInputs.size()); ++i) {
-            const char* name = graphInputs[static_cast<int>(i)].name().c_str();
+        for (const auto& [feedName, tensor] : feedsOf(set, model.graph())) {
+            const char* name = feedName.c_str();
             if (engine->getTensorIOMode(name) != TensorIOMode::kINPUT) continue;  // unused input
-            const SuiteTensor& t = set.inputs[i];
+            const SuiteTensor& t = *tensor;
             if (conformance::onnxTypeOf(engine->getTensorDataType(name)) != t.onnxType)
                 return {"fail", std::string("input '") + name + "' is " + dataTypeName(engine->getTensorDataType(name)) +
                                     " in the engine, " + conformance::onnxTypeName(t.onnxType) + " in the data"};
@@ -232,9 +253,27 @@ Outcome runCase(const fs::path& dir, bool verbose) {
             if (buffers.back().empty()) buffers.back().resize(1);
             context->setTensorAddress(name, buffers.back().data());
         }
-        std::vector<std::pair<int, size_t>> outputBuffers;  // graph output index, buffer index
+        // Engine outputs with their reference: a sequence output is its elements "name[i]".
+        std::vector<std::pair<std::string, const SuiteTensor*>> wanted;
         for (int j = 0; j < graphOutputs.size(); ++j) {
-            const char* name = graphOutputs[j].name().c_str();
+            const std::string& name = graphOutputs[j].name();
+            const SuiteValue* ref = static_cast<size_t>(j) < set.outputs.size() ? &set.outputs[static_cast<size_t>(j)] : nullptr;
+            const int32_t length = parser->getSequenceLength(name.c_str());
+            if (ref && ref->kind == SuiteValue::Kind::kNone)
+                return {"fail", "output '" + name + "' is an empty optional in the data, a value in Kiln"};
+            if (ref && (ref->kind == SuiteValue::Kind::kSequence) != (length >= 0))
+                return {"fail", "output '" + name + "' is " + (length >= 0 ? "a sequence in Kiln" : "a tensor in Kiln") +
+                                    ", not in the data"};
+            if (ref && length >= 0 && static_cast<size_t>(length) != ref->tensors.size())
+                return {"fail", "output '" + name + "' has " + std::to_string(length) + " elements, the data " +
+                                    std::to_string(ref->tensors.size())};
+            if (length < 0) wanted.emplace_back(name, ref ? &ref->tensors[0] : nullptr);
+            for (int32_t k = 0; k < length; ++k)
+                wanted.emplace_back(name + "[" + std::to_string(k) + "]", ref ? &ref->tensors[static_cast<size_t>(k)] : nullptr);
+        }
+        std::vector<std::pair<size_t, size_t>> outputBuffers;  // index in `wanted`, buffer index
+        for (size_t j = 0; j < wanted.size(); ++j) {
+            const char* name = wanted[j].first.c_str();
             if (engine->getTensorIOMode(name) != TensorIOMode::kOUTPUT)
                 return {"fail", std::string("the engine has no output '") + name + "'"};
             Dims bound = context->getTensorShape(name);
@@ -247,8 +286,9 @@ Outcome runCase(const fs::path& dir, bool verbose) {
         }
         if (!context->executeV2()) return {"fail", "executeV2: " + logger.firstError};
         for (auto [j, b] : outputBuffers) {
-            const char* name = graphOutputs[j].name().c_str();
-            if (static_cast<size_t>(j) >= set.outputs.size()) continue;
+            const char* name = wanted[j].first.c_str();
+            const SuiteTensor* ref = wanted[j].second;
+            if (!ref) continue;
             SuiteTensor got;
             DataType type = engine->getTensorDataType(name);
             got.onnxType = conformance::onnxTypeOf(type);
@@ -256,8 +296,8 @@ Outcome runCase(const fs::path& dir, bool verbose) {
             got.bytes = buffers[b];
             got.bytes.resize(static_cast<size_t>(got.count()) * dataTypeSize(type));
             std::string why;
-            bool ok = random ? conformance::compareRandomOutput(set.outputs[static_cast<size_t>(j)], got, why)
-                             : conformance::compareOutput(set.outputs[static_cast<size_t>(j)], got, kRtol, kAtol, why);
+            bool ok = random ? conformance::compareRandomOutput(*ref, got, why)
+                             : conformance::compareOutput(*ref, got, kRtol, kAtol, why);
             if (!ok) return {"fail", "data set " + std::to_string(s) + ", output '" + name + "': " + why};
         }
     }

@@ -54,7 +54,8 @@ long double integerAt(const SuiteTensor& t, int64_t i) {
     const uint8_t* p = t.bytes.data() + static_cast<size_t>(i) * onnxElementSize(t.onnxType);
     switch (t.onnxType) {
         case P::UINT8: case P::BOOL: return *p;
-        case P::INT8: return static_cast<int8_t>(*p);
+        case P::INT8: case P::INT2: return static_cast<int8_t>(*p);
+        case P::UINT2: return *p;
         case P::UINT16: { uint16_t v; std::memcpy(&v, p, 2); return v; }
         case P::INT16: { int16_t v; std::memcpy(&v, p, 2); return v; }
         case P::INT32: { int32_t v; std::memcpy(&v, p, 4); return v; }
@@ -101,7 +102,7 @@ size_t onnxElementSize(int32_t t) {
         case P::FLOAT16: case P::BFLOAT16: case P::INT16: case P::UINT16: return 2;
         case P::UINT8: case P::INT8: case P::BOOL: case P::FLOAT8E4M3FN: case P::FLOAT8E4M3FNUZ:
         case P::FLOAT8E5M2: case P::FLOAT8E5M2FNUZ: case P::FLOAT8E8M0:
-        case P::FLOAT4E2M1: return 1;  // read unpacked, one element per byte, as Kiln keeps it
+        case P::FLOAT4E2M1: case P::INT2: case P::UINT2: return 1;  // read unpacked, one per byte, as Kiln keeps them
         default: return 0;
     }
 }
@@ -131,6 +132,8 @@ int32_t onnxTypeOf(DataType type) {
         case DataType::kFP8E5M2FNUZ: return P::FLOAT8E5M2FNUZ;
         case DataType::kFP4: return P::FLOAT4E2M1;
         case DataType::kE8M0: return P::FLOAT8E8M0;
+        case DataType::kINT2: return P::INT2;
+        case DataType::kUINT2: return P::UINT2;
         default: return 0;
     }
 }
@@ -139,7 +142,8 @@ bool kilnTypeOf(int32_t onnxType, DataType& type) {
     for (DataType t : {DataType::kFLOAT, DataType::kDOUBLE, DataType::kHALF, DataType::kBF16, DataType::kINT8,
                        DataType::kUINT8, DataType::kINT32, DataType::kINT64, DataType::kBOOL, DataType::kUINT16,
                        DataType::kUINT32, DataType::kUINT64, DataType::kFP8, DataType::kFP8E4M3FNUZ,
-                       DataType::kFP8E5M2, DataType::kFP8E5M2FNUZ, DataType::kFP4, DataType::kE8M0})
+                       DataType::kFP8E5M2, DataType::kFP8E5M2FNUZ, DataType::kFP4, DataType::kE8M0,
+                       DataType::kINT2, DataType::kUINT2})
         if (onnxTypeOf(t) == onnxType) {
             type = t;
             return true;
@@ -154,6 +158,10 @@ bool readSuiteTensor(const std::string& path, SuiteTensor& out, std::string& err
         return false;
     }
     std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    return parseSuiteTensor(data, path, out, error);
+}
+
+bool parseSuiteTensor(const std::string& data, const std::string& path, SuiteTensor& out, std::string& error) {
     P t;
     if (!t.ParseFromString(data)) {
         error = path + " is not a TensorProto";
@@ -192,14 +200,21 @@ bool readSuiteTensor(const std::string& path, SuiteTensor& out, std::string& err
             default: copyTyped<decltype(t.int32_data()), uint8_t>(t.int32_data(), out.bytes); break;
         }
     }
-    if (out.onnxType == P::FLOAT4E2M1) {  // two to a byte, the first in the low nibble
+    // FLOAT4E2M1 two to a byte, INT2/UINT2 four to a byte, the first element in the low bits.
+    const int bits = out.onnxType == P::FLOAT4E2M1 ? 4 : (out.onnxType == P::INT2 || out.onnxType == P::UINT2) ? 2 : 0;
+    if (bits) {
+        const size_t perByte = static_cast<size_t>(8 / bits);
         const std::vector<uint8_t> packed = std::move(out.bytes);
-        if (packed.size() != static_cast<size_t>((out.count() + 1) / 2)) {
+        if (packed.size() != (static_cast<size_t>(out.count()) + perByte - 1) / perByte) {
             error = path + ": data size does not match the dims";
             return false;
         }
         out.bytes.resize(static_cast<size_t>(out.count()));
-        for (size_t i = 0; i < out.bytes.size(); ++i) out.bytes[i] = (packed[i / 2] >> (4 * (i % 2))) & 0xF;
+        for (size_t i = 0; i < out.bytes.size(); ++i) {
+            uint8_t v = (packed[i / perByte] >> (bits * (i % perByte))) & ((1u << bits) - 1);
+            if (out.onnxType == P::INT2 && v >= 2) v = static_cast<uint8_t>(v - 4);  // two's complement, as int8
+            out.bytes[i] = v;
+        }
     }
     if (out.bytes.size() != static_cast<size_t>(out.count()) * size) {
         error = path + ": data size does not match the dims";

@@ -24,6 +24,8 @@ struct SuiteTensor {
 //! Reads a serialized TensorProto; false with `error` set when the file is not one or its data
 //! does not match its dims.
 bool readSuiteTensor(const std::string& path, SuiteTensor& out, std::string& error);
+//! The same from the serialized bytes; `path` names them in errors.
+bool parseSuiteTensor(const std::string& data, const std::string& path, SuiteTensor& out, std::string& error);
 
 //! ONNX's name of an element type ("FLOAT", "INT4", ...).
 std::string onnxTypeName(int32_t onnxType);

@@ -70,6 +70,7 @@ struct Parsed {
     std::unique_ptr<NetworkDefinition> network = builder->createNetwork();
     std::unique_ptr<onnxparser::Parser> parser = onnxparser::createParser(*network, logger);
     bool ok{false};
+    Parsed() = default;  //!< nothing parsed yet: the test sets inputs up first
     explicit Parsed(const std::string& bytes, const char* path = nullptr) {
         ok = parser->parse(bytes.data(), bytes.size(), path);
     }
@@ -272,6 +273,139 @@ TEST(OnnxParser, ExternalDataModelBuildsAndRuns) {
     ASSERT_TRUE(context->executeV2());
     for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(y[i], std::max(0.f, x[i] * w[i] + b[i])) << i << " seed " << test::seed();
     std::filesystem::remove_all(dir);
+}
+
+// INT2/UINT2 initializers are packed four to a byte, the first element in the low bits (raw
+// data and int32_data alike); the parser unpacks them and Cast gives their values.
+TEST(OnnxParser, PackedTwoBitInitializersAreUnpacked) {
+    std::vector<int> w(4), u(4);
+    std::vector<float> x(4);
+    for (int i = 0; i < 4; ++i) {
+        w[i] = std::uniform_int_distribution<int>(-2, 1)(test::rng());
+        u[i] = std::uniform_int_distribution<int>(0, 3)(test::rng());
+        x[i] = std::uniform_real_distribution<float>(-1, 1)(test::rng());
+    }
+    int packedW = 0, packedU = 0;
+    for (int i = 0; i < 4; ++i) {
+        packedW |= (w[i] & 3) << (2 * i);
+        packedU |= u[i] << (2 * i);
+    }
+    ModelBuilder m(25);
+    m.initializer("w", ::onnx::TensorProto::INT2, {1, 4}).set_raw_data(std::string(1, static_cast<char>(packedW)));
+    m.initializer("u", ::onnx::TensorProto::UINT2, {1, 4}).add_int32_data(packedU);
+    auto toFloat = [](::onnx::NodeProto& n) {
+        auto* a = n.add_attribute();
+        a->set_name("to");
+        a->set_type(::onnx::AttributeProto::INT);
+        a->set_i(::onnx::TensorProto::FLOAT);
+    };
+    toFloat(m.node("Cast", {"w"}, {"wf"}));
+    toFloat(m.node("Cast", {"u"}, {"uf"}));
+    m.node("Add", {"x", "wf"}, {"xw"});
+    m.node("Mul", {"xw", "uf"}, {"y"});
+    m.addOutput("y");
+    Parsed p(m.bytes());
+    ASSERT_TRUE(p.ok) << (p.parser->getNbErrors() ? p.error().desc() : "");
+    auto config = p.builder->createBuilderConfig();
+    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
+    ASSERT_NE(plan, nullptr);
+    auto runtime = createRuntime(p.logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    ASSERT_NE(engine, nullptr);
+    auto context = engine->createExecutionContext();
+    std::vector<float> y(4);
+    context->setTensorAddress("x", x.data());
+    context->setTensorAddress("y", y.data());
+    ASSERT_TRUE(context->executeV2());
+    for (int i = 0; i < 4; ++i) EXPECT_FLOAT_EQ(y[i], (x[i] + w[i]) * u[i]) << i << " seed " << test::seed();
+}
+
+// A sequence input is given as its elements (setSequenceInput): network inputs "s[i]"; a sequence
+// output becomes outputs "out[i]", its length reported by getSequenceLength.
+TEST(OnnxParser, SequenceInputsAndOutputsAreTheirElements) {
+    ModelBuilder m(17);
+    auto* in = m.g().add_input();
+    in->set_name("s");
+    in->mutable_type()->mutable_sequence_type()->mutable_elem_type()->mutable_tensor_type()->set_elem_type(
+        ::onnx::TensorProto::FLOAT);
+    m.initializer("one", ::onnx::TensorProto::INT64, {}).add_int64_data(1);
+    m.node("SequenceAt", {"s", "one"}, {"second"});
+    m.node("Add", {"x", "second"}, {"y"});
+    m.node("SequenceConstruct", {"y", "x"}, {"out"});
+    m.addOutput("out");
+    {
+        Parsed p(m.bytes());
+        EXPECT_FALSE(p.ok);
+        EXPECT_NE(std::string(p.error().desc()).find("Parser::setSequenceInput"), std::string::npos) << p.error().desc();
+    }
+    Parsed p;
+    Dims d{2, {1, 4}};
+    const Dims dims[3] = {d, d, d};
+    EXPECT_FALSE(p.parser->setSequenceInput("s", -1, dims));
+    ASSERT_TRUE(p.parser->setSequenceInput("s", 3, dims));
+    ASSERT_TRUE(p.parser->parse(m.bytes().data(), m.bytes().size()))
+        << (p.parser->getNbErrors() ? p.error().desc() : "");
+    EXPECT_EQ(p.parser->getSequenceLength("s"), 3);
+    EXPECT_EQ(p.parser->getSequenceLength("out"), 2);
+    EXPECT_EQ(p.parser->getSequenceLength("x"), -1);
+    auto config = p.builder->createBuilderConfig();
+    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
+    ASSERT_NE(plan, nullptr);
+    auto runtime = createRuntime(p.logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    ASSERT_NE(engine, nullptr);
+    auto context = engine->createExecutionContext();
+    std::vector<std::vector<float>> elements(3, std::vector<float>(4));
+    std::vector<float> x(4), out0(4), out1(4);
+    for (auto& e : elements)
+        for (auto& v : e) v = std::uniform_real_distribution<float>(-1, 1)(test::rng());
+    for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(test::rng());
+    for (int i = 0; i < 3; ++i) context->setTensorAddress(("s[" + std::to_string(i) + "]").c_str(), elements[i].data());
+    context->setTensorAddress("x", x.data());
+    context->setTensorAddress("out[0]", out0.data());
+    context->setTensorAddress("out[1]", out1.data());
+    ASSERT_TRUE(context->executeV2());
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_FLOAT_EQ(out0[i], x[i] + elements[1][i]) << i << " seed " << test::seed();
+        EXPECT_FLOAT_EQ(out1[i], x[i]) << i;
+    }
+}
+
+// An optional input given as none (setOptionalInputNone) holds no element; only optionals may be.
+TEST(OnnxParser, OptionalInputGivenAsNone) {
+    ModelBuilder m(18);
+    auto* in = m.g().add_input();
+    in->set_name("o");
+    in->mutable_type()->mutable_optional_type()->mutable_elem_type()->mutable_tensor_type()->set_elem_type(
+        ::onnx::TensorProto::FLOAT);
+    m.node("OptionalHasElement", {"o"}, {"has"});
+    m.node("Identity", {"x"}, {"y"});
+    m.addOutput("has");
+    m.addOutput("y");
+    {
+        Parsed p;
+        ASSERT_TRUE(p.parser->setOptionalInputNone("x"));
+        EXPECT_FALSE(p.parser->parse(m.bytes().data(), m.bytes().size()));
+        EXPECT_NE(std::string(p.error().desc()).find("is not an optional"), std::string::npos) << p.error().desc();
+    }
+    Parsed p;
+    ASSERT_TRUE(p.parser->setOptionalInputNone("o"));
+    ASSERT_TRUE(p.parser->parse(m.bytes().data(), m.bytes().size()))
+        << (p.parser->getNbErrors() ? p.error().desc() : "");
+    EXPECT_EQ(p.network->getNbInputs(), 1) << "an empty optional is no network input";
+    auto config = p.builder->createBuilderConfig();
+    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
+    ASSERT_NE(plan, nullptr);
+    auto runtime = createRuntime(p.logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    auto context = engine->createExecutionContext();
+    std::vector<float> x(4, 0.5f), y(4);
+    uint8_t has = 7;
+    context->setTensorAddress("x", x.data());
+    context->setTensorAddress("y", y.data());
+    context->setTensorAddress("has", &has);
+    ASSERT_TRUE(context->executeV2());
+    EXPECT_EQ(has, 0);
 }
 
 // A graph input that must be known at build time (Reshape's shape): the failed parse names it,

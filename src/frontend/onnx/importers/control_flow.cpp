@@ -3,6 +3,7 @@
 // Scan are unrolled, one copy of the body per iteration, so their trip counts must be known at
 // build time (a constant, or a condition that folds to one in every copy).
 #include <algorithm>
+#include <optional>
 
 #include "frontend/onnx/importers/importer_util.h"
 #include "onnx/onnx.pb.h"
@@ -35,6 +36,26 @@ Tensor& sliceAt(ImportContext& ctx, Tensor& x, int32_t axis, int64_t index) {
     return *ctx.check(l)->getOutput(0);
 }
 
+// One output of an If decided at run time: the branches' values selected by the condition,
+// element by element for sequences of one length. nullopt where no select can do it (shapes,
+// lengths or kinds differ): the condition must then be known at build time.
+std::optional<TensorOrWeights> selectBranches(ImportContext& ctx, Tensor& cond, const TensorOrWeights& a,
+                                              const TensorOrWeights& b) {
+    if (a.isSequence() || b.isSequence()) {
+        if (!a.isSequence() || !b.isSequence() || a.sequence->size() != b.sequence->size()) return std::nullopt;
+        std::vector<TensorOrWeights> elements;
+        for (size_t i = 0; i < a.sequence->size(); ++i) {
+            auto e = selectBranches(ctx, cond, (*a.sequence)[i], (*b.sequence)[i]);
+            if (!e) return std::nullopt;
+            elements.push_back(*e);
+        }
+        return TensorOrWeights::makeSequence(std::move(elements));
+    }
+    if (a.isNone() || b.isNone() || ctx.dimsOf(a) != ctx.dimsOf(b)) return std::nullopt;
+    SelectLayer* l = ctx.network().addSelect(cond, ctx.tensorOf(a), ctx.tensorOf(b));
+    return TensorOrWeights(ctx.check(l)->getOutput(0));
+}
+
 }  // namespace
 
 KILN_ONNX_IMPORTER(If) {
@@ -52,10 +73,13 @@ KILN_ONNX_IMPORTER(If) {
     Tensor& cond = inputs.tensor(0);
     Outputs outs;
     for (size_t i = 0; i < a.size(); ++i) {
-        ONNX_CHECK(ctx.dimsOf(a[i]) == ctx.dimsOf(b[i]), kUNSUPPORTED_NODE)
-            << "an If decided at run time whose branches give output " << i << " different shapes";
-        SelectLayer* l = ctx.network().addSelect(cond, ctx.tensorOf(a[i]), ctx.tensorOf(b[i]));
-        outs.push_back(ctx.check(l)->getOutput(0));
+        std::optional<TensorOrWeights> selected = selectBranches(ctx, cond, a[i], b[i]);
+        if (!selected) ctx.noteNeededConstant(node.input(0));
+        ONNX_CHECK(selected, kUNSUPPORTED_NODE)
+            << "an If decided at run time whose branches give output " << i
+            << " different shapes, sequence lengths or an empty optional; its condition must be a build-time "
+               "constant (Parser::setInputValues)";
+        outs.push_back(*selected);
     }
     return outs;
 }

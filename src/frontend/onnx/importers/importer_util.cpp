@@ -108,6 +108,11 @@ std::shared_ptr<const ir::HostTensor> boolScalar(bool v) {
     return t;
 }
 
+TensorOrWeights identityOf(ImportContext& ctx, const TensorOrWeights& value) {
+    if (!value.isTensor()) return value;
+    return ctx.check(ctx.network().addIdentity(*value.tensor))->getOutput(0);
+}
+
 std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataType type) {
     if (t.type == type) return std::make_shared<ir::HostTensor>(t);
     auto out = std::make_shared<ir::HostTensor>(ir::HostTensor::make(type, t.dims));

@@ -39,6 +39,9 @@ std::shared_ptr<const ir::HostTensor> withDims(const ir::HostTensor& t, std::vec
 std::shared_ptr<const ir::HostTensor> castWeights(const ir::HostTensor& t, DataType type);
 //! A bool scalar as weights (a condition or an answer known at import).
 std::shared_ptr<const ir::HostTensor> boolScalar(bool v);
+//! ONNX Identity of any value: weights, a sequence or an empty optional as they are; a tensor
+//! through an Identity layer (so that the output is a tensor of its own).
+TensorOrWeights identityOf(ImportContext& ctx, const TensorOrWeights& value);
 //! ONNX Reshape of known dims: 0 copies (unless allowZero), one -1 is inferred.
 std::vector<int64_t> resolveReshape(const std::vector<int64_t>& in, std::vector<int64_t> shape, bool allowZero);
 

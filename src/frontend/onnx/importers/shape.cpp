@@ -147,10 +147,7 @@ KILN_ONNX_IMPORTER(Unsqueeze) {
     return {&unsqueeze(ctx, inputs.tensor(0), axes)};
 }
 
-KILN_ONNX_IMPORTER(Identity) {
-    if (inputs.at(0).isWeights()) return {inputs.at(0).weights};
-    return {ctx.check(ctx.network().addIdentity(inputs.tensor(0)))->getOutput(0)};
-}
+KILN_ONNX_IMPORTER(Identity) { return {identityOf(ctx, inputs.at(0))}; }
 
 // Dropout is the identity at inference; its mask output is all true. Training mode (opset 12's
 // input 2) with a non-zero ratio drops at random, which an inference engine does not do.
