@@ -1,6 +1,7 @@
 // Identity and Cast: reference kernels for every supported type pair.
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
@@ -58,8 +59,15 @@ void castView(const ir::TensorView& in, ir::TensorView& out, bool saturate, bool
                 } else if constexpr (IsFloat8<O>::value) {
                     dst[i].bits = floatToFloat8(static_cast<double>(v), float8FormatOf<O>(), saturate);
                 } else if constexpr (!isFloatStorage<O>() && isFloatStorage<I>()) {
-                    // float -> int truncates toward zero, as C++ and TensorRT do.
-                    store(dst, i, static_cast<compute_t<O>>(std::trunc(static_cast<double>(v))));
+                    // float -> int truncates toward zero, as C++ and TensorRT do; out of range
+                    // (undefined in ONNX and C++) saturates, NaN gives 0.
+                    using C = compute_t<O>;
+                    const double t = std::trunc(static_cast<double>(v));
+                    const double lo = static_cast<double>(std::numeric_limits<C>::lowest());
+                    const double hi = static_cast<double>(std::numeric_limits<C>::max());
+                    C c = !(t == t) ? C(0) : t <= lo ? std::numeric_limits<C>::lowest()
+                                         : t >= hi ? std::numeric_limits<C>::max() : static_cast<C>(t);
+                    store(dst, i, c);
                 } else {
                     store(dst, i, static_cast<compute_t<O>>(v));
                 }
