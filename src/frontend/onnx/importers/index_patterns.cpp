@@ -172,7 +172,7 @@ KILN_ONNX_IMPORTER(EyeLike) {
     const auto [rows, cols] = staticMatrixDims(dims, "EyeLike");
     std::vector<double> values(static_cast<size_t>(rows * cols), 0.0);
     for (int64_t i = 0; i < rows; ++i)
-        if (i + k >= 0 && i + k < cols) values[static_cast<size_t>(i * cols + i + k)] = 1.0;
+        if (k >= -i && k < cols - i) values[static_cast<size_t>(i * cols + i + k)] = 1.0;  // i + k may overflow
     return {valuesAs(ctx, type, dims, values)};
 }
 
