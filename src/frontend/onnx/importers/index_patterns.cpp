@@ -45,9 +45,11 @@ TensorOrWeights foldRange(ImportContext& ctx, DataType type, NodeInputs& inputs)
         if (span % delta != 0 && ((span < 0) != (delta < 0))) --q;
         const __int128 n = std::max<__int128>(-q, 0);
         if (n > kMaxFoldedElements) return {};
-        // Every value lies between start and limit, so start + i * delta stays in int64.
+        // Every value lies between start and limit, so start + i * delta fits int64; i * delta
+        // alone may not, hence the 128-bit product.
         std::vector<int64_t> values(static_cast<size_t>(n));
-        for (size_t i = 0; i < values.size(); ++i) values[i] = start + static_cast<int64_t>(i) * delta;
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<int64_t>(start + static_cast<__int128>(i) * delta);
         return {castWeights(*ImportContext::int64Weights(values), type)};
     }
     const double start = inputs.floats(0).at(0), limit = inputs.floats(1).at(0), delta = inputs.floats(2).at(0);
