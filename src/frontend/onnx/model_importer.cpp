@@ -306,7 +306,7 @@ void markGraphOutput(ImportContext& ctx, const ::onnx::ValueInfoProto& out, Sequ
     ONNX_CHECK(!v.isNone(), kUNSUPPORTED_GRAPH)
         << "output '" << out.name() << "' is an empty optional; Kiln's outputs are tensors";
     if (!v.isSequence()) return markTensorOutput(ctx, v, out.name());
-    const std::vector<TensorOrWeights> elements = *v.sequence;
+    const std::vector<TensorOrWeights>& elements = *v.sequence;
     for (size_t i = 0; i < elements.size(); ++i)
         markTensorOutput(ctx, elements[i], out.name() + "[" + std::to_string(i) + "]");
     lengths[out.name()] = static_cast<int32_t>(elements.size());

@@ -104,8 +104,8 @@ public:
     }
     bool setSequenceInput(const char* name, int32_t nbElements, const Dims* elementDims) noexcept override {
         return apiGuard(mSink, false, [&] {
-            constexpr int32_t kMaxElements = 4096;  // as the sequence importers' limit
-            if (!name || !*name || nbElements < 0 || nbElements > kMaxElements || (nbElements > 0 && !elementDims)) {
+            if (!name || !*name || nbElements < 0 || nbElements > onnximport::kMaxSequenceLength ||
+                (nbElements > 0 && !elementDims)) {
                 record(ErrorCode::kINVALID_VALUE, "setSequenceInput: needs a name, 0 to 4096 elements and their dims");
                 return false;
             }

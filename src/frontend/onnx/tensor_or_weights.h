@@ -5,6 +5,7 @@
 // are unrolled), an empty optional a flag; neither becomes a network tensor.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "kiln/network.h"
 
 namespace kiln::onnximport {
+
+//! The longest sequence Kiln unrolls (each element is a tensor of the network).
+constexpr int64_t kMaxSequenceLength = 4096;
 
 struct TensorOrWeights {
     Tensor* tensor{nullptr};

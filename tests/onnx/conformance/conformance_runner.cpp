@@ -205,6 +205,8 @@ Outcome runCase(const fs::path& dir, bool verbose) {
     config->setBuilderOptimizationLevel(0);  // conformance needs the right answer, not timing
     OptimizationProfile* profile = builder->createOptimizationProfile();
     bool dynamic = false;
+    std::vector<std::map<std::string, const SuiteTensor*>> feeds;  // per data set
+    for (const auto& s : sets) feeds.push_back(feedsOf(s, model.graph()));
     for (int32_t i = 0; i < network->getNbInputs(); ++i) {
         Tensor* in = network->getInput(i);
         Dims declared = in->getDimensions();
@@ -212,18 +214,16 @@ Outcome runCase(const fs::path& dir, bool verbose) {
         for (int32_t k = 0; k < declared.nbDims; ++k) isDynamic = isDynamic || declared.d[k] < 0;
         if (!isDynamic) continue;
         const std::string name = in->getName();
-        auto first = feedsOf(sets[0], model.graph());
-        if (!first.count(name)) return {"fail", "no data for the dynamic input '" + name + "'"};
-        Dims lo = toDims(first[name]->dims), hi = lo;
-        for (const auto& s : sets) {
-            auto feeds = feedsOf(s, model.graph());
-            if (!feeds.count(name)) return {"fail", "a data set gives no data for the dynamic input '" + name + "'"};
-            Dims d = toDims(feeds[name]->dims);
+        if (!feeds[0].count(name)) return {"fail", "no data for the dynamic input '" + name + "'"};
+        Dims lo = toDims(feeds[0][name]->dims), hi = lo;
+        for (auto& f : feeds) {
+            if (!f.count(name)) return {"fail", "a data set gives no data for the dynamic input '" + name + "'"};
+            Dims d = toDims(f[name]->dims);
             if (d.nbDims != lo.nbDims) return {"fail", "the data sets give input '" + name + "' different ranks"};
             for (int32_t k = 0; k < d.nbDims; ++k) lo.d[k] = std::min(lo.d[k], d.d[k]), hi.d[k] = std::max(hi.d[k], d.d[k]);
         }
         profile->setDimensions(in->getName(), OptProfileSelector::kMIN, lo);
-        profile->setDimensions(in->getName(), OptProfileSelector::kOPT, toDims(first[name]->dims));
+        profile->setDimensions(in->getName(), OptProfileSelector::kOPT, toDims(feeds[0][name]->dims));
         profile->setDimensions(in->getName(), OptProfileSelector::kMAX, hi);
         dynamic = true;
     }
@@ -241,7 +241,7 @@ Outcome runCase(const fs::path& dir, bool verbose) {
         const DataSet& set = sets[s];
         std::vector<std::vector<uint8_t>> buffers;
         buffers.reserve(static_cast<size_t>(engine->getNbIOTensors()));
-        for (const auto& [feedName, tensor] : feedsOf(set, model.graph())) {
+        for (const auto& [feedName, tensor] : feeds[s]) {
             const char* name = feedName.c_str();
             if (engine->getTensorIOMode(name) != TensorIOMode::kINPUT) continue;  // unused input
             const SuiteTensor& t = *tensor;

@@ -75,6 +75,21 @@ struct Parsed {
         ok = parser->parse(bytes.data(), bytes.size(), path);
     }
     const onnxparser::ParserError& error(int i = 0) const { return *parser->getError(i); }
+
+    //! Builds the parsed network into an engine (kept here) and a context for it; nullptr, with
+    //! the failing step reported, if the build or the deserialization fails.
+    std::unique_ptr<ExecutionContext> buildContext() {
+        auto config = builder->createBuilderConfig();
+        auto plan = builder->buildSerializedNetwork(*network, *config);
+        EXPECT_NE(plan, nullptr) << "the build failed";
+        if (!plan) return nullptr;
+        runtime = createRuntime(logger);
+        engine = runtime->deserializeEngine(plan->data(), plan->size());
+        EXPECT_NE(engine, nullptr) << "deserializeEngine failed";
+        return engine ? engine->createExecutionContext() : nullptr;
+    }
+    std::unique_ptr<Runtime> runtime;
+    std::unique_ptr<Engine> engine;
 };
 
 TEST(OnnxParser, GarbageAndTruncatedModelsAreDeserializeErrors) {
@@ -260,13 +275,8 @@ TEST(OnnxParser, ExternalDataModelBuildsAndRuns) {
     ASSERT_TRUE(p.ok) << (p.parser->getNbErrors() ? p.error().desc() : "");
     ASSERT_EQ(p.network->getNbOutputs(), 1);
     EXPECT_STREQ(p.network->getOutput(0)->getName(), "y");
-    auto config = p.builder->createBuilderConfig();
-    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
-    ASSERT_NE(plan, nullptr);
-    auto runtime = createRuntime(p.logger);
-    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
-    ASSERT_NE(engine, nullptr);
-    auto context = engine->createExecutionContext();
+    auto context = p.buildContext();
+    ASSERT_NE(context, nullptr);
     std::vector<float> y(4);
     context->setTensorAddress("x", x.data());
     context->setTensorAddress("y", y.data());
@@ -306,13 +316,8 @@ TEST(OnnxParser, PackedTwoBitInitializersAreUnpacked) {
     m.addOutput("y");
     Parsed p(m.bytes());
     ASSERT_TRUE(p.ok) << (p.parser->getNbErrors() ? p.error().desc() : "");
-    auto config = p.builder->createBuilderConfig();
-    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
-    ASSERT_NE(plan, nullptr);
-    auto runtime = createRuntime(p.logger);
-    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
-    ASSERT_NE(engine, nullptr);
-    auto context = engine->createExecutionContext();
+    auto context = p.buildContext();
+    ASSERT_NE(context, nullptr);
     std::vector<float> y(4);
     context->setTensorAddress("x", x.data());
     context->setTensorAddress("y", y.data());
@@ -348,13 +353,8 @@ TEST(OnnxParser, SequenceInputsAndOutputsAreTheirElements) {
     EXPECT_EQ(p.parser->getSequenceLength("s"), 3);
     EXPECT_EQ(p.parser->getSequenceLength("out"), 2);
     EXPECT_EQ(p.parser->getSequenceLength("x"), -1);
-    auto config = p.builder->createBuilderConfig();
-    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
-    ASSERT_NE(plan, nullptr);
-    auto runtime = createRuntime(p.logger);
-    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
-    ASSERT_NE(engine, nullptr);
-    auto context = engine->createExecutionContext();
+    auto context = p.buildContext();
+    ASSERT_NE(context, nullptr);
     std::vector<std::vector<float>> elements(3, std::vector<float>(4));
     std::vector<float> x(4), out0(4), out1(4);
     for (auto& e : elements)
@@ -393,12 +393,8 @@ TEST(OnnxParser, OptionalInputGivenAsNone) {
     ASSERT_TRUE(p.parser->parse(m.bytes().data(), m.bytes().size()))
         << (p.parser->getNbErrors() ? p.error().desc() : "");
     EXPECT_EQ(p.network->getNbInputs(), 1) << "an empty optional is no network input";
-    auto config = p.builder->createBuilderConfig();
-    auto plan = p.builder->buildSerializedNetwork(*p.network, *config);
-    ASSERT_NE(plan, nullptr);
-    auto runtime = createRuntime(p.logger);
-    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
-    auto context = engine->createExecutionContext();
+    auto context = p.buildContext();
+    ASSERT_NE(context, nullptr);
     std::vector<float> x(4, 0.5f), y(4);
     uint8_t has = 7;
     context->setTensorAddress("x", x.data());

@@ -9,9 +9,6 @@
 namespace kiln::onnximport {
 namespace {
 
-// A longer sequence would be that many layers; a hostile split must not make millions.
-constexpr int64_t kMaxSequenceLength = 4096;
-
 // A position input: a build-time scalar in [-n, n] (`inclusiveEnd`, where an insert may append)
 // or [-n, n-1], made non-negative.
 int64_t positionOf(NodeInputs& inputs, size_t i, int64_t n, bool inclusiveEnd) {
@@ -115,11 +112,7 @@ KILN_ONNX_IMPORTER(SplitToSequence) {
             GatherLayer* g = ctx.network().addGather(x, ctx.tensorOf(ImportContext::int64Weights({offset}, {})), axis);
             elements.push_back(ctx.check(g)->getOutput(0));
         } else {
-            std::vector<ShapeScalar> start(rank, ShapeScalar{0}), extent(rank);
-            for (int32_t a = 0; a < rank; ++a) extent[a] = dimOf(ctx, x, a);
-            start[axis] = {offset};
-            extent[axis] = {size};
-            elements.push_back(&sliceLayer(ctx, x, start, extent, std::vector<int64_t>(rank, 1)));
+            elements.push_back(&sliceAlongAxis(ctx, x, axis, offset, size));
         }
         offset += size;
     }

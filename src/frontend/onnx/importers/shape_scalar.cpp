@@ -72,4 +72,13 @@ Tensor& sliceLayer(ImportContext& ctx, Tensor& x, const std::vector<ShapeScalar>
     return *ctx.check(l)->getOutput(0);
 }
 
+Tensor& sliceAlongAxis(ImportContext& ctx, Tensor& x, int32_t axis, int64_t start, int64_t size) {
+    const int32_t rank = x.getDimensions().nbDims;
+    std::vector<ShapeScalar> first(rank, ShapeScalar{0}), extent(rank);
+    for (int32_t a = 0; a < rank; ++a) extent[a] = dimOf(ctx, x, a);
+    first[axis] = {start};
+    extent[axis] = {size};
+    return sliceLayer(ctx, x, first, extent, std::vector<int64_t>(rank, 1));
+}
+
 }  // namespace kiln::onnximport

@@ -28,5 +28,7 @@ std::vector<int64_t> valuesOf(const std::vector<ShapeScalar>& values);
 Tensor& sliceLayer(ImportContext& ctx, Tensor& x, const std::vector<ShapeScalar>& start,
                    const std::vector<ShapeScalar>& size, const std::vector<int64_t>& stride,
                    SampleMode mode = SampleMode::kSTRICT_BOUNDS, Tensor* fill = nullptr);
+//! `size` elements of `axis` from `start`, the whole of every other axis (Split's pieces).
+Tensor& sliceAlongAxis(ImportContext& ctx, Tensor& x, int32_t axis, int64_t start, int64_t size);
 
 }  // namespace kiln::onnximport

@@ -120,11 +120,7 @@ KILN_ONNX_IMPORTER(Split) {
         const int64_t room = dims[axis] >= 0 ? dims[axis] - offset : std::numeric_limits<int64_t>::max() - offset;
         ONNX_CHECK(part >= 0 && part <= room, kINVALID_NODE)
             << "split sizes " << ir::dimsToString(split) << " do not fit axis " << axis << " of " << ir::dimsToString(dims);
-        std::vector<ShapeScalar> start(rank, ShapeScalar{0}), size(rank);
-        for (int32_t a = 0; a < rank; ++a) size[a] = dimOf(ctx, x, a);
-        start[axis] = {offset};
-        size[axis] = {part};
-        out.push_back(&sliceLayer(ctx, x, start, size, std::vector<int64_t>(rank, 1)));
+        out.push_back(&sliceAlongAxis(ctx, x, axis, offset, part));
         offset += part;
     }
     return out;
