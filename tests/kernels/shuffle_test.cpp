@@ -2,6 +2,9 @@
 // reshape inference ([s0,s1,4] -> [0,-1] gives [s0, s1*4]); the errors.
 #include "ir/ops/shuffle.h"
 
+#include <algorithm>
+#include <random>
+
 #include "kernels/data_movement_test_util.h"
 
 namespace kiln {
@@ -48,6 +51,32 @@ TEST(Shuffle, RandomTransposeOddShapesHalf) {
         for (int64_t k = 0; k < 3; ++k)
             for (int64_t l = 0; l < 7; ++l) copyElem(expected, (i * 3 + k) * 7 + l, x, (k * 7 + l) * 2 + i);
     EXPECT_TRUE(sameBytes(out[0], expected));
+}
+
+// The copy merges source-contiguous dims and drops size-1 dims: random ranks 1-6, dims of 1-5
+// (many 1s), random permutations, every element size, against the naive index formula.
+TEST(Shuffle, RandomPermutationsMatchNaiveIndexing) {
+    std::mt19937 rng(std::random_device{}());
+    for (int trial = 0; trial < 200; ++trial) {
+        const int rank = 1 + int(rng() % 6);
+        std::vector<int64_t> dims(rank), perm(rank);
+        for (int i = 0; i < rank; ++i) dims[i] = (rng() % 3 == 0) ? 1 : 1 + int64_t(rng() % 5), perm[i] = i;
+        std::shuffle(perm.begin(), perm.end(), rng);
+        const DataType type = kAllTypes[rng() % kAllTypes.size()];
+        auto x = randomOf(type, dims);
+        auto out = cpu::evaluateReference(shuffle(perm, std::nullopt, {}), {&x});
+        std::vector<int64_t> outDims(rank), srcStrides(rank, 1);
+        for (int i = rank - 2; i >= 0; --i) srcStrides[i] = srcStrides[i + 1] * dims[i + 1];
+        for (int i = 0; i < rank; ++i) outDims[i] = dims[perm[i]];
+        auto expected = HostTensor::make(type, outDims);
+        for (int64_t flat = 0; flat < expected.numel(); ++flat) {
+            int64_t rest = flat, src = 0;
+            for (int i = rank - 1; i >= 0; --i) src += rest % outDims[i] * srcStrides[perm[i]], rest /= outDims[i];
+            copyElem(expected, flat, x, src);
+        }
+        ASSERT_TRUE(sameBytes(out[0], expected))
+            << dataTypeName(type) << " dims " << ir::dimsToString(dims) << " perm " << ir::dimsToString(perm);
+    }
 }
 
 TEST(Shuffle, SecondTransposeOnlyAndIdentity) {
