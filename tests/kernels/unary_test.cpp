@@ -5,8 +5,10 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <random>
 
 #include "backends/cpu/kernel.h"
+#include "backends/cpu/kernels/fast_math.h"
 #include "common/test_util.h"
 
 namespace kiln {
@@ -151,6 +153,49 @@ TEST(Unary, TypeErrorsNameTheOp) {
 TEST(Unary, EmptyTensor) {
     auto x = test::randomTensor(DataType::kFLOAT, {4, 0});
     EXPECT_EQ(run(U::kEXP, x).dims, (std::vector<int64_t>{4, 0}));
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// The float32_erf tactic's approximation against libm in double: a dense grid over both
+// branches and their joints (0.921875, 3.925) and random points; the special values.
+TEST(FastMath, ErfWithinFourUlpOfOne) {
+    std::uniform_real_distribution<float> d(-6.f, 6.f);
+    double worst = 0;
+    for (int i = 0; i < 400000; ++i) {
+        const float x = i < 200001 ? -5.f + 5e-5f * static_cast<float>(i) : d(test::rng());
+        const double err = std::fabs(double(cpu::erfFast(x)) - std::erf(double(x)));
+        worst = std::max(worst, err);
+        ASSERT_LE(err, 2.5e-7) << "x " << x << " seed " << test::seed();
+    }
+    EXPECT_GT(worst, 0.0);  // an approximation, not libm
+    EXPECT_TRUE(std::isnan(cpu::erfFast(NAN)));
+    EXPECT_EQ(cpu::erfFast(INFINITY), 1.f);
+    EXPECT_EQ(cpu::erfFast(-INFINITY), -1.f);
+    EXPECT_EQ(cpu::erfFast(0.f), 0.f);
+    EXPECT_TRUE(std::signbit(cpu::erfFast(-0.f)));
+}
+
+TEST(Unary, ErfTacticMatchesReference) {
+    const cpu::Tactic* t = cpu::findTactic("Unary", "float32_erf");
+    ASSERT_NE(t, nullptr);
+    ir::UnaryOp node;
+    node.op = U::kERF;
+    auto x = test::randomTensor(DataType::kFLOAT, {3, 37, 11}, -4.0, 4.0);  // odd size: the vector tail
+    auto fast = cpu::evaluateWithTactic(node, {&x}, "float32_erf");
+    EXPECT_TRUE(test::allClose(fast[0], run(U::kERF, x), 0, 2.5e-7));
+    ir::ValueInfo info;
+    info.shape = {4};
+    EXPECT_TRUE(t->supports(node, {info}));
+    info.type = DataType::kHALF;
+    EXPECT_FALSE(t->supports(node, {info}));
+    node.op = U::kEXP;
+    info.type = DataType::kFLOAT;
+    EXPECT_FALSE(t->supports(node, {info}));
 }
 
 }  // namespace

@@ -1,45 +1,58 @@
 // SoftMax over the last axis in float32 (attention scores, classifier heads): one pass for the
 // max, one for a vectorized float32 exp (fast_math.h), one for the sum (eight float lanes,
-// each summing len/8 values of at most 1), one to scale. The reference works in double throughout, which costs a libm exp per element.
+// each summing len/8 values of at most 1), one to scale; compiled per vector width
+// (simd_clones.h). The reference works in double throughout, which costs a libm exp per element.
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "backends/cpu/kernel.h"
 #include "backends/cpu/kernels/fast_math.h"
+#include "backends/cpu/kernels/simd_clones.h"
 #include "ir/ops/softmax.h"
 
 namespace kiln::cpu {
 namespace {
 
-void runLastAxis(KernelArgs& args) {
-    const ir::TensorView& in = args.inputs[0];
-    const AxisSplit split = splitAt(in, normalizedAxis(args.opAs<ir::SoftMaxOp>().axis, in.rank, "SoftMax"));
-    const int64_t rows = split.outer, len = split.len;
-    const float* src = in.as<const float>();
-    float* dst = args.outputs[0].as<float>();
+// Eight float lanes as one GCC/Clang vector: the max and the sum keep eight partial results
+// (the vectorizer does not reorder one float reduction by itself), so every clone and the
+// baseline add in the same order.
+using Float8 = float __attribute__((vector_size(32)));
+
+KILN_SIMD_CLONES void softmaxRows(const float* src, float* dst, int64_t rows, int64_t len) {
+    constexpr int64_t kLanes = 8;
+    const int64_t whole = len / kLanes * kLanes;
     for (int64_t r = 0; r < rows; ++r) {
         const float* x = src + r * len;
         float* y = dst + r * len;
-        // Eight partial maxima and sums: independent lanes the vectorizer keeps in registers
-        // (it does not reorder one float reduction by itself).
-        constexpr int64_t kLanes = 8;
-        float m[kLanes], acc[kLanes];
-        for (int64_t l = 0; l < kLanes; ++l) m[l] = -INFINITY, acc[l] = 0.f;
-        const int64_t whole = len / kLanes * kLanes;
-        for (int64_t j = 0; j < whole; j += kLanes)
-            for (int64_t l = 0; l < kLanes; ++l) m[l] = x[j + l] > m[l] ? x[j + l] : m[l];
+        Float8 m8 = Float8{} - INFINITY;
+        for (int64_t j = 0; j < whole; j += kLanes) {
+            Float8 v;
+            std::memcpy(&v, x + j, sizeof v);
+            m8 = v > m8 ? v : m8;
+        }
         float mx = -INFINITY;
-        for (int64_t l = 0; l < kLanes; ++l) mx = m[l] > mx ? m[l] : mx;
+        for (int64_t l = 0; l < kLanes; ++l) mx = m8[l] > mx ? m8[l] : mx;
         for (int64_t j = whole; j < len; ++j) mx = x[j] > mx ? x[j] : mx;  // a NaN makes every exp NaN anyway
         for (int64_t j = 0; j < len; ++j) y[j] = expFast(x[j] - mx);
-        for (int64_t j = 0; j < whole; j += kLanes)
-            for (int64_t l = 0; l < kLanes; ++l) acc[l] += y[j + l];
+        Float8 acc = {};
+        for (int64_t j = 0; j < whole; j += kLanes) {
+            Float8 v;
+            std::memcpy(&v, y + j, sizeof v);
+            acc += v;
+        }
         double sum = 0;
         for (int64_t l = 0; l < kLanes; ++l) sum += acc[l];
         for (int64_t j = whole; j < len; ++j) sum += y[j];
         const float scale = static_cast<float>(1.0 / sum);
         for (int64_t j = 0; j < len; ++j) y[j] *= scale;
     }
+}
+
+void runLastAxis(KernelArgs& args) {
+    const ir::TensorView& in = args.inputs[0];
+    const AxisSplit split = splitAt(in, normalizedAxis(args.opAs<ir::SoftMaxOp>().axis, in.rank, "SoftMax"));
+    softmaxRows(in.as<const float>(), args.outputs[0].as<float>(), split.outer, split.len);
 }
 
 Tactic lastAxisTactic() {
