@@ -147,6 +147,7 @@ TEST(NormalizationFast, TrailingAxesMatchTheReference) {
     const std::vector<Case> cases = {
         {{2, 3, 64}, {64}, {64}, {2}, true},
         {{5, 7}, {7}, {1}, {-1}, true},
+        {{3, 23}, {23}, {23}, {1}, true},  // two eight-lane steps and a tail of 7
         {{2, 3, 4, 9}, {4, 9}, {1, 1, 4, 9}, {2, 3}, true},
         {{1, 1, 1}, {1}, {1}, {2}, true},
         {{3, 0, 5}, {5}, {5}, {2}, true},
