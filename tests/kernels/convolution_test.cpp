@@ -108,6 +108,9 @@ const std::vector<ConvCase> kCases = {
     {{1, 5, 9, 17}, {5, 5}, 5, 5, {2, 2}, {1, 1}, {2, 2}, {2, 2}, false},               // depthwise 5x5 stride 2
     {{2, 3, 7, 33}, {3, 3}, 6, 3, {1, 1}, {2, 2}, {2, 1}, {2, 3}, true},                // depthwise x2, dilated
     {{1, 4, 3, 2}, {3, 3}, 4, 4, {1, 3}, {}, {1, 2}, {1, 2}, true},                     // depthwise, kernel > input
+    {{2, 8, 11, 9}, {3, 3}, 8, 8, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},                // depthwise stride 1 (padded plane)
+    {{1, 6, 6, 5}, {5, 5}, 6, 6, {1, 1}, {1, 1}, {2, 0}, {1, 3}, false},                // ... 5x5, uneven pads
+    {{1, 3, 5, 4}, {2, 3}, 6, 3, {1, 1}, {2, 1}, {0, 4}, {3, 0}, true},                 // ... x2, pads past the kernel
 };
 
 struct Built {
