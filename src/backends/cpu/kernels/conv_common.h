@@ -2,8 +2,10 @@
 // activation epilogue.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "backends/cpu/dispatch.h"
@@ -63,6 +65,29 @@ inline std::vector<float> toFloatVector(const ir::TensorView& v) {
         for (size_t i = 0; i < r.size(); ++i) r[i] = static_cast<float>(load(p, static_cast<int64_t>(i)));
     });
     return r;
+}
+
+//! ceil(a / b) for b > 0 and any sign of a.
+inline int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+
+//! dst[j] = src[(c0 + j) * stride + base] for j in [0, len), 0 where that index falls outside
+//! [0, width): the padding is found once per segment, the inside copied without a test per
+//! element (one memcpy at stride 1).
+inline void unrollSegment(float* dst, const float* src, int64_t len, int64_t c0, int64_t stride, int64_t base,
+                          int64_t width) {
+    const int64_t first = c0 * stride + base;  // source index of j = 0
+    const int64_t lo = std::clamp<int64_t>(ceilDiv(-first, stride), 0, len);
+    const int64_t hi = std::clamp<int64_t>(ceilDiv(width - first, stride), lo, len);
+    std::fill(dst, dst + lo, 0.f);
+    const float* s = src + (first + lo * stride);  // (first alone may point before src)
+    if (stride == 1) {
+        std::memcpy(dst + lo, s, static_cast<size_t>(hi - lo) * sizeof(float));
+    } else if (stride == 2) {  // a constant stride the vectorizer turns into shuffles
+        for (int64_t j = lo; j < hi; ++j) dst[j] = s[(j - lo) * 2];
+    } else {
+        for (int64_t j = lo; j < hi; ++j) dst[j] = s[(j - lo) * stride];
+    }
+    std::fill(dst + hi, dst + len, 0.f);
 }
 
 }  // namespace kiln::cpu

@@ -1,16 +1,18 @@
-// Depthwise 2-D convolution (one input channel per group, float32): direct loops, compiled per
-// vector width (simd_clones.h). im2col + GEMM does a tiny matrix product per channel there,
-// which is mostly overhead.
-// Stride 1 (kernels up to 7x7): the channel is copied into a zero-padded plane (in the workspace) whose rows are
-// as wide as the outputs' receptive fields, and the outputs are computed on that plane's row
-// pitch, so each kernel tap is one long contiguous loop over the whole channel instead of one
-// short loop per output row (small feature maps are all loop overhead otherwise); the columns
-// past each output row are computed and dropped. Every output still adds the bias and then the
-// taps in kernel order (a padded tap adds w * 0).
-// Other strides: one output row at a time, the inner loop over output columns.
+// Depthwise 2-D convolution (one input channel per group, float32), compiled per vector width
+// (simd_clones.h). im2col + GEMM does a tiny matrix product per channel there, which is mostly
+// overhead.
+// Each channel is first copied into zero-padded phase planes in the workspace: plane (a, b)
+// holds the padded input at rows r * stride_h + a and columns c * stride_w + b (one plane at
+// stride 1), each as wide as the outputs' receptive fields need. Kernel tap (i, j) then reads
+// one plane at a fixed offset from the output position, so the outputs are computed on the
+// planes' row pitch as one long loop over the whole channel, every output summing its taps in
+// a register, instead of one short loop per output row and tap (small feature maps are all
+// loop overhead otherwise); the columns past each output row are computed and dropped. Every
+// output adds the bias and then the taps in kernel order (a padded tap adds w * 0).
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "backends/cpu/kernels/activation_math.h"
 #include "backends/cpu/kernels/conv_common.h"
@@ -20,26 +22,23 @@
 namespace kiln::cpu {
 namespace {
 
-//! Stride 1's padded plane: its row pitch, its rows, and the floats it and the output grid need.
-struct PaddedPlane {
-    int64_t pitch, rows;
-    size_t floats(int64_t oh) const { return static_cast<size_t>((rows + oh) * pitch); }
+//! The phase planes' layout: stride_h * stride_w planes of [rows, pitch], then the output grid
+//! [out_h, pitch].
+struct PhasePlanes {
+    int64_t sh, sw, rows, pitch;
+    int64_t planeFloats() const { return rows * pitch; }
+    size_t floats(int64_t oh) const { return static_cast<size_t>((sh * sw * rows + oh) * pitch); }
 };
 
-PaddedPlane paddedPlane(const ConvGeometry& g) {
-    return {g.out[1] + (g.kernel[1] - 1) * g.dilation[1], g.out[0] + (g.kernel[0] - 1) * g.dilation[0]};
-}
-
-// Kernels up to 7x7 keep their tap offsets on the stack.
-constexpr int64_t kMaxTaps = 49;
-
-bool usesPaddedPlane(const ConvGeometry& g) {
-    return g.stride[0] == 1 && g.stride[1] == 1 && g.kernel[0] * g.kernel[1] <= kMaxTaps;
+PhasePlanes phasePlanes(const ConvGeometry& g) {
+    const int64_t sh = g.stride[0], sw = g.stride[1];
+    return {sh, sw, g.out[0] + (g.kernel[0] - 1) * g.dilation[0] / sh,
+            g.out[1] + (g.kernel[1] - 1) * g.dilation[1] / sw};
 }
 
 size_t workspaceBytes(const KernelArgs& a) {
     ConvGeometry g = convGeometry(a.opAs<ir::ConvolutionOp>(), a, true);
-    return usesPaddedPlane(g) ? paddedPlane(g).floats(g.out[0]) * sizeof(float) : 0;
+    return phasePlanes(g).floats(g.out[0]) * sizeof(float);
 }
 
 //! grid[p] (or b, for the first group) + sum over taps t of w[t] * plane[offsets[t] + p], for p
@@ -78,99 +77,74 @@ void addTapsAnyKernel(float* grid, const float* plane, const int64_t* offsets, i
     }
 }
 
-KILN_SIMD_CLONES void depthwiseStrideOne(const ConvGeometry& g, const float* x, const float* w, const float* bias,
-                                         float* y, float* work) {
-    const int64_t kg = g.k / g.groups;
-    const int64_t ih = g.in[0], iw = g.in[1], oh = g.out[0], ow = g.out[1];
-    const int64_t kh = g.kernel[0], kw = g.kernel[1], dh = g.dilation[0], dw = g.dilation[1];
-    const PaddedPlane plane = paddedPlane(g);
-    const int64_t pitch = plane.pitch;
-    float* padded = work;                       // [rows, pitch]: input row r - pre[0], column c - pre[1]
-    float* grid = work + plane.rows * pitch;    // [oh, pitch]: outputs on the padded pitch
-    const int64_t span = (oh - 1) * pitch + ow;  // grid positions up to the last real output
-    for (int64_t n = 0; n < g.batch; ++n) {
-        for (int64_t k = 0; k < g.k; ++k) {
-            const float* xc = x + (n * g.c + k / kg) * g.inVol;
-            for (int64_t r = 0; r < plane.rows; ++r) {
-                float* dst = padded + r * pitch;
-                const int64_t src = r - g.pre[0];
-                if (src < 0 || src >= ih) {
-                    std::fill_n(dst, pitch, 0.f);
-                    continue;
-                }
-                const int64_t lo = std::min(g.pre[1], pitch), hi = std::clamp<int64_t>(g.pre[1] + iw, lo, pitch);
-                std::fill(dst, dst + lo, 0.f);
-                std::memcpy(dst + lo, xc + src * iw + (lo - g.pre[1]), static_cast<size_t>(hi - lo) * sizeof(float));
-                std::fill(dst + hi, dst + pitch, 0.f);
+//! Copies one input channel into its phase planes (zero where the padding is).
+KILN_SIMD_CLONES void fillPhasePlanes(const ConvGeometry& g, const PhasePlanes& pp, const float* xc, float* planes) {
+    const int64_t ih = g.in[0], iw = g.in[1];
+    for (int64_t a = 0; a < pp.sh; ++a) {
+        for (int64_t b = 0; b < pp.sw; ++b) {
+            float* plane = planes + (a * pp.sw + b) * pp.planeFloats();
+            for (int64_t r = 0; r < pp.rows; ++r) {
+                float* dst = plane + r * pp.pitch;
+                const int64_t src = r * pp.sh + a - g.pre[0];
+                if (src < 0 || src >= ih)
+                    std::fill_n(dst, pp.pitch, 0.f);
+                else
+                    unrollSegment(dst, xc + src * iw, pp.pitch, 0, pp.sw, b - g.pre[1], iw);
             }
-            const float* wk = w + k * kh * kw;
-            int64_t offsets[kMaxTaps];
-            const int64_t taps = kh * kw;
-            for (int64_t i = 0; i < kh; ++i)
-                for (int64_t j = 0; j < kw; ++j) offsets[i * kw + j] = i * dh * pitch + j * dw;
-            const float b = bias ? bias[k] : 0.f;
-            if (taps == 9)
-                addTapGroup<9>(grid, padded, offsets, wk, true, b, span);
-            else if (kw == 5)
-                addTapRows<5>(grid, padded, offsets, wk, kh, b, span);
-            else if (kw == 7)
-                addTapRows<7>(grid, padded, offsets, wk, kh, b, span);
-            else
-                addTapsAnyKernel(grid, padded, offsets, taps, wk, b, span);
-            float* yk = y + (n * g.k + k) * g.outVol;
-            for (int64_t r = 0; r < oh; ++r) std::memcpy(yk + r * ow, grid + r * pitch, static_cast<size_t>(ow) * sizeof(float));
         }
     }
 }
 
-KILN_SIMD_CLONES void runDepthwise(KernelArgs& a) {
-    const auto& op = a.opAs<ir::ConvolutionOp>();
-    ConvGeometry g = convGeometry(op, a, true);
-    const float* x = a.inputs[0].as<const float>();
-    const float* w = a.inputs[1].as<const float>();
-    const float* bias = a.has(2) ? a.inputs[2].as<const float>() : nullptr;
-    float* y = a.outputs[0].as<float>();
+KILN_SIMD_CLONES void depthwise(const ConvGeometry& g, const float* x, const float* w, const float* bias, float* y,
+                                float* work) {
     const int64_t kg = g.k / g.groups;  // outputs per input channel (the depth multiplier)
-    const int64_t ih = g.in[0], iw = g.in[1], oh = g.out[0], ow = g.out[1];
-    const int64_t kh = g.kernel[0], kw = g.kernel[1], sh = g.stride[0], sw = g.stride[1];
-    const int64_t dh = g.dilation[0], dw = g.dilation[1], ph = g.pre[0], pw = g.pre[1];
-    const float alpha = static_cast<float>(op.fusedAlpha), beta = static_cast<float>(op.fusedBeta);
-    if (usesPaddedPlane(g)) {
-        if (g.outVol == 0) return;
-        depthwiseStrideOne(g, x, w, bias, y, static_cast<float*>(a.workspace));
-        if (op.fusedActivation >= 0) activateInPlace(op.fusedActivation, alpha, beta, y, g.batch * g.k * g.outVol);
-        return;
+    const int64_t oh = g.out[0], ow = g.out[1];
+    const int64_t kh = g.kernel[0], kw = g.kernel[1], taps = kh * kw;
+    const PhasePlanes pp = phasePlanes(g);
+    const int64_t pitch = pp.pitch;
+    float* planes = work;
+    float* grid = work + pp.sh * pp.sw * pp.planeFloats();  // outputs on the planes' pitch
+    const int64_t span = (oh - 1) * pitch + ow;              // grid positions up to the last real output
+    // Tap (i, j) reads padded row r * sh + i * dh: plane row phase (i * dh) % sh, shifted by
+    // (i * dh) / sh rows; the same for columns.
+    std::vector<int64_t> offsets(static_cast<size_t>(taps));
+    for (int64_t i = 0; i < kh; ++i) {
+        for (int64_t j = 0; j < kw; ++j) {
+            const int64_t ri = i * g.dilation[0], cj = j * g.dilation[1];
+            const int64_t plane = (ri % pp.sh) * pp.sw + cj % pp.sw;
+            offsets[static_cast<size_t>(i * kw + j)] = plane * pp.planeFloats() + ri / pp.sh * pitch + cj / pp.sw;
+        }
     }
     for (int64_t n = 0; n < g.batch; ++n) {
         for (int64_t k = 0; k < g.k; ++k) {
-            const float* xc = x + (n * g.c + k / kg) * g.inVol;
-            const float* wk = w + k * kh * kw;
-            float* yk = y + (n * g.k + k) * g.outVol;
+            fillPhasePlanes(g, pp, x + (n * g.c + k / kg) * g.inVol, planes);
+            const float* wk = w + k * taps;
             const float b = bias ? bias[k] : 0.f;
-            for (int64_t r = 0; r < oh; ++r) {
-                float* row = yk + r * ow;
-                std::fill_n(row, ow, b);
-                for (int64_t i = 0; i < kh; ++i) {
-                    const int64_t src = r * sh - ph + i * dh;
-                    if (src < 0 || src >= ih) continue;
-                    const float* xr = xc + src * iw;
-                    for (int64_t j = 0; j < kw; ++j) {
-                        const float wv = wk[i * kw + j];
-                        const int64_t base = j * dw - pw;  // input column of output column c: c*sw + base
-                        int64_t c0 = base >= 0 ? 0 : (-base + sw - 1) / sw;
-                        int64_t c1 = std::min<int64_t>(ow, (iw - base + sw - 1) / sw);
-                        if (sw == 1) {
-                            const float* xs = xr + base;
-                            for (int64_t c = c0; c < c1; ++c) row[c] += wv * xs[c];
-                        } else {
-                            for (int64_t c = c0; c < c1; ++c) row[c] += wv * xr[c * sw + base];
-                        }
-                    }
-                }
-                if (op.fusedActivation >= 0) activateInPlace(op.fusedActivation, alpha, beta, row, ow);
-            }
+            if (taps == 9)
+                addTapGroup<9>(grid, planes, offsets.data(), wk, true, b, span);
+            else if (kw == 5)
+                addTapRows<5>(grid, planes, offsets.data(), wk, kh, b, span);
+            else if (kw == 7)
+                addTapRows<7>(grid, planes, offsets.data(), wk, kh, b, span);
+            else
+                addTapsAnyKernel(grid, planes, offsets.data(), taps, wk, b, span);
+            float* yk = y + (n * g.k + k) * g.outVol;
+            for (int64_t r = 0; r < oh; ++r)
+                std::memcpy(yk + r * ow, grid + r * pitch, static_cast<size_t>(ow) * sizeof(float));
         }
     }
+}
+
+void runDepthwise(KernelArgs& a) {
+    const auto& op = a.opAs<ir::ConvolutionOp>();
+    ConvGeometry g = convGeometry(op, a, true);
+    if (g.outVol == 0 || g.batch * g.k == 0) return;
+    float* y = a.outputs[0].as<float>();
+    depthwise(g, a.inputs[0].as<const float>(), a.inputs[1].as<const float>(),
+              a.has(2) ? a.inputs[2].as<const float>() : nullptr, y, static_cast<float*>(a.workspace));
+    if (op.fusedActivation >= 0)
+        activateInPlace(op.fusedActivation, static_cast<float>(op.fusedAlpha), static_cast<float>(op.fusedBeta), y,
+                        g.batch * g.k * g.outVol);
 }
 
 Tactic depthwiseTactic() {

@@ -37,26 +37,6 @@ size_t workspaceBytes(const KernelArgs& a) {
     return static_cast<size_t>(g.c / g.groups * g.kVol * tileColumns(g)) * sizeof(float);
 }
 
-//! ceil(a / b) for b > 0 and any sign of a.
-int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
-
-//! dst[j] = src[(c0 + j) * stride + base] for j in [0, len), 0 where that index falls outside
-//! [0, width): the padding is found once per segment, the inside copied without a test per
-//! element (one memcpy at stride 1).
-void unrollSegment(float* dst, const float* src, int64_t len, int64_t c0, int64_t stride, int64_t base, int64_t width) {
-    const int64_t first = c0 * stride + base;  // source index of j = 0
-    const int64_t lo = std::clamp<int64_t>(ceilDiv(-first, stride), 0, len);
-    const int64_t hi = std::clamp<int64_t>(ceilDiv(width - first, stride), lo, len);
-    std::fill(dst, dst + lo, 0.f);
-    if (stride == 1) {
-        std::memcpy(dst + lo, src + first + lo, static_cast<size_t>(hi - lo) * sizeof(float));
-    } else {
-        const float* s = src + first;
-        for (int64_t j = lo; j < hi; ++j) dst[j] = s[j * stride];
-    }
-    std::fill(dst + hi, dst + len, 0.f);
-}
-
 //! Unrolls output positions [p0, p1) of one group of one 2-D image into col ([depth, p1 - p0]).
 void im2colTile(const float* x, const ConvGeometry& g, int64_t cg, int64_t p0, int64_t p1, float* col) {
     const int64_t ow = g.out[1], ih = g.in[0], iw = g.in[1], n = p1 - p0;
