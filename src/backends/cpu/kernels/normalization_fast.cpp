@@ -33,10 +33,15 @@ using Float8 = float __attribute__((vector_size(32)));
 using Double4 = double __attribute__((vector_size(32)));
 constexpr int64_t kLanes = 8;
 
-double sumOf(Double4 a, Double4 b) { return ((a[0] + b[0]) + (a[1] + b[1])) + ((a[2] + b[2]) + (a[3] + b[3])); }
+// The helpers take vectors by reference and are always inlined: a 32-byte vector passed by
+// value between a clone and a baseline function is passed differently by each (the psABI
+// changes with AVX), which an unoptimised build, not inlining, gets wrong.
+[[gnu::always_inline]] inline double sumOf(const Double4& a, const Double4& b) {
+    return ((a[0] + b[0]) + (a[1] + b[1])) + ((a[2] + b[2]) + (a[3] + b[3]));
+}
 
 //! The two halves of eight floats, widened to double.
-void widen(const float* p, Double4& lo, Double4& hi) {
+[[gnu::always_inline]] inline void widen(const float* p, Double4& lo, Double4& hi) {
     Float8 v;
     std::memcpy(&v, p, sizeof v);
     lo = __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3), Double4);
