@@ -21,6 +21,12 @@ std::string scopeOf(const ::onnx::NodeProto& node, const std::string& part) {
 
 std::shared_ptr<const ir::HostTensor> int64Scalar(int64_t v) { return ImportContext::int64Weights({v}, {}); }
 
+//! The value of a trip count or condition, which ONNX makes a one-element tensor.
+int64_t scalarOf(const ir::HostTensor& t, const char* what) {
+    ONNX_CHECK(t.numel() == 1, kINVALID_NODE) << what << " must have one element, not " << t.numel();
+    return t.intAt(0);
+}
+
 // Per-iteration values stacked along `axis` (a new axis): Unsqueeze each, then Concat.
 Tensor& stack(ImportContext& ctx, const std::vector<TensorOrWeights>& parts, int32_t axis) {
     std::vector<Tensor*> expanded;
@@ -62,7 +68,7 @@ KILN_ONNX_IMPORTER(If) {
     const auto& thenBranch = attrs.getGraph("then_branch");
     const auto& elseBranch = attrs.getGraph("else_branch");
     if (inputs.at(0).isWeights()) {
-        const bool cond = inputs.weights(0).intAt(0) != 0;
+        const bool cond = scalarOf(inputs.weights(0), "the condition") != 0;
         return ctx.importSubgraph(cond ? thenBranch : elseBranch, {}, scopeOf(node, cond ? "then" : "else"));
     }
     // Decided at run time: both branches computed, each output selected by the condition.
@@ -87,8 +93,8 @@ KILN_ONNX_IMPORTER(If) {
 // Loop(M, cond, v...): body(i, cond, v...) -> (cond, v..., scan outputs...).
 KILN_ONNX_IMPORTER(Loop) {
     const auto& body = attrs.getGraph("body");
-    const int64_t tripCount = inputs.has(0) ? inputs.weights(0).intAt(0) : -1;
-    bool cond = inputs.has(1) ? inputs.weights(1).intAt(0) != 0 : true;
+    const int64_t tripCount = inputs.has(0) ? scalarOf(inputs.weights(0), "the trip count M") : -1;
+    bool cond = inputs.has(1) ? scalarOf(inputs.weights(1), "the condition") != 0 : true;
     ONNX_CHECK(tripCount >= 0 || inputs.has(1), kUNSUPPORTED_NODE) << "a Loop with neither a trip count nor a condition";
     std::vector<TensorOrWeights> carried;
     for (size_t i = 2; i < inputs.size(); ++i) carried.push_back(inputs.at(i));
@@ -106,7 +112,7 @@ KILN_ONNX_IMPORTER(Loop) {
         std::vector<TensorOrWeights> out = ctx.importSubgraph(body, in, scopeOf(node, "iter" + std::to_string(i)));
         ONNX_CHECK(out[0].isWeights(), kUNSUPPORTED_NODE)
             << "a Loop whose condition is computed at run time (Kiln unrolls loops at build time)";
-        cond = out[0].weights->intAt(0) != 0;
+        cond = scalarOf(*out[0].weights, "the body's condition output") != 0;
         for (size_t k = 0; k < nCarried; ++k) carried[k] = out[1 + k];
         for (size_t k = 0; k < nScan; ++k) scans[k].push_back(out[1 + nCarried + k]);
     }
@@ -129,6 +135,8 @@ KILN_ONNX_IMPORTER(Scan) {
     ONNX_CHECK(nScanIn >= 1 && nScanIn <= static_cast<int64_t>(inputs.size()), kINVALID_NODE)
         << "num_scan_inputs " << nScanIn << " for " << inputs.size() << " inputs";
     const size_t nState = inputs.size() - static_cast<size_t>(nScanIn);
+    ONNX_CHECK(static_cast<size_t>(body.output_size()) >= nState, kINVALID_NODE)
+        << "the body has " << body.output_size() << " outputs for " << nState << " loop-carried states";
     const std::vector<int64_t> inAxes = attrs.getInts("scan_input_axes", std::vector<int64_t>(nScanIn, 0));
     const std::vector<int64_t> inDirs = attrs.getInts("scan_input_directions", std::vector<int64_t>(nScanIn, 0));
     const size_t nScanOut = static_cast<size_t>(std::max<int>(body.output_size() - static_cast<int>(nState), 0));
