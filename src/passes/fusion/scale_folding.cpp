@@ -1,10 +1,15 @@
 // Scale (batch-norm) folding: y = conv(x, W) + b followed by a per-channel (or uniform) Scale
 // with power 1 becomes conv(x, W * s) + (b * s + t) — exact up to float rounding. Likewise a
-// MatrixMultiply by constant weights [K, N] followed by a per-column Scale. The folded scale
-// is skipped (with a VERBOSE reason) when the intermediate tensor is a network output.
+// MatrixMultiply by constant weights [K, N] followed by a per-column Scale. An ElementWise
+// add, subtract, multiply or divide of a convolution's output by a constant that is uniform
+// or varies along the channel axis only is the same affine map and folds the same way (the
+// exporters' decomposed batch norms, PP-LCNet's learnable affine blocks). The folded node is
+// skipped (with a VERBOSE reason) when the intermediate tensor is a network output.
+#include <cmath>
 #include <cstring>
 
 #include "ir/ops/convolution.h"
+#include "ir/ops/elementwise.h"
 #include "ir/ops/matrix_multiply.h"
 #include "ir/ops/scale.h"
 #include "passes/pass.h"
@@ -40,6 +45,48 @@ std::optional<Factors> scaleFactors(const ir::Node& n, int64_t channels) {
     return f;
 }
 
+//! The non-constant operand of an ElementWise node that folds (see elementwiseFactors), or null.
+ir::Value* elementwiseOperand(const ir::Node& n) {
+    if (std::string(n.op->name()) != ir::ElementWiseOp::kName || n.inputs.size() != 2) return nullptr;
+    if (!n.inputs[0] || !n.inputs[1]) return nullptr;
+    const ElementWiseOperation op = static_cast<const ir::ElementWiseOp&>(*n.op).op;
+    const bool c0 = n.inputs[0]->isConstant(), c1 = n.inputs[1]->isConstant();
+    if (c0 == c1) return nullptr;
+    const bool commutes = op == ElementWiseOperation::kSUM || op == ElementWiseOperation::kPROD;
+    const bool rightOnly = op == ElementWiseOperation::kSUB || op == ElementWiseOperation::kDIV;
+    if (commutes || (rightOnly && c1)) return n.inputs[c0 ? 1 : 0];
+    return nullptr;
+}
+
+//! x op c as x * scale + shift per channel, for an ElementWise node whose constant c is float32
+//! and, aligned to x's trailing dims as broadcasting does, 1 everywhere but at most the channel
+//! axis. Division becomes a product by 1/c (rounded once more, as the folded weights are).
+std::optional<Factors> elementwiseFactors(const ir::Node& n, const ir::Value& x, int64_t channels, int64_t channelAxis) {
+    const ir::Value* cv = n.inputs[0]->isConstant() ? n.inputs[0] : n.inputs[1];
+    const ir::HostTensor& c = *cv->constant;
+    const int64_t rank = static_cast<int64_t>(x.shape.size()), crank = static_cast<int64_t>(c.dims.size());
+    if (c.type != DataType::kFLOAT || crank > rank || c.numel() == 0) return std::nullopt;
+    for (int64_t d = 0; d < crank; ++d) {
+        const int64_t axis = rank - crank + d;
+        if (c.dims[d] != 1 && !(axis == channelAxis && c.dims[d] == channels)) return std::nullopt;
+    }
+    const bool perChannel = c.numel() != 1;
+    Factors f{std::vector<float>(channels, 1.0f), std::vector<float>(channels, 0.0f)};
+    const ElementWiseOperation op = static_cast<const ir::ElementWiseOp&>(*n.op).op;
+    for (int64_t k = 0; k < channels; ++k) {
+        const float v = c.as<float>()[perChannel ? k : 0];
+        if (!std::isfinite(v) || (op == ElementWiseOperation::kDIV && v == 0.0f)) return std::nullopt;
+        switch (op) {
+            case ElementWiseOperation::kSUM: f.shift[k] = v; break;
+            case ElementWiseOperation::kSUB: f.shift[k] = -v; break;
+            case ElementWiseOperation::kPROD: f.scale[k] = v; break;
+            case ElementWiseOperation::kDIV: f.scale[k] = 1.0f / v; break;
+            default: return std::nullopt;
+        }
+    }
+    return f;
+}
+
 class ScaleFolding : public Pass {
 public:
     const char* name() const override { return "scale_folding"; }
@@ -48,8 +95,9 @@ public:
         std::vector<ir::Node*> nodes;
         for (const auto& n : graph.nodes()) nodes.push_back(n.get());
         for (ir::Node* scale : nodes) {
-            if (std::string(scale->op->name()) != "Scale" || scale->inputs.empty() || !scale->inputs[0]) continue;
-            ir::Value* mid = scale->inputs[0];
+            const bool isScale = std::string(scale->op->name()) == "Scale";
+            ir::Value* mid = isScale ? (scale->inputs.empty() ? nullptr : scale->inputs[0]) : elementwiseOperand(*scale);
+            if (!mid) continue;
             ir::Node* producer = mid->producer;
             if (!producer || graph.users(mid).size() != 1) continue;
             if (mid->isGraphOutput) {
@@ -60,24 +108,29 @@ public:
             }
             const std::string kind = producer->op->name();
             bool folded = false;
-            if (kind == "Convolution") folded = foldIntoConvolution(graph, *producer, *scale);
-            if (kind == "MatrixMultiply") folded = foldIntoMatrixMultiply(graph, *producer, *scale);
+            if (kind == "Convolution") folded = foldIntoConvolution(graph, *producer, *scale, isScale);
+            if (kind == "MatrixMultiply" && isScale) folded = foldIntoMatrixMultiply(graph, *producer, *scale);
             if (!folded) continue;
             producer->fusedFrom.push_back(scale->name);
             graph.replaceAllUsesWith(scale->outputs[0], producer->outputs[0]);
-            KILN_LOG(ctx.sink, kVERBOSE) << "scale_folding: folded Scale '" << scale->name << "' into " << kind << " '"
-                                         << producer->name << "'";
+            KILN_LOG(ctx.sink, kVERBOSE) << "scale_folding: folded " << scale->op->name() << " '" << scale->name
+                                         << "' into " << kind << " '" << producer->name << "'";
+            // Removed now, not by the manager's dead-code pass: a chain (Mul then Add) folds its
+            // next node only once the producer's output has one user again.
+            graph.removeNode(scale);
             changed = true;
         }
         return changed;
     }
 
 private:
-    static bool foldIntoConvolution(ir::Graph& graph, ir::Node& conv, ir::Node& scale) {
-        const auto& sop = static_cast<const ir::ScaleOp&>(*scale.op);
+    //! `scale` is a Scale node (isScale) or an ElementWise node with a constant operand.
+    static bool foldIntoConvolution(ir::Graph& graph, ir::Node& conv, ir::Node& scale, bool isScale) {
         const auto& cop = static_cast<const ir::ConvolutionOp&>(*conv.op);
         if (cop.fusedActivation >= 0) return false;  // scale must come before any activation
-        if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != 1) return false;
+        if (isScale && static_cast<const ir::ScaleOp&>(*scale.op).mode == ScaleMode::kCHANNEL &&
+            static_cast<const ir::ScaleOp&>(*scale.op).channelAxis != 1)
+            return false;
         if (!graph.canReplace(scale.outputs[0], conv.outputs[0])) return false;
         if (conv.inputs.size() < 2 || !conv.inputs[1] || !conv.inputs[1]->isConstant()) return false;
         const ir::HostTensor& w = *conv.inputs[1]->constant;
@@ -85,7 +138,9 @@ private:
         const ir::HostTensor* b = conv.inputs.size() > 2 && conv.inputs[2] ? conv.inputs[2]->constant.get() : nullptr;
         if (conv.inputs.size() > 2 && conv.inputs[2] && (!b || b->type != DataType::kFLOAT)) return false;
         const int64_t k = w.dims[0];
-        auto f = scaleFactors(scale, k);
+        const ir::Value& y = *conv.outputs[0];
+        const int64_t channelAxis = static_cast<int64_t>(y.shape.size()) - static_cast<int64_t>(w.dims.size()) + 1;
+        auto f = isScale ? scaleFactors(scale, k) : elementwiseFactors(scale, y, k, channelAxis);
         if (!f) return false;
         ir::HostTensor nw = ir::HostTensor::make(DataType::kFLOAT, w.dims);
         const int64_t per = w.numel() / std::max<int64_t>(k, 1);

@@ -1,6 +1,7 @@
 // Pass tests: build a graph, run one pass through the manager, compare with the expected graph.
 #include <gtest/gtest.h>
 
+#include "backends/cpu/kernel.h"
 #include "common/test_util.h"
 #include "ir/graph.h"
 #include "ir/ops/activation.h"
@@ -97,6 +98,70 @@ TEST(ScaleFolding, FoldsPerChannelScaleIntoConvolutionExactly) {
     build(kept, true);  // the conv output is a network output: folding must not happen
     runPass(kept, passes::createScaleFoldingPass());
     EXPECT_EQ(kept.nodes().size(), 2u);
+}
+
+// Conv -> Mul(scalar) -> Add([1,K,1,1]) -> Sub([K,1,1]) -> Div(scalar) folds into the convolution's
+// weights and bias, and gives what the unfolded chain gives; a constant that varies along a
+// spatial axis, or a constant minus the output, does not fold.
+TEST(ScaleFolding, FoldsElementWiseAffineChainIntoConvolution) {
+    const int64_t c = 2, k = 3;
+    auto x = test::randomTensor(DataType::kFLOAT, {1, c, 5, 5});
+    auto w = test::randomTensor(DataType::kFLOAT, {k, c, 3, 3});
+    auto b = test::randomTensor(DataType::kFLOAT, {k});
+    struct Step {
+        ElementWiseOperation op;
+        ir::HostTensor constant;
+        bool constantFirst;
+    };
+    const std::vector<Step> chain = {
+        {ElementWiseOperation::kPROD, test::randomTensor(DataType::kFLOAT, {1}, 0.5, 2.0), true},
+        {ElementWiseOperation::kSUM, test::randomTensor(DataType::kFLOAT, {1, k, 1, 1}), false},
+        {ElementWiseOperation::kSUB, test::randomTensor(DataType::kFLOAT, {k, 1, 1}), false},
+        {ElementWiseOperation::kDIV, test::randomTensor(DataType::kFLOAT, {}, 0.5, 2.0), false},
+    };
+    ir::ConvolutionOp convOp;
+    convOp.nbOutputMaps = k;
+    convOp.kernelSize = {3, 3};
+    auto build = [&](ir::Graph& g, const std::vector<Step>& steps) {
+        ir::Value* in = g.addInput("x", DataType::kFLOAT, {1, c, 5, 5});
+        auto* cn = g.addNode(std::make_unique<ir::ConvolutionOp>(convOp), "conv",
+                             {in, g.addConstant("w", w), g.addConstant("b", b)}, 1);
+        ir::Value* v = cn->outputs[0];
+        for (size_t i = 0; i < steps.size(); ++i) {
+            auto op = std::make_unique<ir::ElementWiseOp>();
+            op->op = steps[i].op;
+            ir::Value* cv = g.addConstant("c" + std::to_string(i), steps[i].constant);
+            std::vector<ir::Value*> ins = steps[i].constantFirst ? std::vector<ir::Value*>{cv, v}
+                                                                 : std::vector<ir::Value*>{v, cv};
+            v = g.addNode(std::move(op), "ew" + std::to_string(i), ins, 1)->outputs[0];
+        }
+        v->name = "y";
+        g.markOutput(v);
+        g.inferShapes();
+    };
+    ir::Graph g;
+    build(g, chain);
+    runPass(g, passes::createScaleFoldingPass());
+    ASSERT_EQ(g.nodes().size(), 1u);
+    const ir::Node& conv = *g.nodes()[0];
+    EXPECT_EQ(conv.fusedFrom, (std::vector<std::string>{"ew0", "ew1", "ew2", "ew3"}));
+    auto folded = cpu::evaluateReference(convOp, {&x, conv.inputs[1]->constant.get(), conv.inputs[2]->constant.get()});
+    auto expected = cpu::evaluateReference(convOp, {&x, &w, &b});
+    for (const Step& st : chain) {
+        ir::ElementWiseOp e;
+        e.op = st.op;
+        expected = cpu::evaluateReference(e, {&expected[0], &st.constant});
+    }
+    EXPECT_TRUE(test::allClose(folded[0], expected[0], 1e-5, 1e-6));
+
+    ir::Graph spatial;
+    build(spatial, {{ElementWiseOperation::kSUM, test::randomTensor(DataType::kFLOAT, {1, 1, 3, 1}), false}});
+    runPass(spatial, passes::createScaleFoldingPass());
+    EXPECT_EQ(spatial.nodes().size(), 2u);
+    ir::Graph reversed;
+    build(reversed, {{ElementWiseOperation::kSUB, test::randomTensor(DataType::kFLOAT, {1}), true}});
+    runPass(reversed, passes::createScaleFoldingPass());
+    EXPECT_EQ(reversed.nodes().size(), 2u);
 }
 
 }  // namespace
