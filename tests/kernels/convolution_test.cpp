@@ -404,6 +404,42 @@ TEST(Convolution, GemmTilesLargeUnrolledMatrices) {
     }
 }
 
+// Winograd F(2x2, 3x3): odd and even output sizes (partial 2x2 tiles), uneven and large padding,
+// batches, with and without bias, a fused activation, and enough tiles for several blocks; what
+// it refuses (stride, dilation, groups, other kernels).
+TEST(Convolution, WinogradMatchesTheReference) {
+    const std::vector<ConvCase> cases = {
+        {{1, 3, 7, 5}, {3, 3}, 4, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
+        {{2, 5, 8, 9}, {3, 3}, 3, 1, {1, 1}, {1, 1}, {0, 2}, {1, 0}, false},
+        {{1, 2, 3, 3}, {3, 3}, 2, 1, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true},       // one output
+        {{1, 96, 40, 41}, {3, 3}, 24, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},  // 420 tiles: three blocks
+        {{1, 4, 6, 6}, {3, 3}, 5, 1, {1, 1}, {1, 1}, {3, 1}, {2, 4}, true},      // padding past the kernel
+    };
+    for (const ConvCase& c : cases) {
+        SCOPED_TRACE("x " + ir::dimsToString(c.xDims));
+        Built b = build(c);
+        std::vector<const HostTensor*> in = {&b.x, &b.w};
+        if (c.bias) in.push_back(&b.b);
+        std::vector<ir::ValueInfo> infos;
+        for (const HostTensor* t : in) infos.push_back(ir::constantInfo(*t));
+        ASSERT_TRUE(cpu::findTactic("Convolution", "winograd_f2x2_3x3")->supports(b.op, infos));
+        auto ref = cpu::evaluateReference(b.op, in);
+        auto fast = cpu::evaluateWithTactic(b.op, in, "winograd_f2x2_3x3");
+        const double depth = double(c.xDims[1] * 9);  // float rounding grows with the sum's depth
+        EXPECT_TRUE(test::allClose(fast[0], ref[0], 1e-4, 4e-6 * std::sqrt(depth)));
+    }
+    Built b = build(cases[0]);
+    b.op.fusedActivation = static_cast<int64_t>(ActivationType::kRELU);
+    auto ref = cpu::evaluateReference(b.op, {&b.x, &b.w, &b.b});
+    EXPECT_TRUE(test::allClose(cpu::evaluateWithTactic(b.op, {&b.x, &b.w, &b.b}, "winograd_f2x2_3x3")[0], ref[0],
+                               1e-4, 2e-5));
+    const cpu::Tactic* t = cpu::findTactic("Convolution", "winograd_f2x2_3x3");
+    for (const ConvCase& c : {kCases[2], kCases[4], kCases[3], kCases[5]}) {  // stride 2, dilation, groups, 1x1
+        Built r = build(c);
+        EXPECT_FALSE(t->supports(r.op, {ir::constantInfo(r.x), ir::constantInfo(r.w)})) << ir::dimsToString(c.xDims);
+    }
+}
+
 // ---- Deconvolution ----
 
 TEST(Deconvolution, HandValues) {
