@@ -77,6 +77,9 @@ enum class LayerType : int32_t {
 enum class ActivationType : int32_t {
     kRELU, kSIGMOID, kTANH, kLEAKY_RELU, kELU, kSELU, kSOFTSIGN, kSOFTPLUS, kCLIP,
     kHARD_SIGMOID, kSCALED_TANH, kTHRESHOLDED_RELU, kGELU_ERF, kGELU_TANH,
+    //! Kiln's own (TensorRT has none): x * max(0, min(1, alpha * x + beta)); ONNX HardSwish is
+    //! alpha 1/6, beta 1/2. One pass where HardSigmoid and a product need two.
+    kHARD_SWISH,
 };
 
 enum class ElementWiseOperation : int32_t {

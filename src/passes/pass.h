@@ -42,6 +42,8 @@ std::unique_ptr<Pass> createConstantFoldingPass();
 std::unique_ptr<Pass> createDeadCodeEliminationPass();
 std::unique_ptr<Pass> createIdentityCleanupPass();
 std::unique_ptr<Pass> createScaleFoldingPass();
+std::unique_ptr<Pass> createHardSwishFusionPass();
+std::unique_ptr<Pass> createActivationFusionPass();
 
 //! The CPU backend's pipeline, as a list read top to bottom (pipelines.cpp).
 void addCpuPipeline(PassManager& manager);

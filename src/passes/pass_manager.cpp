@@ -43,6 +43,8 @@ void addCpuPipeline(PassManager& manager) {
     manager.add(createConstantFoldingPass());
     manager.add(createIdentityCleanupPass());
     manager.add(createScaleFoldingPass());
+    manager.add(createHardSwishFusionPass());
+    manager.add(createActivationFusionPass());  // after the passes that make activations
     manager.add(createConstantFoldingPass());  // folds what the rewrites exposed
 }
 

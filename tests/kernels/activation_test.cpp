@@ -55,13 +55,14 @@ std::vector<Case> cases() {
         {Act::kGELU_ERF, 0, 0, [](double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }},
         {Act::kGELU_TANH, 0, 0,
          [](double x) { return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x))); }},
+        {Act::kHARD_SWISH, 1.0 / 6, 0.5, [](double x) { return x * std::max(0.0, std::min(1.0, x / 6 + 0.5)); }},
     };
 }
 
 TEST(Activation, AllTypesMatchFormulas) {
     auto x = test::randomTensor(DataType::kFLOAT, {3, 7, 11}, -6, 6);
     auto cs = cases();
-    ASSERT_EQ(cs.size(), 14u);
+    ASSERT_EQ(cs.size(), 15u);
     for (const Case& c : cs)
         EXPECT_TRUE(test::allClose(run(c.type, c.alpha, c.beta, x), mapNaive(x, c.f), 2e-6, 2e-6))
             << "activation " << int(c.type);

@@ -17,6 +17,8 @@ inline bool isFusableActivation(int64_t type) {
         case ActivationType::kCLIP:
         case ActivationType::kGELU_ERF:
         case ActivationType::kGELU_TANH:
+        case ActivationType::kHARD_SIGMOID:
+        case ActivationType::kHARD_SWISH:
             return true;
         default:
             return false;

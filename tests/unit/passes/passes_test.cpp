@@ -8,6 +8,7 @@
 #include "ir/ops/convolution.h"
 #include "ir/ops/elementwise.h"
 #include "ir/ops/identity.h"
+#include "ir/ops/matrix_multiply.h"
 #include "ir/ops/scale.h"
 #include "ir/ops/shape.h"
 #include "passes/pass.h"
@@ -162,6 +163,113 @@ TEST(ScaleFolding, FoldsElementWiseAffineChainIntoConvolution) {
     build(reversed, {{ElementWiseOperation::kSUB, test::randomTensor(DataType::kFLOAT, {1}), true}});
     runPass(reversed, passes::createScaleFoldingPass());
     EXPECT_EQ(reversed.nodes().size(), 2u);
+}
+
+// x * Clip(x + 3, 0, 6) / 6 (and * (1/6)), and x * HardSigmoid(x), become one HardSwish whose
+// values match the chain's; a chain with another constant, or a shared intermediate, stays.
+TEST(HardSwishFusion, FusesDecomposedHardSwish) {
+    auto scalar = [](ir::Graph& g, const std::string& name, float v) {
+        return g.addConstant(name, test::tensorFrom({1}, {v}));
+    };
+    auto ew = [](ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
+        auto e = std::make_unique<ir::ElementWiseOp>();
+        e->op = op;
+        return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
+    };
+    auto act = [](ir::Graph& g, ActivationType type, double alpha, double beta, const std::string& name, ir::Value* a) {
+        auto op = std::make_unique<ir::ActivationOp>();
+        op->type = type;
+        op->alpha = alpha;
+        op->beta = beta;
+        return g.addNode(std::move(op), name, {a}, 1)->outputs[0];
+    };
+    // variant 0: / 6; 1: * (1/6); 2: HardSigmoid product; 3: / 5 (no match); 4: the clip also an output
+    for (int variant = 0; variant < 5; ++variant) {
+        SCOPED_TRACE(variant);
+        ir::Graph g;
+        ir::Value* x = g.addInput("x", DataType::kFLOAT, {2, 9});
+        ir::Value* y;
+        if (variant == 2) {
+            y = ew(g, ElementWiseOperation::kPROD, "mul", x, act(g, ActivationType::kHARD_SIGMOID, 0.2, 0.4, "hs", x));
+        } else {
+            ir::Value* clip = act(g, ActivationType::kCLIP, 0, 6, "clip",
+                                  ew(g, ElementWiseOperation::kSUM, "add", scalar(g, "three", 3), x));
+            if (variant == 4) g.markOutput(clip);
+            ir::Value* prod = ew(g, ElementWiseOperation::kPROD, "mul", clip, x);
+            y = variant == 1 ? ew(g, ElementWiseOperation::kPROD, "scale", prod, scalar(g, "sixth", 1.f / 6.f))
+                             : ew(g, ElementWiseOperation::kDIV, "div", prod, scalar(g, "six", variant == 3 ? 5 : 6));
+        }
+        y->name = "y";
+        g.markOutput(y);
+        g.inferShapes();
+        runPass(g, passes::createHardSwishFusionPass());
+        const bool fuses = variant <= 2;
+        const ir::Node* last = g.nodes().back().get();
+        EXPECT_EQ(std::string(last->op->name()) == "Activation", fuses);
+        if (!fuses) continue;
+        EXPECT_EQ(g.nodes().size(), 1u);
+        const auto& op = static_cast<const ir::ActivationOp&>(*last->op);
+        EXPECT_EQ(op.type, ActivationType::kHARD_SWISH);
+        EXPECT_NEAR(op.alpha, variant == 2 ? 0.2 : 1.0 / 6, 1e-7);
+        EXPECT_NEAR(op.beta, variant == 2 ? 0.4 : 0.5, 1e-7);
+        auto in = test::randomTensor(DataType::kFLOAT, {2, 9}, -5, 5);
+        auto got = cpu::evaluateReference(op, {&in});
+        auto want = ir::HostTensor::make(DataType::kFLOAT, {2, 9});
+        for (int64_t i = 0; i < 18; ++i) {
+            const double v = in.as<float>()[i];
+            want.as<float>()[i] = static_cast<float>(
+                variant == 2 ? v * std::max(0.0, std::min(1.0, 0.2 * v + 0.4)) : v * std::max(0.0, std::min(6.0, v + 3)) / 6);
+        }
+        EXPECT_TRUE(test::allClose(got[0], want, 1e-6, 1e-6));
+    }
+}
+
+// Conv -> Relu and MatMul -> Sigmoid become the producers' epilogues; an activation whose input
+// has another use, or one the kernels cannot carry (Softplus), stays a layer.
+TEST(ActivationFusion, FusesIntoConvolutionAndMatrixMultiply) {
+    auto build = [](ir::Graph& g, ActivationType type, bool shared) {
+        ir::Value* x = g.addInput("x", DataType::kFLOAT, {1, 2, 5, 5});
+        auto conv = std::make_unique<ir::ConvolutionOp>();
+        conv->nbOutputMaps = 3;
+        conv->kernelSize = {3, 3};
+        auto* cn = g.addNode(std::move(conv), "conv",
+                             {x, g.addConstant("w", test::randomTensor(DataType::kFLOAT, {3, 2, 3, 3}))}, 1);
+        auto act = std::make_unique<ir::ActivationOp>();
+        act->type = type;
+        auto* an = g.addNode(std::move(act), "act", {cn->outputs[0]}, 1);
+        an->outputs[0]->name = "y";
+        g.markOutput(an->outputs[0]);
+        if (shared) g.markOutput(cn->outputs[0]);
+        g.inferShapes();
+    };
+    ir::Graph fused;
+    build(fused, ActivationType::kRELU, false);
+    runPass(fused, passes::createActivationFusionPass());
+    ASSERT_EQ(fused.nodes().size(), 1u);
+    const auto& conv = static_cast<const ir::ConvolutionOp&>(*fused.nodes()[0]->op);
+    EXPECT_EQ(conv.fusedActivation, static_cast<int64_t>(ActivationType::kRELU));
+    EXPECT_EQ(fused.nodes()[0]->outputs[0]->name, "y");
+    EXPECT_EQ(fused.nodes()[0]->fusedFrom, std::vector<std::string>{"act"});
+    for (auto [type, shared] : {std::pair{ActivationType::kRELU, true}, std::pair{ActivationType::kSOFTPLUS, false}}) {
+        ir::Graph kept;
+        build(kept, type, shared);
+        runPass(kept, passes::createActivationFusionPass());
+        EXPECT_EQ(kept.nodes().size(), 2u) << static_cast<int>(type);
+    }
+
+    ir::Graph mm;
+    ir::Value* a = mm.addInput("a", DataType::kFLOAT, {4, 6});
+    auto* mn = mm.addNode(std::make_unique<ir::MatrixMultiplyOp>(), "mm",
+                          {a, mm.addConstant("b", test::randomTensor(DataType::kFLOAT, {6, 3}))}, 1);
+    auto sig = std::make_unique<ir::ActivationOp>();
+    sig->type = ActivationType::kSIGMOID;
+    auto* sn = mm.addNode(std::move(sig), "sig", {mn->outputs[0]}, 1);
+    mm.markOutput(sn->outputs[0]);
+    mm.inferShapes();
+    runPass(mm, passes::createActivationFusionPass());
+    ASSERT_EQ(mm.nodes().size(), 1u);
+    EXPECT_EQ(static_cast<const ir::MatrixMultiplyOp&>(*mm.nodes()[0]->op).fusedActivation,
+              static_cast<int64_t>(ActivationType::kSIGMOID));
 }
 
 }  // namespace

@@ -46,10 +46,12 @@ inline float activate(float x, float alpha, float beta) {
         return x > alpha ? x : 0.f;
     } else if constexpr (kType == A::kGELU_ERF) {
         return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
-    } else {
-        static_assert(kType == A::kGELU_TANH);
+    } else if constexpr (kType == A::kGELU_TANH) {
         constexpr float kSqrt2OverPi = 0.79788456080286536f;
         return 0.5f * x * (1.f + std::tanh(kSqrt2OverPi * (x + 0.044715f * x * x * x)));
+    } else {
+        static_assert(kType == A::kHARD_SWISH);
+        return x * std::max(0.f, std::min(1.f, alpha * x + beta));
     }
 }
 
@@ -73,6 +75,7 @@ void dispatchActivation(ActivationType type, Fn&& fn) {
         case A::kTHRESHOLDED_RELU: return fn(std::integral_constant<A, A::kTHRESHOLDED_RELU>{});
         case A::kGELU_ERF: return fn(std::integral_constant<A, A::kGELU_ERF>{});
         case A::kGELU_TANH: return fn(std::integral_constant<A, A::kGELU_TANH>{});
+        case A::kHARD_SWISH: return fn(std::integral_constant<A, A::kHARD_SWISH>{});
     }
     KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "unknown activation type " << static_cast<int>(type);
 }

@@ -29,11 +29,9 @@ KILN_ONNX_IMPORTER(HardSigmoid) {
                         attrs.getFloat("beta", 0.5f))};
 }
 
-// HardSwish(x) = x * HardSigmoid(x) with alpha 1/6, beta 0.5.
+// HardSwish(x) = x * HardSigmoid(x) with alpha 1/6, beta 0.5: one Kiln activation.
 KILN_ONNX_IMPORTER(HardSwish) {
-    Tensor& x = inputs.tensor(0);
-    Tensor& gate = activation(ctx, x, ActivationType::kHARD_SIGMOID, 1.f / 6.f, 0.5f);
-    return {&elementWise(ctx, x, gate, ElementWiseOperation::kPROD)};
+    return {&activation(ctx, inputs.tensor(0), ActivationType::kHARD_SWISH, 1.f / 6.f, 0.5f)};
 }
 
 KILN_ONNX_IMPORTER(Gelu) {

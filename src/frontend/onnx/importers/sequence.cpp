@@ -141,10 +141,12 @@ KILN_ONNX_IMPORTER(ConcatFromSequence) {
 KILN_ONNX_IMPORTER(SequenceMap) {
     const auto& body = attrs.getGraph("body");
     const size_t n = ctx.sequenceOf(inputs.at(0)).size();
-    for (size_t k = 1; k < inputs.size(); ++k)
-        if (inputs.at(k).isSequence())
+    for (size_t k = 1; k < inputs.size(); ++k) {
+        if (inputs.at(k).isSequence()) {
             ONNX_CHECK(inputs.at(k).sequence->size() == n, kINVALID_NODE)
                 << "SequenceMap over sequences of lengths " << n << " and " << inputs.at(k).sequence->size();
+        }
+    }
     std::vector<std::vector<TensorOrWeights>> outs(static_cast<size_t>(body.output_size()));
     const std::string scopeName = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "SequenceMap";
     for (size_t i = 0; i < n; ++i) {
