@@ -15,6 +15,12 @@ namespace {
 
 bool isOp(const ir::Node* n, const char* name) { return n && std::string(n->op->name()) == name; }
 
+//! A two-operand ElementWise node of operation `op`.
+bool isElementWise(const ir::Node* n, ElementWiseOperation op) {
+    return isOp(n, ir::ElementWiseOp::kName) && n->inputs.size() == 2 &&
+           static_cast<const ir::ElementWiseOp&>(*n->op).op == op;
+}
+
 //! The float32 scalar value of a constant, if it is one.
 std::optional<float> scalarConstant(const ir::Value* v) {
     if (!v || !v->isConstant() || v->constant->type != DataType::kFLOAT || v->constant->numel() != 1)
@@ -29,8 +35,7 @@ struct WithConstant {
     float constant;
 };
 std::optional<WithConstant> elementwiseWithScalar(const ir::Node* n, ElementWiseOperation op, bool constantSecond) {
-    if (!isOp(n, ir::ElementWiseOp::kName) || n->inputs.size() != 2) return std::nullopt;
-    if (static_cast<const ir::ElementWiseOp&>(*n->op).op != op) return std::nullopt;
+    if (!isElementWise(n, op)) return std::nullopt;
     if (auto c = scalarConstant(n->inputs[1])) return WithConstant{n->inputs[0], *c};
     if (!constantSecond)
         if (auto c = scalarConstant(n->inputs[0])) return WithConstant{n->inputs[1], *c};
@@ -74,7 +79,7 @@ private:
         double alpha, beta;
     };
 
-    //! v is produced by a node whose only use is `user`, and is no network output.
+    //! The node producing v, when v has no other use and is no network output.
     static ir::Node* soleProducer(const ir::Graph& graph, const ir::Value* v) {
         if (!v || !v->producer || v->isGraphOutput || graph.users(v).size() != 1) return nullptr;
         return v->producer;
@@ -87,9 +92,7 @@ private:
         if (!scaled) scaled = elementwiseWithScalar(n, ElementWiseOperation::kPROD, false);
         if (!scaled) return std::nullopt;
         const ir::Node* product = soleProducer(graph, scaled->other);
-        if (!isOp(product, ir::ElementWiseOp::kName) || product->inputs.size() != 2 ||
-            static_cast<const ir::ElementWiseOp&>(*product->op).op != ElementWiseOperation::kPROD)
-            return std::nullopt;
+        if (!isElementWise(product, ElementWiseOperation::kPROD)) return std::nullopt;
         for (int side = 0; side < 2; ++side) {
             ir::Value* x = product->inputs[side];
             const ir::Node* clip = soleProducer(graph, product->inputs[1 - side]);
@@ -107,9 +110,7 @@ private:
 
     //! n = Mul(x, HardSigmoid(x; alpha, beta)).
     static std::optional<Match> matchProduct(const ir::Graph& graph, const ir::Node* n) {
-        if (!isOp(n, ir::ElementWiseOp::kName) || n->inputs.size() != 2 ||
-            static_cast<const ir::ElementWiseOp&>(*n->op).op != ElementWiseOperation::kPROD)
-            return std::nullopt;
+        if (!isElementWise(n, ElementWiseOperation::kPROD)) return std::nullopt;
         for (int side = 0; side < 2; ++side) {
             ir::Value* x = n->inputs[side];
             const ir::Node* gate = soleProducer(graph, n->inputs[1 - side]);
