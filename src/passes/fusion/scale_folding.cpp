@@ -3,7 +3,8 @@
 // MatrixMultiply by constant weights [K, N] followed by a per-column Scale. An ElementWise
 // add, subtract, multiply or divide of a convolution's output by a constant that is uniform
 // or varies along the channel axis only is the same affine map and folds the same way (the
-// exporters' decomposed batch norms, PP-LCNet's learnable affine blocks). The folded node is
+// exporters' decomposed batch norms, PP-LCNet's learnable affine blocks); so does one along the
+// last axis of such a matmul's output (the exporters' MatMul + Add bias). The folded node is
 // skipped (with a VERBOSE reason) when the intermediate tensor is a network output.
 #include <cmath>
 #include <cstring>
@@ -109,7 +110,7 @@ public:
             const std::string kind = producer->op->name();
             bool folded = false;
             if (kind == "Convolution") folded = foldIntoConvolution(graph, *producer, *scale, isScale);
-            if (kind == "MatrixMultiply" && isScale) folded = foldIntoMatrixMultiply(graph, *producer, *scale);
+            if (kind == "MatrixMultiply") folded = foldIntoMatrixMultiply(graph, *producer, *scale, isScale);
             if (!folded) continue;
             producer->fusedFrom.push_back(scale->name);
             graph.replaceAllUsesWith(scale->outputs[0], producer->outputs[0]);
@@ -154,25 +155,35 @@ private:
         return true;
     }
 
-    static bool foldIntoMatrixMultiply(ir::Graph& graph, ir::Node& mm, ir::Node& scale) {
-        const auto& sop = static_cast<const ir::ScaleOp&>(*scale.op);
+    //! As foldIntoConvolution, for constant weights [K, N] and factors along the last axis (a
+    //! bias the matmul already has, [N] or one value, is scaled and shifted too).
+    static bool foldIntoMatrixMultiply(ir::Graph& graph, ir::Node& mm, ir::Node& scale, bool isScale) {
         const auto& mop = static_cast<const ir::MatrixMultiplyOp&>(*mm.op);
         if (mop.op1 != MatrixOperation::kNONE || mop.op0 == MatrixOperation::kVECTOR) return false;
-        if (mop.fusedActivation >= 0 || mm.inputs.size() > 2) return false;
+        if (mop.fusedActivation >= 0 || mm.inputs.size() > 3) return false;
         if (!graph.canReplace(scale.outputs[0], mm.outputs[0])) return false;
         if (!mm.inputs[1] || !mm.inputs[1]->isConstant()) return false;
         const ir::HostTensor& w = *mm.inputs[1]->constant;
         if (w.type != DataType::kFLOAT || w.dims.size() != 2) return false;
-        const int64_t rank = static_cast<int64_t>(mm.outputs[0]->shape.size());
-        if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != rank - 1) return false;
         const int64_t kDim = w.dims[0], n = w.dims[1];
-        auto f = scaleFactors(scale, n);
+        const ir::HostTensor* b = mm.inputs.size() > 2 && mm.inputs[2] ? mm.inputs[2]->constant.get() : nullptr;
+        if (mm.inputs.size() > 2 && (!b || b->type != DataType::kFLOAT || (b->numel() != n && b->numel() != 1) ||
+                                     b->dims.size() > 1))
+            return false;
+        const ir::Value& y = *mm.outputs[0];
+        const int64_t rank = static_cast<int64_t>(y.shape.size());
+        if (isScale) {
+            const auto& sop = static_cast<const ir::ScaleOp&>(*scale.op);
+            if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != rank - 1) return false;
+        }
+        auto f = isScale ? scaleFactors(scale, n) : elementwiseFactors(scale, y, n, rank - 1);
         if (!f) return false;
         ir::HostTensor nw = ir::HostTensor::make(DataType::kFLOAT, w.dims);
         for (int64_t r = 0; r < kDim; ++r)
             for (int64_t c = 0; c < n; ++c) nw.as<float>()[r * n + c] = w.as<float>()[r * n + c] * f->scale[c];
         ir::HostTensor nb = ir::HostTensor::make(DataType::kFLOAT, {n});
-        std::memcpy(nb.data(), f->shift.data(), n * sizeof(float));
+        for (int64_t c = 0; c < n; ++c)
+            nb.as<float>()[c] = (b ? b->as<float>()[b->numel() == 1 ? 0 : c] : 0.0f) * f->scale[c] + f->shift[c];
         mm.inputs.resize(3);
         mm.inputs[1] = graph.addConstant(graph.uniqueName(mm.name + "_folded_weights"), std::move(nw));
         mm.inputs[2] = graph.addConstant(graph.uniqueName(mm.name + "_folded_bias"), std::move(nb));

@@ -272,5 +272,47 @@ TEST(ActivationFusion, FusesIntoConvolutionAndMatrixMultiply) {
               static_cast<int64_t>(ActivationType::kSIGMOID));
 }
 
+// MatMul(x, W) -> Add(bias [N]) -> Mul(scalar) folds into the matmul's weights and bias (the
+// second fold scales the bias the first one made) and gives what the chain gives; a constant
+// that varies along the rows does not fold.
+TEST(ScaleFolding, FoldsElementWiseBiasAndScaleIntoMatrixMultiply) {
+    auto x = test::randomTensor(DataType::kFLOAT, {2, 4, 6});
+    auto w = test::randomTensor(DataType::kFLOAT, {6, 3});
+    auto bias = test::randomTensor(DataType::kFLOAT, {3});
+    auto half = test::tensorFrom({1}, {0.5f});
+    auto rows = test::randomTensor(DataType::kFLOAT, {4, 1});
+    auto build = [&](ir::Graph& g, const ir::HostTensor& addend) {
+        ir::Value* in = g.addInput("x", DataType::kFLOAT, {2, 4, 6});
+        auto* mn = g.addNode(std::make_unique<ir::MatrixMultiplyOp>(), "mm", {in, g.addConstant("w", w)}, 1);
+        auto add = std::make_unique<ir::ElementWiseOp>();
+        add->op = ElementWiseOperation::kSUM;
+        auto* an = g.addNode(std::move(add), "add", {mn->outputs[0], g.addConstant("bias", addend)}, 1);
+        auto mul = std::make_unique<ir::ElementWiseOp>();
+        mul->op = ElementWiseOperation::kPROD;
+        auto* pn = g.addNode(std::move(mul), "mul", {an->outputs[0], g.addConstant("half", half)}, 1);
+        g.markOutput(pn->outputs[0]);
+        g.inferShapes();
+    };
+    ir::Graph g;
+    build(g, bias);
+    runPass(g, passes::createScaleFoldingPass());
+    ASSERT_EQ(g.nodes().size(), 1u);
+    const ir::Node& mm = *g.nodes()[0];
+    ASSERT_EQ(mm.inputs.size(), 3u);
+    ir::MatrixMultiplyOp op;
+    auto folded = cpu::evaluateReference(op, {&x, mm.inputs[1]->constant.get(), mm.inputs[2]->constant.get()});
+    auto expected = cpu::evaluateReference(op, {&x, &w});
+    ir::ElementWiseOp add, mul;
+    mul.op = ElementWiseOperation::kPROD;
+    expected = cpu::evaluateReference(add, {&expected[0], &bias});
+    expected = cpu::evaluateReference(mul, {&expected[0], &half});
+    EXPECT_TRUE(test::allClose(folded[0], expected[0], 1e-5, 1e-6));
+
+    ir::Graph kept;
+    build(kept, rows);
+    runPass(kept, passes::createScaleFoldingPass());
+    EXPECT_EQ(kept.nodes().size(), 3u);  // the Add stays (per row), and so the Mul after it
+}
+
 }  // namespace
 }  // namespace kiln
