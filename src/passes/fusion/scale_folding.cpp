@@ -159,9 +159,10 @@ private:
     //! bias the matmul already has, [N] or one value, is scaled and shifted too).
     static bool foldIntoMatrixMultiply(ir::Graph& graph, ir::Node& mm, ir::Node& scale, bool isScale) {
         const auto& mop = static_cast<const ir::MatrixMultiplyOp&>(*mm.op);
-        if (mop.op1 != MatrixOperation::kNONE || mop.op0 == MatrixOperation::kVECTOR) return false;
         if (mop.fusedActivation >= 0 || mm.inputs.size() > 3) return false;
         if (!graph.canReplace(scale.outputs[0], mm.outputs[0])) return false;
+        if (mm.inputs[1] && !mm.inputs[1]->isConstant()) return !isScale && foldScalarIntoProjection(graph, mm, scale);
+        if (mop.op1 != MatrixOperation::kNONE || mop.op0 == MatrixOperation::kVECTOR) return false;
         if (!mm.inputs[1] || !mm.inputs[1]->isConstant()) return false;
         const ir::HostTensor& w = *mm.inputs[1]->constant;
         if (w.type != DataType::kFLOAT || w.dims.size() != 2) return false;
@@ -187,6 +188,43 @@ private:
         mm.inputs.resize(3);
         mm.inputs[1] = graph.addConstant(graph.uniqueName(mm.name + "_folded_weights"), std::move(nw));
         mm.inputs[2] = graph.addConstant(graph.uniqueName(mm.name + "_folded_bias"), std::move(nb));
+        return true;
+    }
+
+    //! A product of two computed tensors times a scalar (attention's Q K^T / sqrt(d)): the scalar
+    //! moves into the weights and bias of the constant-weight matmul that computes one operand,
+    //! through any Shuffles between them (linear data movement), when nothing else reads that
+    //! chain. One multiply fewer per score.
+    static bool foldScalarIntoProjection(ir::Graph& graph, ir::Node& mm, ir::Node& scale) {
+        if (mm.inputs.size() > 2) return false;
+        auto f = elementwiseFactors(scale, *mm.outputs[0], 1, -1);
+        const ir::Value* c = scale.inputs[0]->isConstant() ? scale.inputs[0] : scale.inputs[1];
+        if (!f || c->constant->numel() != 1 || f->shift[0] != 0.0f) return false;
+        for (ir::Value* operand : {mm.inputs[0], mm.inputs[1]}) {
+            ir::Value* v = operand;
+            while (v && v->producer && !v->isGraphOutput && graph.users(v).size() == 1 &&
+                   std::string(v->producer->op->name()) == "Shuffle")
+                v = v->producer->inputs[0];
+            if (!v || !v->producer || v->isGraphOutput || graph.users(v).size() != 1) continue;
+            if (scaleProjection(graph, *v->producer, f->scale[0])) return true;
+        }
+        return false;
+    }
+
+    //! Multiplies the constant weights (and bias) of a matmul without an epilogue by s.
+    static bool scaleProjection(ir::Graph& graph, ir::Node& p, float s) {
+        if (std::string(p.op->name()) != "MatrixMultiply" || p.inputs.size() < 2 || p.inputs.size() > 3) return false;
+        if (static_cast<const ir::MatrixMultiplyOp&>(*p.op).fusedActivation >= 0) return false;
+        for (size_t i = 1; i < p.inputs.size(); ++i)
+            if (!p.inputs[i] || !p.inputs[i]->isConstant() || p.inputs[i]->constant->type != DataType::kFLOAT)
+                return false;
+        for (size_t i = 1; i < p.inputs.size(); ++i) {
+            ir::HostTensor t = ir::HostTensor::make(DataType::kFLOAT, p.inputs[i]->constant->dims);
+            const float* src = p.inputs[i]->constant->as<float>();
+            for (int64_t e = 0; e < t.numel(); ++e) t.as<float>()[e] = src[e] * s;
+            p.inputs[i] = graph.addConstant(graph.uniqueName(p.name + (i == 1 ? "_scaled_weights" : "_scaled_bias")),
+                                            std::move(t));
+        }
         return true;
     }
 };

@@ -11,6 +11,7 @@
 #include "ir/ops/matrix_multiply.h"
 #include "ir/ops/scale.h"
 #include "ir/ops/shape.h"
+#include "ir/ops/shuffle.h"
 #include "passes/pass.h"
 
 namespace kiln {
@@ -312,6 +313,46 @@ TEST(ScaleFolding, FoldsElementWiseBiasAndScaleIntoMatrixMultiply) {
     build(kept, rows);
     runPass(kept, passes::createScaleFoldingPass());
     EXPECT_EQ(kept.nodes().size(), 3u);  // the Add stays (per row), and so the Mul after it
+}
+
+// Attention's scores: MatMul(q, Transpose(k)) / 8, where k = MatMul(x, Wk) + bias: the 1/8 moves
+// into Wk and the bias through the Shuffle, and the scores are what the unfolded graph gives.
+TEST(ScaleFolding, FoldsScoreScaleIntoTheProjectionBehindShuffles) {
+    auto q = test::randomTensor(DataType::kFLOAT, {5, 4});
+    auto x = test::randomTensor(DataType::kFLOAT, {6, 3});
+    auto wk = test::randomTensor(DataType::kFLOAT, {3, 4});
+    auto bk = test::randomTensor(DataType::kFLOAT, {4});
+    auto eight = test::tensorFrom({1}, {8.f});
+    ir::Graph g;
+    ir::Value* qv = g.addInput("q", DataType::kFLOAT, {5, 4});
+    ir::Value* xv = g.addInput("x", DataType::kFLOAT, {6, 3});
+    auto* proj = g.addNode(std::make_unique<ir::MatrixMultiplyOp>(), "proj",
+                           {xv, g.addConstant("wk", wk), g.addConstant("bk", bk)}, 1);
+    auto t = std::make_unique<ir::ShuffleOp>();
+    t->firstTranspose = {1, 0};
+    auto* tn = g.addNode(std::move(t), "kt", {proj->outputs[0]}, 1);
+    auto* scores = g.addNode(std::make_unique<ir::MatrixMultiplyOp>(), "scores", {qv, tn->outputs[0]}, 1);
+    auto div = std::make_unique<ir::ElementWiseOp>();
+    div->op = ElementWiseOperation::kDIV;
+    auto* dn = g.addNode(std::move(div), "div", {scores->outputs[0], g.addConstant("eight", eight)}, 1);
+    g.markOutput(dn->outputs[0]);
+    g.inferShapes();
+    runPass(g, passes::createScaleFoldingPass());
+    ASSERT_EQ(g.nodes().size(), 3u);  // proj, kt, scores
+    const ir::Node& p = *g.nodes()[0];
+    ir::MatrixMultiplyOp mm;
+    auto k = cpu::evaluateReference(mm, {&x, p.inputs[1]->constant.get(), p.inputs[2]->constant.get()});
+    ir::ShuffleOp tr;
+    tr.firstTranspose = {1, 0};
+    auto kt = cpu::evaluateReference(tr, {&k[0]});
+    auto got = cpu::evaluateReference(mm, {&q, &kt[0]});
+    auto k0 = cpu::evaluateReference(mm, {&x, &wk, &bk});
+    auto kt0 = cpu::evaluateReference(tr, {&k0[0]});
+    auto s0 = cpu::evaluateReference(mm, {&q, &kt0[0]});
+    ir::ElementWiseOp d;
+    d.op = ElementWiseOperation::kDIV;
+    auto want = cpu::evaluateReference(d, {&s0[0], &eight});
+    EXPECT_TRUE(test::allClose(got[0], want[0], 1e-5, 1e-6));
 }
 
 }  // namespace

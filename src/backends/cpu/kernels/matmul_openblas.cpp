@@ -21,8 +21,14 @@ void epilogue(KernelArgs& args, float* c) {
         const float* pb = bias.as<const float>();
         const int64_t last = bias.rank > 0 ? bias.dims[bias.rank - 1] : 1;
         if (bias.numel() == last && (out.rank == 0 || last == 1 || last == out.dims[out.rank - 1])) {
-            // Bias along the last output dim only (the common case).
-            for (int64_t i = 0; i < total; ++i) c[i] += pb[last == 1 ? 0 : i % last];
+            // Bias along the last output dim only (the common case): row by row, no division
+            // per element.
+            if (last == 1) {
+                for (int64_t i = 0; i < total; ++i) c[i] += pb[0];
+            } else {
+                for (int64_t r = 0; r < total / last; ++r)
+                    for (int64_t j = 0; j < last; ++j) c[r * last + j] += pb[j];
+            }
         } else {
             const std::vector<int64_t> idx = matmul::biasIndex(args);
             for (int64_t i = 0; i < total; ++i) c[i] += pb[idx[i]];
