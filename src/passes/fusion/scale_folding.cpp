@@ -88,6 +88,16 @@ std::optional<Factors> elementwiseFactors(const ir::Node& n, const ir::Value& x,
     return f;
 }
 
+//! The factors of a Scale node (isScale; per channel only along `axis`) or of an ElementWise
+//! node with a constant operand, for `channels` channels along `axis` of the output y.
+std::optional<Factors> affineFactors(const ir::Node& n, bool isScale, const ir::Value& y, int64_t channels,
+                                     int64_t axis) {
+    if (!isScale) return elementwiseFactors(n, y, channels, axis);
+    const auto& sop = static_cast<const ir::ScaleOp&>(*n.op);
+    if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != axis) return std::nullopt;
+    return scaleFactors(n, channels);
+}
+
 class ScaleFolding : public Pass {
 public:
     const char* name() const override { return "scale_folding"; }
@@ -129,9 +139,6 @@ private:
     static bool foldIntoConvolution(ir::Graph& graph, ir::Node& conv, ir::Node& scale, bool isScale) {
         const auto& cop = static_cast<const ir::ConvolutionOp&>(*conv.op);
         if (cop.fusedActivation >= 0) return false;  // scale must come before any activation
-        if (isScale && static_cast<const ir::ScaleOp&>(*scale.op).mode == ScaleMode::kCHANNEL &&
-            static_cast<const ir::ScaleOp&>(*scale.op).channelAxis != 1)
-            return false;
         if (!graph.canReplace(scale.outputs[0], conv.outputs[0])) return false;
         if (conv.inputs.size() < 2 || !conv.inputs[1] || !conv.inputs[1]->isConstant()) return false;
         const ir::HostTensor& w = *conv.inputs[1]->constant;
@@ -141,7 +148,7 @@ private:
         const int64_t k = w.dims[0];
         const ir::Value& y = *conv.outputs[0];
         const int64_t channelAxis = static_cast<int64_t>(y.shape.size()) - static_cast<int64_t>(w.dims.size()) + 1;
-        auto f = isScale ? scaleFactors(scale, k) : elementwiseFactors(scale, y, k, channelAxis);
+        auto f = affineFactors(scale, isScale, y, k, channelAxis);
         if (!f) return false;
         ir::HostTensor nw = ir::HostTensor::make(DataType::kFLOAT, w.dims);
         const int64_t per = w.numel() / std::max<int64_t>(k, 1);
@@ -173,11 +180,7 @@ private:
             return false;
         const ir::Value& y = *mm.outputs[0];
         const int64_t rank = static_cast<int64_t>(y.shape.size());
-        if (isScale) {
-            const auto& sop = static_cast<const ir::ScaleOp&>(*scale.op);
-            if (sop.mode == ScaleMode::kCHANNEL && sop.channelAxis != rank - 1) return false;
-        }
-        auto f = isScale ? scaleFactors(scale, n) : elementwiseFactors(scale, y, n, rank - 1);
+        auto f = affineFactors(scale, isScale, y, n, rank - 1);
         if (!f) return false;
         ir::HostTensor nw = ir::HostTensor::make(DataType::kFLOAT, w.dims);
         for (int64_t r = 0; r < kDim; ++r)

@@ -67,6 +67,13 @@ inline std::vector<float> toFloatVector(const ir::TensorView& v) {
     return r;
 }
 
+//! Every operand float32 (the fast convolution tactics' precondition).
+inline bool allFloat32(const std::vector<ir::ValueInfo>& in) {
+    for (const ir::ValueInfo& v : in)
+        if (v.type != DataType::kFLOAT) return false;
+    return true;
+}
+
 //! ceil(a / b) for b > 0 and any sign of a.
 inline int64_t ceilDiv(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 

@@ -152,8 +152,7 @@ Tactic depthwiseTactic() {
     t.name = "depthwise_direct";
     t.supports = [](const ir::Op& op, const std::vector<ir::ValueInfo>& in) {
         if (std::string(op.name()) != ir::ConvolutionOp::kName || in.size() < 2) return false;
-        for (const ir::ValueInfo& v : in)
-            if (v.type != DataType::kFLOAT) return false;
+        if (!allFloat32(in)) return false;
         const auto& conv = static_cast<const ir::ConvolutionOp&>(op);
         const ir::ValueInfo& w = in[1];
         // 2-D kernels [K, 1, kh, kw] with one group per input channel.

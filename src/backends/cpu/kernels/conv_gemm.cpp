@@ -154,8 +154,7 @@ Tactic gemmTactic() {
     t.name = "openblas_im2col_gemm";
     t.supports = [](const ir::Op& op, const std::vector<ir::ValueInfo>& in) {
         if (std::string(op.name()) != ir::ConvolutionOp::kName || in.size() < 2) return false;
-        for (const ir::ValueInfo& v : in)
-            if (v.type != DataType::kFLOAT) return false;
+        if (!allFloat32(in)) return false;
         // BLAS takes int sizes.
         for (const ir::ValueInfo& v : in)
             for (const ir::DimExpr& d : v.shape)

@@ -182,8 +182,7 @@ Tactic winogradTactic() {
     t.name = "winograd_f2x2_3x3";
     t.supports = [](const ir::Op& op, const std::vector<ir::ValueInfo>& in) {
         if (std::string(op.name()) != ir::ConvolutionOp::kName || in.size() < 2) return false;
-        for (const ir::ValueInfo& v : in)
-            if (v.type != DataType::kFLOAT) return false;
+        if (!allFloat32(in)) return false;
         const auto& conv = static_cast<const ir::ConvolutionOp&>(op);
         if (conv.nbGroups != 1 || !allOnes(conv.stride) || !allOnes(conv.dilation)) return false;
         const ir::ValueInfo& w = in[1];

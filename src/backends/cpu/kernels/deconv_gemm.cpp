@@ -85,8 +85,7 @@ Tactic gemmTactic() {
     t.name = "openblas_gemm_col2im";
     t.supports = [](const ir::Op& op, const std::vector<ir::ValueInfo>& in) {
         if (std::string(op.name()) != ir::DeconvolutionOp::kName || in.size() < 2) return false;
-        for (const ir::ValueInfo& v : in)
-            if (v.type != DataType::kFLOAT) return false;
+        if (!allFloat32(in)) return false;
         for (const ir::ValueInfo& v : in)
             for (const ir::DimExpr& d : v.shape)
                 if (d.isConst() && d.value() > (int64_t{1} << 30)) return false;
