@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "kiln/gpu_allocator.h"
 #include "kiln/logger.h"
 #include "kiln/network.h"
 #include "kiln/types.h"
@@ -104,6 +105,8 @@ public:
     virtual std::unique_ptr<HostMemory> buildSerializedNetwork(NetworkDefinition& network,
                                                                BuilderConfig& config) noexcept = 0;
     virtual DeviceType getDeviceType() const noexcept = 0;
+    //! Device memory for tactic timing (GPU builders) comes from `allocator`; nullptr: cudaMalloc.
+    virtual void setGpuAllocator(GpuAllocator* allocator) noexcept = 0;
     virtual void setErrorRecorder(ErrorRecorder* recorder) noexcept = 0;
     virtual ErrorRecorder* getErrorRecorder() const noexcept = 0;
 };

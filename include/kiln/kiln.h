@@ -3,6 +3,7 @@
 
 #include "kiln/builder.h"
 #include "kiln/engine.h"
+#include "kiln/gpu_allocator.h"
 #include "kiln/logger.h"
 #include "kiln/network.h"
 #include "kiln/runtime.h"

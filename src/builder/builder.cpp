@@ -1,12 +1,14 @@
 // The Builder: network → IR → passes → tactics → memory plan → serialized plan.
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "builder/builder_config_impl.h"
 #include "builder/plan_builder.h"
 #ifdef KILN_HAVE_CUDA
 #include "backends/cuda/device.h"
+#include "backends/cuda/memory.h"
 #endif
 #include "core/api_guard.h"
 #include "engine/plan_writer.h"
@@ -82,7 +84,8 @@ std::string describeConfig(const BuilderConfigImpl& c) {
 
 class BuilderImpl : public Builder {
 public:
-    BuilderImpl(Logger& logger, DeviceType device) : mSink(&logger), mDevice(device) {}
+    BuilderImpl(Logger& logger, DeviceType device, int cudaDevice)
+        : mSink(&logger), mDevice(device), mCudaDevice(cudaDevice) {}
 
     std::unique_ptr<NetworkDefinition> createNetwork() noexcept override {
         return apiGuard(mSink, std::unique_ptr<NetworkDefinition>(), [&] {
@@ -105,6 +108,7 @@ public:
         return apiGuard(mSink, std::unique_ptr<HostMemory>(), [&] { return build(network, config); });
     }
     DeviceType getDeviceType() const noexcept override { return mDevice; }
+    void setGpuAllocator(GpuAllocator* allocator) noexcept override { mAllocator = allocator; }
     void setErrorRecorder(ErrorRecorder* recorder) noexcept override { mSink.setRecorder(recorder); }
     ErrorRecorder* getErrorRecorder() const noexcept override { return mSink.recorder(); }
 
@@ -133,10 +137,22 @@ private:
         step(1);
         engine::Plan plan = builder::planFromGraph(*graph, std::move(profiles));
         plan.header.libraryVersion = KILN_VERSION;
-        plan.header.backend = DeviceType::kCPU;
+        plan.header.backend = mDevice;
         plan.header.deviceName = "cpu";
         plan.header.buildOptions = describeConfig(*cfg);
-        builder::selectTactics(plan, *cfg, mSink);
+#ifdef KILN_HAVE_CUDA
+        if (mDevice == DeviceType::kGPU) {
+            KILN_CHECK_CODE(cuda::currentDevice() == mCudaDevice, ErrorCode::kINVALID_STATE)
+                << "Builder was created on device different from current device.";
+            engine::GpuProperties gpu = cuda::propertiesOf(mCudaDevice);
+            if (cfg->getFlag(BuilderFlag::kFP16)) engine::checkNativeFp16(gpu);
+            plan.header.deviceName = gpu.name;
+            plan.header.computeCapability = gpu.computeCapability;
+            KILN_LOG(mSink, kINFO) << "Building for " << gpu.name << " (compute " << gpu.computeCapability / 10 << "."
+                                   << gpu.computeCapability % 10 << ", device " << mCudaDevice << ")";
+        }
+#endif
+        builder::selectTactics(plan, *cfg, mSink, mAllocator);
         step(2);
         builder::planMemory(plan, mSink);
         plan.layerInfoJson = builder::layerInfoJson(plan);
@@ -154,6 +170,8 @@ private:
 
     LogSink mSink;
     DeviceType mDevice;
+    int mCudaDevice;  //!< current when the builder was created (GPU builders)
+    GpuAllocator* mAllocator{nullptr};
     std::vector<std::unique_ptr<OptimizationProfileImpl>> mProfiles;
 };
 
@@ -165,12 +183,14 @@ std::unique_ptr<Builder> createBuilder(Logger& logger, DeviceType device) noexce
         if (device == DeviceType::kGPU) {
 #ifdef KILN_HAVE_CUDA
             cuda::queryDevices();  // the SPEC message when CUDA cannot initialise or has no device
-#endif
+            return std::make_unique<BuilderImpl>(logger, device, cuda::currentDevice());
+#else
             KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
-                << "createBuilder: GPU engines are not built yet (the CUDA backend holds its device layer only); "
-                   "use DeviceType::kCPU";
+                << "createBuilder: this build of Kiln has no GPU backend (no CUDA toolkit was found when it was "
+                   "built); use DeviceType::kCPU";
+#endif
         }
-        return std::make_unique<BuilderImpl>(logger, device);
+        return std::make_unique<BuilderImpl>(logger, device, 0);
     });
 }
 

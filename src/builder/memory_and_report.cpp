@@ -6,7 +6,7 @@
 namespace kiln::builder {
 
 void planMemory(engine::Plan& plan, const LogSink& sink) {
-    runtime::PreparedPlan prepared(plan);
+    runtime::PreparedPlan prepared(plan, nullptr, /*deviceWeights=*/false);
     uint64_t best = 0;
     for (size_t p = 0; p < plan.profiles.size(); ++p) {
         std::map<std::string, std::vector<int64_t>> dims;

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "engine/engine_data.h"
 #include "ir/graph.h"
+#include "kiln/gpu_allocator.h"
 
 namespace kiln::builder {
 
@@ -17,7 +18,9 @@ engine::Plan planFromGraph(const ir::Graph& graph, std::vector<engine::Profile> 
 //! Chooses each step's tactic: drops those over the workspace limit, times the rest at profile
 //! 0's OPT shape (through the timing cache), logs every candidate at VERBOSE. Throws the SPEC
 //! message when a step has no implementation that fits.
-void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const LogSink& sink);
+//! GPU plans are timed on the current device, with memory from `allocator` (nullptr: cudaMalloc).
+void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const LogSink& sink,
+                   GpuAllocator* allocator = nullptr);
 
 //! Device-memory size (largest arena + workspace over every profile's MAX shapes), logged at INFO.
 void planMemory(engine::Plan& plan, const LogSink& sink);

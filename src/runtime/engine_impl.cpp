@@ -1,16 +1,37 @@
 #include "runtime/engine_impl.h"
 
 
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/device.h"
+#include "backends/cuda/memory.h"
+#endif
 #include "builder/builder_config_impl.h"
 #include "core/api_guard.h"
+#include "engine/compatibility.h"
 #include "engine/plan_writer.h"
 
 namespace kiln::runtime {
 
 std::unique_ptr<ExecutionContext> makeContext(EngineImpl& engine, bool ownMemory);
 
-EngineImpl::EngineImpl(Logger* logger, engine::Plan plan) : mSink(logger), mPlan(std::move(plan)) {
-    mPrepared = std::make_unique<PreparedPlan>(mPlan);
+EngineImpl::EngineImpl(Logger* logger, engine::Plan plan, GpuAllocator* allocator)
+    : mSink(logger), mPlan(std::move(plan)), mAllocator(allocator) {
+    if (mPlan.header.backend == DeviceType::kGPU) {
+#ifdef KILN_HAVE_CUDA
+        cuda::queryDevices();  // the SPEC message when CUDA cannot initialise
+        mDevice = cuda::currentDevice();
+        engine::GpuProperties device = cuda::propertiesOf(mDevice);
+        std::string warning = engine::checkGpuCompatibility(mPlan.header.deviceName, mPlan.header.computeCapability, device);
+        if (!warning.empty()) KILN_LOG(mSink, kWARNING) << warning;
+        size_t weightBytes = 0;
+        for (const auto& w : mPlan.weights) weightBytes += w.bytes.size();
+        engine::checkGpuMemory(weightBytes, mPlan.deviceMemorySize, device);
+#else
+        KILN_THROW(ErrorCode::kUNSUPPORTED_STATE)
+            << "deserializeEngine: the plan was built for the GPU, and this build of Kiln has no GPU backend";
+#endif
+    }
+    mPrepared = std::make_unique<PreparedPlan>(mPlan, allocator);
     for (size_t i = 0; i < mPlan.tensors.size(); ++i)
         if (mPlan.tensors[i].isInput) mIO.push_back(static_cast<int32_t>(i));
     for (size_t i = 0; i < mPlan.tensors.size(); ++i)

@@ -15,7 +15,9 @@ namespace kiln::runtime {
 
 class EngineImpl : public Engine {
 public:
-    EngineImpl(Logger* logger, engine::Plan plan);
+    //! A GPU engine binds to the current device: its compute capability and memory are checked
+    //! and the weights copied there (through `allocator`; nullptr: cudaMalloc).
+    EngineImpl(Logger* logger, engine::Plan plan, GpuAllocator* allocator = nullptr);
 
     int32_t getNbIOTensors() const noexcept override { return static_cast<int32_t>(mIO.size()); }
     const char* getIOTensorName(int32_t index) const noexcept override;
@@ -40,6 +42,9 @@ public:
     const engine::Plan& plan() const { return mPlan; }
     const PreparedPlan& prepared() const { return *mPrepared; }
     const LogSink& sink() const { return mSink; }
+    GpuAllocator* allocator() const { return mAllocator; }
+    //! The CUDA device ordinal a GPU engine is bound to.
+    int device() const { return mDevice; }
     //! Slot index of an I/O tensor, or -1.
     int32_t ioSlot(const char* name) const;
 
@@ -48,6 +53,8 @@ private:
     engine::Plan mPlan;
     std::unique_ptr<PreparedPlan> mPrepared;
     std::vector<int32_t> mIO;  //!< slot indices: inputs first, then outputs
+    GpuAllocator* mAllocator{nullptr};
+    int mDevice{0};
 };
 
 }  // namespace kiln::runtime

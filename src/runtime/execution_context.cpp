@@ -3,7 +3,11 @@
 #include <cstdlib>
 #include <sstream>
 
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/memory.h"
+#endif
 #include "core/api_guard.h"
+#include "runtime/arena.h"
 #include "runtime/engine_impl.h"
 
 namespace kiln::runtime {
@@ -13,10 +17,11 @@ std::string text(const std::vector<int64_t>& v) { return ir::dimsToString(v); }
 
 class ContextImpl : public ExecutionContext {
 public:
-    ContextImpl(EngineImpl& engine, bool ownMemory) : mEngine(engine), mSink(engine.sink()), mOwnMemory(ownMemory) {
+    ContextImpl(EngineImpl& engine, bool ownMemory)
+        : mEngine(engine), mSink(engine.sink()), mOwnMemory(ownMemory), mArena(engine.getDeviceType(), engine.allocator()) {
         if (ownMemory) {
             // The engine's size: enough for every shape of every profile.
-            mOwned.resize(engine.getDeviceMemorySize() + kArenaAlignment);
+            onEngineDevice([&] { mArena.reserve(engine.getDeviceMemorySize() + kArenaAlignment, nullptr); });
         }
         selectProfile(0);
     }
@@ -106,36 +111,28 @@ public:
 
     bool executeV2() noexcept override {
         return apiGuard(mSink, false, [&] {
-            KILN_CHECK_CODE(plan(), ErrorCode::kINVALID_STATE)
-                << "execute: not every input shape is set (setInputShape)";
-            size_t needed = mMemory.arenaSize + kArenaAlignment + mMemory.workspaceSize;
-            void* arena = nullptr;
-            if (mOwnMemory) {
-                if (mOwned.size() < needed) mOwned.resize(needed);  // shapes beyond the build-time estimate
-                arena = mOwned.data();
-            } else {
-                KILN_CHECK_CODE(mUserMemory || needed == 0, ErrorCode::kINVALID_STATE)
-                    << "execute: this context was created without device memory; call setDeviceMemory first";
-                KILN_CHECK_CODE(needed <= mEngine.getDeviceMemorySize() + kArenaAlignment, ErrorCode::kINVALID_STATE)
-                    << "execute: the shapes need " << needed << " bytes, more than getDeviceMemorySize()";
-                arena = mUserMemory;
-            }
-            ExecuteOptions options;
-            if (mProfiler) {
-                auto last = std::chrono::steady_clock::now();
-                options.afterStep = [&](size_t s, cpu::KernelArgs&) {
-                    auto now = std::chrono::steady_clock::now();
-                    mProfiler->reportLayerTime(mEngine.plan().steps[s].layerName.c_str(),
-                                               std::chrono::duration<float, std::milli>(now - last).count());
-                    last = now;
-                };
-            }
-            mLastDims = execute(mEngine.prepared(), mMemory, arena, mAddresses, options);
-            return true;
+            if (mEngine.getDeviceType() == DeviceType::kCPU) return run(nullptr);
+#ifdef KILN_HAVE_CUDA
+            // Synchronous: the context's own stream, waited for.
+            return onEngineDevice([&] {
+                if (!mStream) mStream = std::make_unique<cuda::Stream>();
+                run(mStream->get());
+                cuda::synchronize(mStream->get());
+                return true;
+            });
+#else
+            return false;
+#endif
         });
     }
 
-    bool enqueueV3(void*) noexcept override { return executeV2(); }  // the CPU runs synchronously
+    bool enqueueV3(void* stream) noexcept override {
+        return apiGuard(mSink, false, [&] {
+            // The CPU runs synchronously; a GPU engine launches on the caller's stream.
+            return onEngineDevice([&] { return run(stream); });
+        });
+    }
+
     void setProfiler(Profiler* profiler) noexcept override { mProfiler = profiler; }
     void setErrorRecorder(ErrorRecorder* recorder) noexcept override { mSink.setRecorder(recorder); }
     ErrorRecorder* getErrorRecorder() const noexcept override { return mSink.recorder(); }
@@ -151,6 +148,62 @@ private:
         mLastDims.clear();
     }
 
+    //! Runs `fn` with the engine's device current, restoring the caller's (SPEC §2.4).
+    template <class Fn>
+    auto onEngineDevice(Fn&& fn) -> decltype(fn()) {
+#ifdef KILN_HAVE_CUDA
+        if (mEngine.getDeviceType() == DeviceType::kGPU) {
+            cuda::DeviceGuard guard(mEngine.device());
+            return fn();
+        }
+#endif
+        return fn();
+    }
+
+    //! One inference of every step (on `stream` for GPU engines).
+    bool run(void* stream) {
+        KILN_CHECK_CODE(plan(), ErrorCode::kINVALID_STATE) << "execute: not every input shape is set (setInputShape)";
+        size_t needed = mMemory.arenaSize + kArenaAlignment + mMemory.workspaceSize;
+        void* arena = nullptr;
+        if (mOwnMemory) {
+            arena = mArena.reserve(needed, stream);  // grows for shapes beyond the build-time estimate
+        } else {
+            KILN_CHECK_CODE(mUserMemory || needed == 0, ErrorCode::kINVALID_STATE)
+                << "execute: this context was created without device memory; call setDeviceMemory first";
+            KILN_CHECK_CODE(needed <= mEngine.getDeviceMemorySize() + kArenaAlignment, ErrorCode::kINVALID_STATE)
+                << "execute: the shapes need " << needed << " bytes, more than getDeviceMemorySize()";
+            arena = mUserMemory;
+        }
+        ExecuteOptions options;
+        options.stream = stream;
+        if (mProfiler) options.afterStep = layerTimer(stream);
+        mLastDims = execute(mEngine.prepared(), mMemory, arena, mAddresses, options);
+        return true;
+    }
+
+    //! Reports each step's time to the profiler: wall time on the CPU, CUDA events on the GPU
+    //! (the stream is waited for after every step, so profiled runs are slower).
+    StepHook layerTimer(void* stream) {
+        const auto& steps = mEngine.plan().steps;
+#ifdef KILN_HAVE_CUDA
+        if (mEngine.getDeviceType() == DeviceType::kGPU) {
+            auto timer = std::make_shared<cuda::EventTimer>();
+            timer->start(stream);
+            return [this, timer, stream, &steps](size_t s, cpu::KernelArgs&) {
+                mProfiler->reportLayerTime(steps[s].layerName.c_str(), timer->stop(stream));
+                timer->start(stream);
+            };
+        }
+#endif
+        auto last = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+        return [this, last, &steps](size_t s, cpu::KernelArgs&) {
+            auto now = std::chrono::steady_clock::now();
+            mProfiler->reportLayerTime(steps[s].layerName.c_str(),
+                                       std::chrono::duration<float, std::milli>(now - *last).count());
+            *last = now;
+        };
+    }
+
     //! Plans memory for the current input shapes; false if some input shape is missing.
     bool plan() {
         if (mPlanned) return true;
@@ -164,7 +217,10 @@ private:
     EngineImpl& mEngine;
     LogSink mSink;
     bool mOwnMemory;
-    std::vector<uint8_t> mOwned;
+    Arena mArena;
+#ifdef KILN_HAVE_CUDA
+    std::unique_ptr<cuda::Stream> mStream;  //!< executeV2's
+#endif
     void* mUserMemory{nullptr};
     int32_t mProfile{0};
     std::map<std::string, std::vector<int64_t>> mInputDims;

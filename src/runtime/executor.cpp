@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "backends/cpu/dispatch.h"
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/memory.h"
+#endif
 #include "core/status.h"
 
 namespace kiln::runtime {
@@ -55,7 +58,31 @@ std::vector<int64_t> readValues(const ir::TensorView& v) {
 }
 }  // namespace
 
-PreparedPlan::PreparedPlan(const engine::Plan& plan) : mPlan(plan) {
+//! One device buffer with every weight at a 256-byte aligned offset; `views` are re-pointed there.
+std::shared_ptr<void> uploadWeights(const engine::Plan& plan, std::vector<ir::TensorView>& views,
+                                    GpuAllocator* allocator, size_t& total) {
+    total = 0;
+    std::vector<size_t> offsets;
+    for (const auto& w : plan.weights) {
+        offsets.push_back(total);
+        total += alignUp(std::max<size_t>(w.bytes.size(), 1), kArenaAlignment);
+    }
+#ifdef KILN_HAVE_CUDA
+    auto buffer = std::make_shared<cuda::DeviceBuffer>(
+        cuda::DeviceBuffer::withMessage(total, allocator, "Allocation failed during deserialization of weights."));
+    for (size_t i = 0; i < plan.weights.size(); ++i) {
+        auto* dst = static_cast<uint8_t*>(buffer->data()) + offsets[i];
+        cuda::copyToDevice(dst, plan.weights[i].bytes.data(), plan.weights[i].bytes.size(), nullptr);
+        views[i].data = dst;
+    }
+    cuda::synchronize(nullptr);
+    return buffer;
+#else
+    KILN_THROW(ErrorCode::kUNSUPPORTED_STATE) << "the plan was built for the GPU, and this build of Kiln has no GPU backend";
+#endif
+}
+
+PreparedPlan::PreparedPlan(const engine::Plan& plan, GpuAllocator* allocator, bool deviceWeights) : mPlan(plan) {
     for (const auto& w : plan.weights) {
         // Kernels never write their inputs, so the view may point into the (const) plan.
         ir::TensorView v = ir::makeView(w.type, w.dims, const_cast<uint8_t*>(w.bytes.data()));
@@ -70,11 +97,16 @@ PreparedPlan::PreparedPlan(const engine::Plan& plan) : mPlan(plan) {
     for (const auto& step : plan.steps) {
         mOps.push_back(makeOp(step));
         mDataDependentShapes = mDataDependentShapes || mOps.back()->hasDataDependentShape();
-        const cpu::Tactic* t = cpu::findTactic(step.opName, step.tacticName);
+        // GPU steps would have to read sizes back from the device between launches.
+        KILN_CHECK_CODE(!(mDataDependentShapes && backend() == DeviceType::kGPU), ErrorCode::kUNSUPPORTED_STATE)
+            << "engine step '" << step.layerName << "' (" << step.opName
+            << ") has a data-dependent output shape, which GPU engines do not support yet";
+        const backend::Tactic* t = backend::findTactic(backend(), step.opName, step.tacticName);
         KILN_CHECK_CODE(t != nullptr, ErrorCode::kINVALID_ARGUMENT)
             << "engine step '" << step.layerName << "' uses unknown implementation '" << step.tacticName << "'";
         mTactics.push_back(t);
     }
+    if (backend() == DeviceType::kGPU && deviceWeights) mDeviceWeights = uploadWeights(plan, mWeights, allocator, mDeviceWeightBytes);
 }
 
 int32_t PreparedPlan::slotIndex(const std::string& name) const {
@@ -202,6 +234,7 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
         }
         args.workspace = workspace;
         args.workspaceSize = step.workspaceSize;
+        args.stream = options.stream;
         if (options.replaceStep) {
             options.replaceStep(s, args);
         } else {

@@ -1,4 +1,4 @@
-// The executor: runs a plan's steps on the CPU. Shared by the execution context (inference)
+// The executor: runs a plan's steps with their tactics (CPU, or CUDA on a stream). Shared by the execution context (inference)
 // and the builder (tactic timing at the OPT shape).
 //
 //   reshape(input dims)  → every tensor's concrete dims (upper bounds for data-dependent sizes)
@@ -18,6 +18,7 @@
 
 #include "backends/cpu/kernel.h"
 #include "engine/engine_data.h"
+#include "kiln/gpu_allocator.h"
 #include "ir/host_tensor.h"
 #include "ir/op.h"
 
@@ -43,14 +44,20 @@ struct MemoryPlan {
 //! weights viewed in place. Shared by all contexts of an engine.
 class PreparedPlan {
 public:
-    //! Throws KilnError if an op or tactic is unknown, or attributes don't fit the op.
-    explicit PreparedPlan(const engine::Plan& plan);
+    //! Throws KilnError if an op or tactic is unknown, or attributes don't fit the op. A GPU
+    //! plan's weights are copied to the current device, through `allocator` (nullptr: cudaMalloc).
+    //! `deviceWeights` false keeps them on the host (memory planning needs only their shapes).
+    explicit PreparedPlan(const engine::Plan& plan, GpuAllocator* allocator = nullptr, bool deviceWeights = true);
+
+    DeviceType backend() const { return mPlan.header.backend; }
+    //! Bytes of weights on the device (GPU plans; 0 on the CPU).
+    size_t deviceWeightBytes() const { return mDeviceWeightBytes; }
 
     const engine::Plan& plan() const { return mPlan; }
     const ir::Op& op(size_t step) const { return *mOps[step]; }
     const cpu::Tactic& tactic(size_t step) const { return *mTactics[step]; }
     void setTactic(size_t step, const cpu::Tactic* tactic) { mTactics[step] = tactic; }
-    //! A view of the plan's own weight bytes (not a copy).
+    //! A view of the weights: the plan's own bytes on the CPU, their device copy on the GPU.
     const ir::TensorView& weights(int32_t index) const { return mWeights[index]; }
     int32_t slotIndex(const std::string& name) const;
     //! True when some op's output size depends on data (NonZero): planned dims downstream of it
@@ -69,6 +76,8 @@ private:
     std::vector<std::optional<std::vector<int64_t>>> mWeightValues;
     std::map<std::string, int32_t> mSlotByName;
     bool mDataDependentShapes{false};
+    std::shared_ptr<void> mDeviceWeights;  //!< a cuda::DeviceBuffer holding every weight (GPU plans)
+    size_t mDeviceWeightBytes{0};
 };
 
 //! Called after each step (profiling) or instead of it (tactic timing).
@@ -77,6 +86,7 @@ using StepHook = std::function<void(size_t step, cpu::KernelArgs& args)>;
 struct ExecuteOptions {
     StepHook replaceStep;  //!< if set, called instead of the tactic's run
     StepHook afterStep;
+    void* stream{nullptr};  //!< GPU plans: the cudaStream_t every step is launched on
 };
 
 //! Runs every step. `io` maps I/O tensor names to their memory; `arena` holds at least

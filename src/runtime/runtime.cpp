@@ -13,18 +13,18 @@ public:
         return apiGuard(mSink, std::unique_ptr<Engine>(), [&]() -> std::unique_ptr<Engine> {
             KILN_CHECK(blob && size) << "deserializeEngine: the plan is empty";
             engine::Plan plan = engine::readPlan(blob, size);
-            KILN_CHECK_CODE(plan.header.backend == DeviceType::kCPU, ErrorCode::kUNSUPPORTED_STATE)
-                << "deserializeEngine: the plan was built for the GPU, and this build of Kiln has no GPU backend";
             KILN_LOG(mSink, kINFO) << "Loaded engine: " << plan.steps.size() << " layers, device memory "
                                    << plan.deviceMemorySize << " bytes";
-            return std::make_unique<runtime::EngineImpl>(mSink.logger(), std::move(plan));
+            return std::make_unique<runtime::EngineImpl>(mSink.logger(), std::move(plan), mAllocator);
         });
     }
+    void setGpuAllocator(GpuAllocator* allocator) noexcept override { mAllocator = allocator; }
     void setErrorRecorder(ErrorRecorder* recorder) noexcept override { mSink.setRecorder(recorder); }
     ErrorRecorder* getErrorRecorder() const noexcept override { return mSink.recorder(); }
 
 private:
     LogSink mSink;
+    GpuAllocator* mAllocator{nullptr};
 };
 
 }  // namespace

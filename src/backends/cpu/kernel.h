@@ -1,5 +1,6 @@
 // CPU kernels. Every op has a "reference" tactic (obviously correct, the oracle of every test);
-// hot ops add fast tactics. Tactics register themselves by op name (KILN_REGISTER_CPU_TACTIC).
+// hot ops add fast tactics. Tactics register themselves by op name (KILN_REGISTER_CPU_TACTIC);
+// the tactic interface itself is every backend's (backends/tactic.h).
 #pragma once
 
 #include <cstddef>
@@ -8,41 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "backends/tactic.h"
 #include "ir/host_tensor.h"
 #include "ir/op.h"
 
 namespace kiln::cpu {
 
-//! What a kernel receives. Output views already carry their shapes (from shape inference) and
-//! memory; a data-dependent op (NonZero) rewrites its output's dims to the actual shape.
-struct KernelArgs {
-    const ir::Op* op{nullptr};
-    std::vector<ir::TensorView> inputs;  //!< rank -1 marks an absent optional input
-    std::vector<ir::TensorView> outputs;
-    void* workspace{nullptr};
-    size_t workspaceSize{0};
+using backend::absentInput;
+using backend::KernelArgs;
+using backend::Tactic;
 
-    bool has(size_t i) const { return i < inputs.size() && inputs[i].rank >= 0; }
-    template <class OpT>
-    const OpT& opAs() const { return static_cast<const OpT&>(*op); }
-};
-
-//! The view of an absent optional input (rank -1).
-inline ir::TensorView absentInput() {
-    ir::TensorView v;
-    v.rank = -1;
-    return v;
-}
-
-struct Tactic {
-    std::string name;  //!< "reference", "openblas_sgemm", ...; unique per op
-    //! May this tactic run this node? (types, attributes). Defaults to yes.
-    std::function<bool(const ir::Op&, const std::vector<ir::ValueInfo>& inputs)> supports;
-    //! Scratch bytes needed for these concrete shapes. Defaults to 0.
-    std::function<size_t(const KernelArgs&)> workspaceSize;
-    std::function<void(KernelArgs&)> run;
-};
-
+//! The CPU's tactics (backend::registerTactic with DeviceType::kCPU).
 void registerTactic(const char* opName, Tactic tactic);
 //! Tactics for an op, the reference first. Empty if the op has no CPU kernel.
 const std::vector<Tactic>& tacticsFor(const std::string& opName);

@@ -1,5 +1,4 @@
 #include <cstring>
-#include <map>
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
@@ -7,32 +6,16 @@
 
 namespace kiln::cpu {
 
-namespace {
-std::map<std::string, std::vector<Tactic>>& registry() {
-    static std::map<std::string, std::vector<Tactic>> r;
-    return r;
-}
-}  // namespace
-
 void registerTactic(const char* opName, Tactic tactic) {
-    auto& list = registry()[opName];
-    if (tactic.name == "reference") {
-        list.insert(list.begin(), std::move(tactic));
-    } else {
-        list.push_back(std::move(tactic));
-    }
+    backend::registerTactic(DeviceType::kCPU, opName, std::move(tactic));
 }
 
 const std::vector<Tactic>& tacticsFor(const std::string& opName) {
-    static const std::vector<Tactic> kNone;
-    auto it = registry().find(opName);
-    return it == registry().end() ? kNone : it->second;
+    return backend::tacticsFor(DeviceType::kCPU, opName);
 }
 
 const Tactic* findTactic(const std::string& opName, const std::string& tacticName) {
-    for (const Tactic& t : tacticsFor(opName))
-        if (t.name == tacticName) return &t;
-    return nullptr;
+    return backend::findTactic(DeviceType::kCPU, opName, tacticName);
 }
 
 void stridesOf(const ir::TensorView& v, int64_t* strides) {

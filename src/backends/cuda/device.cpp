@@ -37,4 +37,15 @@ std::vector<DeviceInfo> queryDevices() {
     return devices;
 }
 
+engine::GpuProperties propertiesOf(int device) {
+    cudaDeviceProp prop{};
+    check(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
+    engine::GpuProperties p;
+    p.name = prop.name;
+    p.computeCapability = prop.major * 10 + prop.minor;
+    p.totalMemory = prop.totalGlobalMem;
+    p.nativeFp16 = p.computeCapability >= 53;  // native half arithmetic since sm_53
+    return p;
+}
+
 }  // namespace kiln::cuda

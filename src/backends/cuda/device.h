@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/compatibility.h"
+
 namespace kiln::cuda {
 
 struct DeviceInfo {
@@ -18,6 +20,9 @@ struct DeviceInfo {
 //! initialization failure with error <code>. Please check cuda installation: ..." when the runtime
 //! cannot start or sees no device.
 std::vector<DeviceInfo> queryDevices();
+
+//! The properties the engine checks use, of `device` (an ordinal).
+engine::GpuProperties propertiesOf(int device);
 
 //! The SPEC §3 message for a CUDA runtime error code, with a hint for the common causes.
 std::string initializationFailureMessage(int code, const char* runtimeText);
