@@ -51,8 +51,8 @@ Cnn::Cnn(std::mt19937& rng) {
     weights.add("fc_w", {K, F}, rng, 0.4f);
 }
 
-std::unique_ptr<HostMemory> Cnn::build(Logger& logger, bool markFeatures) const {
-    auto builder = createBuilder(logger);
+std::unique_ptr<HostMemory> Cnn::build(Logger& logger, bool markFeatures, DeviceType device) const {
+    auto builder = createBuilder(logger, device);
     auto net = builder->createNetwork();
     auto* x = net->addInput("x", DataType::kFLOAT, makeDims({-1, C, H, W}));
     auto* conv = net->addConvolutionNd(*x, K, makeDims({3, 3}), weights.weights("conv_w"), weights.weights("conv_b"));
@@ -93,8 +93,8 @@ TransformerBlock::TransformerBlock(std::mt19937& rng) {
     weights.add("b2", {1, 1, D}, rng, 0.05f);
 }
 
-std::unique_ptr<HostMemory> TransformerBlock::build(Logger& logger) const {
-    auto builder = createBuilder(logger);
+std::unique_ptr<HostMemory> TransformerBlock::build(Logger& logger, DeviceType device) const {
+    auto builder = createBuilder(logger, device);
     auto net = builder->createNetwork();
     auto* x = net->addInput("x", DataType::kFLOAT, makeDims({-1, -1, D}));
     auto layerNorm = [&](Tensor& t, const std::string& name) {

@@ -29,7 +29,7 @@ void printUsage() {
         "              --memPoolSize=workspace:N[K|M|G|B] (default unit MiB) --builderOptimizationLevel=0..5\n"
         "              --timingCacheFile --fp16 --bf16 --int8 --best --noTF32 --backend=cpu|cuda --device=N\n"
         "inference:    --profile=N (--useProfile=N) --iterations --warmUp=ms --duration=s\n"
-        "              --loadInputs=name:file[,name:file] (raw or .npy) --skipInference --useCudaGraph\n"
+        "              --loadInputs=name:file[,name:file] (raw or .npy) --skipInference --useCudaGraph --noDataTransfers\n"
         "reporting:    --avgRuns --percentile=P1,P2 --exportTimes --exportOutput --exportProfile --dumpProfile\n"
         "              --dumpLayerInfo --exportLayerInfo --verbose\n");
 }
@@ -111,7 +111,7 @@ void warnIgnoredBuildOptions(const ExecOptions& o, Logger& logger) {
 bool execute(const ExecOptions& o, Logger& logger) {
     printExecOptions(o, logger);
     warnIgnoredBuildOptions(o, logger);
-    if (o.useCudaGraph) logger.log(Severity::kWARNING, "--useCudaGraph has no effect on CPU engines");
+    if (o.useCudaGraph) logger.log(Severity::kWARNING, "--useCudaGraph is not implemented yet: engines run without CUDA graphs");
     InputDataMap inputs;
     if (!loadInputFiles(o.loadInputs, inputs, logger)) return false;
     auto runtime = createRuntime(logger);
@@ -147,10 +147,6 @@ bool execute(const ExecOptions& o, Logger& logger) {
     if (o.dumpLayerInfo) printLayerInfo(*engine, logger);
     if (!o.exportLayerInfo.empty() && !exportLayerInfo(*engine, o.exportLayerInfo, logger)) return false;
     if (o.skipInference) return true;
-    if (engine->getDeviceType() != DeviceType::kCPU) {
-        logger.log(Severity::kERROR, "kiln exec runs CPU engines only for now (GPU buffers come with the CUDA backend)");
-        return false;
-    }
     bool profiling = o.dumpProfile || !o.exportProfile.empty();
     LayerProfiler profiler;
     InferenceResult result;

@@ -1,9 +1,11 @@
 #include "exec_inference.h"
 
 #include <chrono>
+#include <functional>
 #include <random>
 
 #include "cli_util.h"
+#include "exec_gpu_io.h"
 #include "tensor_values.h"
 
 namespace kiln::cli {
@@ -217,9 +219,25 @@ bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inpu
     using Clock = std::chrono::steady_clock;
     auto origin = Clock::now();
     auto ms = [&](Clock::time_point t) { return std::chrono::duration<double, std::milli>(t - origin).count(); };
+    // GPU engines: device buffers, with the copies of each inference timed as their own phases.
+    std::unique_ptr<GpuIo> gpu;
+    if (engine.getDeviceType() == DeviceType::kGPU) {
+        gpu = GpuIo::create(*context, result.buffers, logger);
+        if (!gpu) return false;
+    }
+    const std::function<double()> now = [&] { return ms(Clock::now()); };
+    auto inferOnce = [&](InferenceTrace& t) {
+        if (gpu) return gpu->infer(*context, result.buffers, !o.noDataTransfers, t, now);
+        t.enqStart = t.h2dStart = t.h2dEnd = t.computeStart = now();
+        // The CPU backend computes in the caller's thread: enqueue returns when the work is done.
+        if (!context->enqueueV3(nullptr)) return false;
+        t.enqEnd = t.computeEnd = t.d2hStart = t.d2hEnd = now();
+        return true;
+    };
     logger.log(Severity::kINFO, "Starting inference");
     while (ms(Clock::now()) < o.warmUpMs) {
-        if (!context->enqueueV3(nullptr)) return false;
+        InferenceTrace t;
+        if (!inferOnce(t)) return false;
         ++result.nbWarmups;
     }
     result.warmupMs = ms(Clock::now());
@@ -228,16 +246,14 @@ bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inpu
     double start = ms(Clock::now());
     while (static_cast<int64_t>(result.traces.size()) < o.iterations || ms(Clock::now()) - start < o.durationS * 1000.0) {
         InferenceTrace t;
-        t.enqStart = t.h2dStart = t.h2dEnd = t.computeStart = ms(Clock::now());
-        // The CPU backend computes in the caller's thread: enqueue returns when the work is done.
-        if (!context->enqueueV3(nullptr)) {
+        if (!inferOnce(t)) {
             logger.log(Severity::kERROR, "Inference failed");
             return false;
         }
-        t.enqEnd = t.computeEnd = t.d2hStart = t.d2hEnd = ms(Clock::now());
         result.traces.push_back(t);
         if (profiler) profiler->endRun();
     }
+    if (gpu && !gpu->downloadOutputs(result.buffers)) return false;
     context->setProfiler(nullptr);
     result.benchMs = result.traces.back().d2hEnd - result.traces.front().h2dStart;
     logf(logger, Severity::kINFO, "Timing trace has %zu queries over %.5f s", result.traces.size(), result.benchMs / 1000.0);

@@ -213,6 +213,7 @@ bool parseExecOptions(int argc, char** argv, ExecOptions& o, std::string& error)
         {"--best", &o.best},           {"--skipInference", &o.skipInference},
         {"--dumpProfile", &o.dumpProfile}, {"--dumpLayerInfo", &o.dumpLayerInfo},
         {"--verbose", &o.verbose},     {"--useCudaGraph", &o.useCudaGraph},
+        {"--noDataTransfers", &o.noDataTransfers},
     };
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -296,6 +297,7 @@ void printExecOptions(const ExecOptions& o, Logger& logger) {
     for (const auto& f : o.loadInputs) inputs += (inputs.empty() ? "" : ", ") + f.name + "<-" + f.path;
     info("Inputs: " + (inputs.empty() ? std::string("random") : inputs));
     info("CUDA Graph: " + onOff(o.useCudaGraph));
+    info("Data transfers: " + onOff(!o.noDataTransfers));
     info("Skip inference: " + onOff(o.skipInference));
     info("=== Reporting Options ===");
     info("Verbose: " + onOff(o.verbose));

@@ -42,6 +42,7 @@ struct ExecOptions {
     std::vector<InputFile> loadInputs;
     bool skipInference{false};
     bool useCudaGraph{false};
+    bool noDataTransfers{false};  //!< GPU engines: no host/device copies in the timed runs
     // Reporting.
     int32_t avgRuns{10};
     std::vector<float> percentiles{90, 95, 99};

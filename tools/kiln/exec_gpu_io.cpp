@@ -1,0 +1,108 @@
+#include "exec_gpu_io.h"
+
+#ifdef KILN_CLI_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
+
+#include <algorithm>
+#include <cstring>
+
+#include "cli_util.h"
+
+namespace kiln::cli {
+
+using Severity = Logger::Severity;
+
+#ifdef KILN_CLI_HAVE_CUDA
+namespace {
+bool ok(cudaError_t status, const char* what, Logger& logger) {
+    if (status == cudaSuccess) return true;
+    logf(logger, Severity::kERROR, "%s failed: %s", what, cudaGetErrorString(status));
+    return false;
+}
+}  // namespace
+
+std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext& context, const std::vector<TensorBuffer>& buffers,
+                                     Logger& logger) {
+    std::unique_ptr<GpuIo> io(new GpuIo());
+    io->mLogger = &logger;
+    cudaStream_t stream = nullptr;
+    if (!ok(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate", logger)) return nullptr;
+    io->mStream = stream;
+    for (const auto& b : buffers) {
+        void* device = nullptr;
+        void* pinned = nullptr;
+        size_t bytes = std::max<size_t>(b.data.size(), 1);
+        if (cudaMalloc(&device, bytes) != cudaSuccess || cudaMallocHost(&pinned, bytes) != cudaSuccess) {
+            (void)cudaGetLastError();
+            if (device) cudaFree(device);
+            logf(logger, Severity::kERROR, "GPU memory allocation failed during initialization of tensor: %s (%zu bytes)",
+                 b.name.c_str(), bytes);
+            return nullptr;
+        }
+        io->mDevice.push_back(device);
+        io->mPinned.push_back(pinned);
+        std::memcpy(pinned, b.data.data(), b.data.size());
+        if (b.isInput && !ok(cudaMemcpy(device, pinned, b.data.size(), cudaMemcpyHostToDevice), "cudaMemcpy", logger))
+            return nullptr;
+        if (!context.setTensorAddress(b.name.c_str(), device)) return nullptr;
+    }
+    return io;
+}
+
+GpuIo::~GpuIo() {
+    for (void* p : mDevice) cudaFree(p);
+    for (void* p : mPinned) cudaFreeHost(p);
+    if (mStream) cudaStreamDestroy(static_cast<cudaStream_t>(mStream));
+}
+
+bool GpuIo::infer(ExecutionContext& context, std::vector<TensorBuffer>& buffers, bool transfers, InferenceTrace& t,
+                  const std::function<double()>& now) {
+    auto stream = static_cast<cudaStream_t>(mStream);
+    Logger& logger = *mLogger;
+    t.enqStart = t.h2dStart = now();
+    if (transfers)
+        for (size_t i = 0; i < buffers.size(); ++i)
+            if (buffers[i].isInput &&
+                !ok(cudaMemcpyAsync(mDevice[i], mPinned[i], buffers[i].data.size(), cudaMemcpyHostToDevice, stream),
+                    "cudaMemcpyAsync", logger))
+                return false;
+    if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
+    t.h2dEnd = t.computeStart = now();
+    if (!context.enqueueV3(stream)) return false;
+    t.enqEnd = now();
+    if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
+    t.computeEnd = t.d2hStart = now();
+    if (transfers)
+        for (size_t i = 0; i < buffers.size(); ++i)
+            if (!buffers[i].isInput &&
+                !ok(cudaMemcpyAsync(mPinned[i], mDevice[i], buffers[i].data.size(), cudaMemcpyDeviceToHost, stream),
+                    "cudaMemcpyAsync", logger))
+                return false;
+    if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
+    t.d2hEnd = now();
+    return true;
+}
+
+bool GpuIo::downloadOutputs(std::vector<TensorBuffer>& buffers) {
+    for (size_t i = 0; i < buffers.size(); ++i) {
+        if (buffers[i].isInput) continue;
+        if (!ok(cudaMemcpy(buffers[i].data.data(), mDevice[i], buffers[i].data.size(), cudaMemcpyDeviceToHost),
+                "cudaMemcpy", *mLogger))
+            return false;
+    }
+    return true;
+}
+#else
+std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext&, const std::vector<TensorBuffer>&, Logger& logger) {
+    logger.log(Severity::kERROR, "this kiln was built without CUDA: it cannot run GPU engines");
+    return nullptr;
+}
+GpuIo::~GpuIo() = default;
+bool GpuIo::infer(ExecutionContext&, std::vector<TensorBuffer>&, bool, InferenceTrace&, const std::function<double()>&) {
+    return false;
+}
+bool GpuIo::downloadOutputs(std::vector<TensorBuffer>&) { return false; }
+#endif
+
+}  // namespace kiln::cli
