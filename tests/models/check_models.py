@@ -97,6 +97,9 @@ SYNTHETIC = ("resnet", "transformer")  # models that also get the float64 figure
 
 
 def ocr_model_dir():
+    # $KILN_OCR_MODELS: a copy of the package's models folder (the GPU machine cannot pip install).
+    if os.environ.get("KILN_OCR_MODELS"):
+        return os.environ["KILN_OCR_MODELS"]
     try:
         import rapidocr_onnxruntime
     except ImportError:

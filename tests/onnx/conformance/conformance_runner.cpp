@@ -1,6 +1,6 @@
-// Runs cases of the ONNX backend test suite on Kiln's CPU backend.
+// Runs cases of the ONNX backend test suite on Kiln's CPU backend (or, with --gpu, the CUDA one).
 //
-//   kiln_onnx_conformance [--verbose] <case-dir>...
+//   kiln_onnx_conformance [--verbose] [--gpu] <case-dir>...
 //   kiln_onnx_conformance --corrupt <case-dir>...
 //
 // For each case: parse model.onnx with the OnnxParser, build an engine whose profile is the
@@ -14,8 +14,13 @@
 // --corrupt: parser robustness. Each model.onnx is truncated, has bytes flipped and has its
 // dimension fields made huge; each variant is parsed and, when it parses, built. Every variant
 // must end in an error or an engine: "@@ result <case> pass <variants>".
+//
+// --gpu: the builder is created for the current CUDA device and the engine's I/O lives in
+// device memory (copied in before and out after executeV2), as a TensorRT application does.
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <memory>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +35,9 @@
 #include "onnx/onnx.pb.h"
 #include "suite_tensor.h"
 #include "suite_value.h"
+#if KILN_HAVE_CUDA
+#include "backends/cuda/memory.h"
+#endif
 
 namespace fs = std::filesystem;
 using namespace kiln;
@@ -37,6 +45,41 @@ using kiln::conformance::SuiteTensor;
 using kiln::conformance::SuiteValue;
 
 namespace {
+
+bool gUseGpu = false;
+
+//! The engine's view of one host buffer: the buffer itself on the CPU backend, a device copy
+//! on the GPU one.
+class IoBinding {
+public:
+    explicit IoBinding(std::vector<uint8_t>& host) : mHost(host) {
+#if KILN_HAVE_CUDA
+        if (gUseGpu) mDevice = cuda::DeviceBuffer(host.size(), nullptr, "tensor: conformance I/O");
+#endif
+    }
+    void* address() {
+#if KILN_HAVE_CUDA
+        if (gUseGpu) return mDevice.data();
+#endif
+        return mHost.data();
+    }
+    void toEngine() {
+#if KILN_HAVE_CUDA
+        if (gUseGpu) cuda::copyToDevice(mDevice.data(), mHost.data(), mHost.size(), nullptr);
+#endif
+    }
+    void fromEngine() {
+#if KILN_HAVE_CUDA
+        if (gUseGpu) cuda::copyToHost(mHost.data(), mDevice.data(), mHost.size(), nullptr);
+#endif
+    }
+
+private:
+    std::vector<uint8_t>& mHost;
+#if KILN_HAVE_CUDA
+    cuda::DeviceBuffer mDevice;
+#endif
+};
 
 constexpr double kRtol = 1e-3;
 constexpr double kAtol = 1e-7;
@@ -143,7 +186,7 @@ Outcome runCase(const fs::path& dir, bool verbose) {
 
     CapturingLogger logger;
     logger.verbose = verbose;
-    auto builder = createBuilder(logger);
+    auto builder = createBuilder(logger, gUseGpu ? DeviceType::kGPU : DeviceType::kCPU);
     const auto& graphInputs = model.graph().input();
     // Inputs that must be known at build time (a shape, axes, k given as graph inputs) are
     // fixed to the first data set's values, as a TensorRT user gives a shape tensor's values
@@ -239,8 +282,8 @@ Outcome runCase(const fs::path& dir, bool verbose) {
     const bool random = isRandomCase(model.graph());
     for (size_t s = 0; s < sets.size(); ++s) {
         const DataSet& set = sets[s];
-        std::vector<std::vector<uint8_t>> buffers;
-        buffers.reserve(static_cast<size_t>(engine->getNbIOTensors()));
+        std::deque<std::vector<uint8_t>> buffers;  // a deque: the bindings keep references
+        std::vector<std::unique_ptr<IoBinding>> bindings;  // one per buffer, same order
         for (const auto& [feedName, tensor] : feeds[s]) {
             const char* name = feedName.c_str();
             if (engine->getTensorIOMode(name) != TensorIOMode::kINPUT) continue;  // unused input
@@ -251,7 +294,9 @@ Outcome runCase(const fs::path& dir, bool verbose) {
             if (!context->setInputShape(name, toDims(t.dims))) return {"fail", "setInputShape: " + logger.firstError};
             buffers.emplace_back(t.bytes);
             if (buffers.back().empty()) buffers.back().resize(1);
-            context->setTensorAddress(name, buffers.back().data());
+            bindings.push_back(std::make_unique<IoBinding>(buffers.back()));
+            bindings.back()->toEngine();
+            context->setTensorAddress(name, bindings.back()->address());
         }
         // Engine outputs with their reference: a sequence output is its elements "name[i]".
         std::vector<std::pair<std::string, const SuiteTensor*>> wanted;
@@ -281,10 +326,12 @@ Outcome runCase(const fs::path& dir, bool verbose) {
             int64_t n = 1;
             for (int32_t k = 0; k < bound.nbDims; ++k) n *= std::max<int64_t>(bound.d[k], 0);
             buffers.emplace_back(static_cast<size_t>(std::max<int64_t>(n, 1)) * dataTypeSize(engine->getTensorDataType(name)));
-            context->setTensorAddress(name, buffers.back().data());
+            bindings.push_back(std::make_unique<IoBinding>(buffers.back()));
+            context->setTensorAddress(name, bindings.back()->address());
             outputBuffers.emplace_back(j, buffers.size() - 1);
         }
         if (!context->executeV2()) return {"fail", "executeV2: " + logger.firstError};
+        for (auto [j, b] : outputBuffers) bindings[b]->fromEngine();
         for (auto [j, b] : outputBuffers) {
             const char* name = wanted[j].first.c_str();
             const SuiteTensor* ref = wanted[j].second;
@@ -373,6 +420,7 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         if (a == "--verbose") verbose = true;
         else if (a == "--corrupt") corrupt = true;
+        else if (a == "--gpu") gUseGpu = true;
         else if (a.rfind("--", 0) == 0) {
             std::fprintf(stderr, "unknown option %s\n", a.c_str());
             return 2;
@@ -387,7 +435,12 @@ int main(int argc, char** argv) {
         std::printf("@@ start %s\n", name.c_str());
         std::fflush(stdout);
         auto t0 = std::chrono::steady_clock::now();
-        Outcome o = corrupt ? corruptCase(dir) : runCase(dir, verbose);
+        Outcome o;
+        try {
+            o = corrupt ? corruptCase(dir) : runCase(dir, verbose);
+        } catch (const std::exception& e) {  // a device allocation for the case's I/O failed
+            o = {"fail", e.what()};
+        }
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         std::printf("@@ result %s %s %.1fms %s\n", name.c_str(), o.status.c_str(), ms, oneLine(o.detail).c_str());
         std::fflush(stdout);

@@ -16,6 +16,8 @@ every case that does not pass, with its status and reason. The run fails on
   - an unexpected pass: a listed case that passes (remove it from the list);
   - any crash (never a category to keep).
 --update-expectations rewrites the list from this run (crashes are still failures).
+--gpu runs the cases on the CUDA backend (the runner's --gpu) against --expectations (by default
+expected_failures_gpu.txt beside this script).
 --write-docs PATH writes the per-op table and the score (docs/conformance.md).
 --corrupt runs the parser-robustness pass instead: every model.onnx mutated (truncated, bytes
 flipped, oversized dims) must end in an error or an engine, never a crash or hang.
@@ -39,6 +41,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTATIONS = os.path.join(HERE, "expected_failures.txt")
+EXPECTATIONS_GPU = os.path.join(HERE, "expected_failures_gpu.txt")
 STATUSES = ("pass", "fail", "unsupported", "crash")
 
 
@@ -63,10 +66,13 @@ def limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_GIB << 30, MEMORY_GIB << 30))
 
 
-def runner_environment(asan):
+def runner_environment(asan, gpu=False):
     """AddressSanitizer reserves terabytes of address space, so an address-space limit stops the
     runner before main; under it, one allocation above the limit returns null instead (the
-    runner's bad_alloc), and the address space is left alone."""
+    runner's bad_alloc), and the address space is left alone. The CUDA driver too reserves
+    more address space than any limit worth setting: a GPU run has none."""
+    if gpu:
+        return None, None
     if not asan:
         return None, limit_memory
     env = dict(os.environ)
@@ -78,7 +84,7 @@ def runner_environment(asan):
 def run_worker(runner, case_dirs, extra, timeout, results, asan):
     """Runs cases until all have a result; restarts the runner after a crash or hang."""
     pending = list(case_dirs)
-    env, preexec = runner_environment(asan)
+    env, preexec = runner_environment(asan, "--gpu" in extra)
     while pending:
         proc = subprocess.Popen([runner] + extra + pending, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 text=True, preexec_fn=preexec, env=env)
@@ -119,7 +125,7 @@ def run_worker(runner, case_dirs, extra, timeout, results, asan):
         pending = pending[done:]
 
 
-def write_docs(path, index, results, summary, version):
+def write_docs(path, index, results, summary, version, backend, expectations):
     per_op = collections.defaultdict(collections.Counter)
     for name, (status, _, _) in results.items():
         info = index.get(name, {})
@@ -127,18 +133,18 @@ def write_docs(path, index, results, summary, version):
         per_op[op][status] += 1
     rows = sorted(per_op.items(), key=lambda kv: kv[0].lower())
     with open(path, "w") as f:
-        f.write("# ONNX conformance: the backend test suite on Kiln's CPU backend\n\n")
+        f.write(f"# ONNX conformance: the backend test suite on Kiln's {backend} backend\n\n")
         f.write("Written by `tests/onnx/conformance/run_suite.py --write-docs` (CTest `onnx_conformance`).\n\n")
         f.write(f"- Suite: the backend test cases of the `onnx` Python package {version} (node cases generated\n"
                 f"  from the package's own case definitions, seed 0; pytorch-converted, pytorch-operator and\n"
                 f"  simple as shipped). Tolerances as the suite's runner: rtol 1e-3, atol 1e-7 (bfloat16 rtol 2^-6).\n")
-        f.write(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, CPU backend.\n")
+        f.write(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {backend} backend.\n")
         f.write(f"- **{summary}**\n")
         fixed = sum(1 for status, detail, _ in results.values() if status == "pass" and "fixed at build time" in detail)
         f.write(f"- {fixed} of the passes give some inputs' values at build time (`Parser::setInputValues`: a\n"
                 f"  shape, axes or k that the case feeds as a graph input; the engine checks them on every run).\n\n")
         f.write("Every case that does not pass is listed with its reason in "
-                "`tests/onnx/conformance/expected_failures.txt`.\n\n")
+                f"`tests/onnx/conformance/{os.path.basename(expectations)}`.\n\n")
         f.write("| op | cases | pass | fail | unsupported | crash |\n| --- | --- | --- | --- | --- | --- |\n")
         for op, c in rows:
             f.write(f"| {op} | {sum(c.values())} | {c['pass']} | {c['fail']} | {c['unsupported']} | {c['crash']} |\n")
@@ -155,6 +161,8 @@ def main(argv):
     p.add_argument("--write-docs")
     p.add_argument("--corrupt", action="store_true")
     p.add_argument("--verbose", action="store_true", help="print every case's result")
+    p.add_argument("--gpu", action="store_true", help="run on the CUDA backend (the current device)")
+    p.add_argument("--expectations", help="the expected-failures list (default: expected_failures[_gpu].txt here)")
     p.add_argument("--asan", action="store_true", help="the runner is built with AddressSanitizer (no address-space limit)")
     args = p.parse_args(argv)
 
@@ -170,7 +178,9 @@ def main(argv):
     # Interleave so both workers get a mix of slow and fast cases.
     chunks = [dirs[i::args.jobs] for i in range(args.jobs)]
     results = {}
-    extra = ["--corrupt"] if args.corrupt else []
+    extra = (["--corrupt"] if args.corrupt else []) + (["--gpu"] if args.gpu else [])
+    backend = "CUDA" if args.gpu else "CPU"
+    expectations = args.expectations or (EXPECTATIONS_GPU if args.gpu else EXPECTATIONS)
     start = time.time()
     threads = [threading.Thread(target=run_worker, args=(args.runner, c, extra, args.case_timeout, results, args.asan))
                for c in chunks if c]
@@ -204,17 +214,17 @@ def main(argv):
         if status == "crash":
             problems.append(f"CRASH       {n}: {detail}")
     if not args.corrupt and not args.only:
-        expected = load_expectations(EXPECTATIONS)
+        expected = load_expectations(expectations)
         if args.update_expectations:
-            with open(EXPECTATIONS, "w") as f:
-                f.write("# Cases of the ONNX backend suite that do not pass on Kiln's CPU backend: <case> <status>\n"
+            with open(expectations, "w") as f:
+                f.write(f"# Cases of the ONNX backend suite that do not pass on Kiln's {backend} backend: <case> <status>\n"
                         "# <reason>. Written by run_suite.py --update-expectations; the CTest onnx_conformance\n"
                         "# fails when a case's status differs from this list (regression or unexpected pass).\n")
                 for n in names:
                     status, detail, _ = results[n]
                     if status in ("fail", "unsupported"):
                         f.write(f"{n} {status} {detail}\n")
-            expected = load_expectations(EXPECTATIONS)
+            expected = load_expectations(expectations)
         for n in names:
             status = results.get(n, ("crash", "", 0))[0]
             want = expected.get(n, ("pass", ""))[0]
@@ -223,9 +233,9 @@ def main(argv):
                 problems.append(f"{kind:11s} {n}: {status} (expected {want}) {results[n][1]}")
         for n in expected:
             if n not in index:
-                problems.append(f"STALE       {n}: listed in expected_failures.txt but not in the suite")
+                problems.append(f"STALE       {n}: listed in {os.path.basename(expectations)} but not in the suite")
         if args.write_docs:
-            write_docs(args.write_docs, index, results, summary, onnx.__version__)
+            write_docs(args.write_docs, index, results, summary, onnx.__version__, backend, expectations)
     for line in problems:
         print(line)
     print(summary)
