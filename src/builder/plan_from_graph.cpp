@@ -39,7 +39,7 @@ engine::Plan planFromGraph(const ir::Graph& graph, std::vector<engine::Profile> 
         step.layerName = n->name;
         step.opName = n->op->name();
         step.attributes = n->op->attributes();
-        step.tacticName = "reference";
+        step.tacticName = "";  // chosen by selectTactics, per backend
         step.precision = n->precision.value_or(DataType::kFLOAT);
         step.fusedFrom = n->fusedFrom;
         const int32_t index = static_cast<int32_t>(plan.steps.size());

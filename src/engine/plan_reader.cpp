@@ -186,6 +186,7 @@ private:
         s.inputs = vec(fs.inputs());
         s.outputs = vec(fs.outputs());
         s.tacticName = str(fs.tactic_name());
+        KILN_CORRUPT(!s.tacticName.empty()) << what << " names no implementation";
         s.workspaceSize = fs.workspace_size();
         s.precision = dataType(fs.precision(), what);
         if (fs.fused_from()) {

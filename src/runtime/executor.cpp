@@ -101,8 +101,10 @@ PreparedPlan::PreparedPlan(const engine::Plan& plan, GpuAllocator* allocator, bo
         KILN_CHECK_CODE(!(mDataDependentShapes && backend() == DeviceType::kGPU), ErrorCode::kUNSUPPORTED_STATE)
             << "engine step '" << step.layerName << "' (" << step.opName
             << ") has a data-dependent output shape, which GPU engines do not support yet";
+        // An empty name: a plan the builder is still choosing tactics for (setTactic follows);
+        // the plan reader refuses it in a file.
         const backend::Tactic* t = backend::findTactic(backend(), step.opName, step.tacticName);
-        KILN_CHECK_CODE(t != nullptr, ErrorCode::kINVALID_ARGUMENT)
+        KILN_CHECK_CODE(t != nullptr || step.tacticName.empty(), ErrorCode::kINVALID_ARGUMENT)
             << "engine step '" << step.layerName << "' uses unknown implementation '" << step.tacticName << "'";
         mTactics.push_back(t);
     }
