@@ -164,6 +164,17 @@ private:
 
 }  // namespace
 
+//! What follows TensorRT's "could not find any implementation" message: which op the backend
+//! lacks, or the input types none of its kernels for the op takes.
+std::string unsupportedReason(DeviceType backend, const engine::Step& step, const engine::Plan& plan, bool noKernel) {
+    const std::string name = backend == DeviceType::kGPU ? "GPU" : "CPU";
+    if (noKernel) return " (the " + name + " backend has no kernel for " + step.opName + ")";
+    std::string types;
+    for (int32_t slot : step.inputs)
+        types += (types.empty() ? "" : ", ") + std::string(slot < 0 ? "none" : dataTypeName(plan.tensors[slot].type));
+    return " (no " + step.opName + " kernel of the " + name + " backend takes inputs of types " + types + ")";
+}
+
 void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const LogSink& sink, GpuAllocator* allocator) {
     const DeviceType backend = plan.header.backend;
     runtime::PreparedPlan prepared(plan, allocator);
@@ -181,6 +192,7 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
     for (size_t s = 0; s < plan.steps.size(); ++s) {
         const engine::Step& step = plan.steps[s];
         const auto& all = backend::tacticsFor(backend, step.opName);
+        bool workspaceTooSmall = false;  // then the SPEC message says all there is to say
         for (const cpu::Tactic& t : all) {
             if (t.tf32 && !tf32) {
                 KILN_LOG(sink, kVERBOSE) << "layer '" << step.layerName << "': tactic " << t.name
@@ -218,6 +230,7 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
                 KILN_LOG(sink, kVERBOSE) << "layer '" << step.layerName << "': skipping tactic " << t.name
                                          << ": needs " << workspace << " bytes of workspace, limit is "
                                          << config.mWorkspace;
+                workspaceTooSmall = true;
                 continue;
             }
             candidates[s].push_back(&t);
@@ -226,9 +239,7 @@ void selectTactics(engine::Plan& plan, const BuilderConfigImpl& config, const Lo
         KILN_CHECK_CODE(!candidates[s].empty(), ErrorCode::kUNSUPPORTED_STATE)
             << "Internal error: could not find any implementation for node " << step.layerName
             << ". Try increasing the workspace size with setMemoryPoolLimit()."
-            << (all.empty() ? std::string(" (the ") + (backend == DeviceType::kGPU ? "GPU" : "CPU") +
-                                  " backend has no kernel for " + step.opName + ")"
-                            : std::string());
+            << (workspaceTooSmall ? std::string() : unsupportedReason(backend, step, plan, all.empty()));
         choose(s, candidates[s].front());
     }
     // Time the candidates at profile 0's OPT shape, on random inputs, through the timing cache.

@@ -17,6 +17,13 @@
 
 #include "kiln/types.h"
 
+// Host and device: the CUDA cast kernels encode and decode with these same functions.
+#if defined(__CUDACC__)
+#define KILN_FLOAT8_FN __host__ __device__ inline
+#else
+#define KILN_FLOAT8_FN inline
+#endif
+
 namespace kiln {
 
 enum class Float8Format : uint8_t { kE4M3FN, kE4M3FNUZ, kE5M2, kE5M2FNUZ, kE2M1, kE8M0 };
@@ -27,7 +34,7 @@ struct Float8Layout {
     double max;
 };
 
-constexpr Float8Layout layoutOf(Float8Format f) {
+KILN_FLOAT8_FN constexpr Float8Layout layoutOf(Float8Format f) {
     switch (f) {
         case Float8Format::kE4M3FN: return {3, 7, false, 448.0};
         case Float8Format::kE4M3FNUZ: return {3, 8, true, 240.0};
@@ -40,19 +47,19 @@ constexpr Float8Layout layoutOf(Float8Format f) {
     return {3, 7, false, 448.0};
 }
 
-inline float fp4ToFloat(uint8_t bits) {
+KILN_FLOAT8_FN float fp4ToFloat(uint8_t bits) {
     const int exponent = (bits >> 1) & 3, mantissa = bits & 1;
     const float v = exponent == 0 ? 0.5f * static_cast<float>(mantissa)
                                   : std::ldexp(1.0f + 0.5f * static_cast<float>(mantissa), exponent - 1);
     return (bits & 0x8) ? -v : v;
 }
 
-inline float e8m0ToFloat(uint8_t bits) {
+KILN_FLOAT8_FN float e8m0ToFloat(uint8_t bits) {
     if (bits == 0xFF) return std::numeric_limits<float>::quiet_NaN();
     return std::ldexp(1.0f, static_cast<int>(bits) - 127);
 }
 
-inline float float8ToFloat(uint8_t bits, Float8Format f) {
+KILN_FLOAT8_FN float float8ToFloat(uint8_t bits, Float8Format f) {
     if (f == Float8Format::kE2M1) return fp4ToFloat(bits);
     if (f == Float8Format::kE8M0) return e8m0ToFloat(bits);
     const Float8Layout l = layoutOf(f);
@@ -73,7 +80,7 @@ inline float float8ToFloat(uint8_t bits, Float8Format f) {
 
 //! Nearest even on the grid 0, 0.5, 1, 1.5, 2, 3, 4, 6, saturating (there is no infinity);
 //! NaN becomes -0, as the ONNX suite's data (ml_dtypes) has it.
-inline uint8_t floatToFp4(double x) {
+KILN_FLOAT8_FN uint8_t floatToFp4(double x) {
     if (std::isnan(x)) return 0x8;
     const uint8_t sign = std::signbit(x) ? 0x8 : 0;
     const double a = std::fabs(x);
@@ -89,9 +96,13 @@ inline uint8_t floatToFp4(double x) {
 
 //! E8M0 from the float32 bits as ONNX defines it: the sign is dropped, Inf and NaN give NaN,
 //! the fraction decides the rounding; saturate keeps 2^127 from rounding up into NaN.
-inline uint8_t floatToE8m0(float x, bool saturate, E8M0RoundingMode mode) {
+KILN_FLOAT8_FN uint8_t floatToE8m0(float x, bool saturate, E8M0RoundingMode mode) {
+#if defined(__CUDA_ARCH__)
+    const uint32_t bits = __float_as_uint(x);
+#else
     uint32_t bits;
     std::memcpy(&bits, &x, sizeof bits);
+#endif
     const uint32_t exponent = (bits >> 23) & 0xFF;
     if (exponent == 0xFF) return 0xFF;
     bool up = false;
@@ -105,7 +116,7 @@ inline uint8_t floatToE8m0(float x, bool saturate, E8M0RoundingMode mode) {
     return static_cast<uint8_t>(exponent + (up ? 1 : 0));
 }
 
-inline uint8_t floatToFloat8(double x, Float8Format f, bool saturate = true) {
+KILN_FLOAT8_FN uint8_t floatToFloat8(double x, Float8Format f, bool saturate = true) {
     if (f == Float8Format::kE2M1) return floatToFp4(x);
     if (f == Float8Format::kE8M0) return floatToE8m0(static_cast<float>(x), saturate, E8M0RoundingMode::kUP);
     const Float8Layout l = layoutOf(f);

@@ -115,7 +115,9 @@ public:
 #ifdef KILN_HAVE_CUDA
             // Synchronous: the context's own stream, waited for.
             return onEngineDevice([&] {
-                if (!mStream) mStream = std::make_unique<cuda::Stream>();
+                // Blocking: executeV2 follows the application's copies on the default stream
+                // (a pageable cudaMemcpyAsync may still be in flight when it returns).
+                if (!mStream) mStream = std::make_unique<cuda::Stream>(/*blocking=*/true);
                 run(mStream->get());
                 cuda::synchronize(mStream->get());
                 return true;

@@ -415,6 +415,69 @@ TEST(CudaPointwise, Cast) {
     EXPECT_TRUE(test::gpuMatchesReference(bits, {randomTensor(DataType::kFLOAT, {2, 7})}, kExact));
 }
 
+TEST(CudaPointwise, CastToAndFromTheNarrowTypes) {
+    KILN_REQUIRE_GPU();
+    const DataType narrow[] = {DataType::kFP8,  DataType::kFP8E4M3FNUZ, DataType::kFP8E5M2, DataType::kFP8E5M2FNUZ,
+                               DataType::kFP4,  DataType::kE8M0,        DataType::kINT2,    DataType::kUINT2};
+    const DataType wide[] = {DataType::kFLOAT, DataType::kHALF, DataType::kDOUBLE, DataType::kINT32, DataType::kBOOL,
+                             DataType::kUINT16};
+    for (DataType from : wide) {
+        for (DataType to : narrow) {
+            for (int64_t saturate : {0, 1}) {
+                for (int64_t rounding : {0, 1, 2}) {
+                    if (rounding && to != DataType::kE8M0) continue;
+                    SCOPED_TRACE(std::string(dataTypeName(from)) + " -> " + dataTypeName(to) + " saturate " +
+                                 std::to_string(saturate) + " rounding " + std::to_string(rounding));
+                    ir::CastOp op;
+                    op.toType = to;
+                    op.saturate = saturate;
+                    op.e8m0Rounding = rounding;
+                    const bool isFloat = from == DataType::kFLOAT || from == DataType::kHALF || from == DataType::kDOUBLE;
+                    ir::HostTensor x = randomTensor(from, {777}, isFloat ? -600.0 : 0, isFloat ? 600.0 : 9);
+                    EXPECT_TRUE(test::gpuMatchesReference(op, {x}, kExact));
+                    if (isFloat) {
+                        ir::HostTensor s = fromValues(from, {10}, {0.26, -0.74, 1e-6, -3.5, 1e5, -1e5, INFINITY,
+                                                                   -INFINITY, std::nan(""), 0.0});
+                        EXPECT_TRUE(test::gpuMatchesReference(op, {s}, kExact));
+                    }
+                }
+            }
+        }
+    }
+    // Every byte of each narrow type decoded to the wide types.
+    for (DataType from : narrow) {
+        ir::HostTensor x = ir::HostTensor::make(from, {256});
+        auto* bytes = x.as<uint8_t>();
+        for (int i = 0; i < 256; ++i) bytes[i] = static_cast<uint8_t>(i);
+        if (from == DataType::kINT2 || from == DataType::kUINT2 || from == DataType::kFP4)
+            for (int i = 0; i < 256; ++i) bytes[i] = static_cast<uint8_t>(from == DataType::kINT2 ? (i % 4) - 2 : i % (from == DataType::kFP4 ? 16 : 4));
+        for (DataType to : {DataType::kFLOAT, DataType::kHALF, DataType::kINT32, DataType::kBOOL}) {
+            SCOPED_TRACE(std::string(dataTypeName(from)) + " -> " + dataTypeName(to));
+            ir::CastOp op;
+            op.toType = to;
+            EXPECT_TRUE(test::gpuMatchesReference(op, {x}, kExact));
+        }
+    }
+}
+
+TEST(CudaPointwise, ElementWiseUnsigned) {
+    KILN_REQUIRE_GPU();
+    const E ops[] = {E::kSUM, E::kPROD, E::kMAX, E::kMIN, E::kSUB, E::kDIV, E::kMOD, E::kBITWISE_AND,
+                     E::kBITWISE_OR, E::kBITWISE_XOR, E::kSHIFT_LEFT, E::kSHIFT_RIGHT, E::kEQUAL, E::kGREATER, E::kLESS};
+    for (DataType t : {DataType::kUINT16, DataType::kUINT32, DataType::kUINT64}) {
+        const double top = t == DataType::kUINT16 ? 65536.0 : t == DataType::kUINT32 ? 4294967296.0 : 1.8e19;
+        for (E op : ops) {
+            SCOPED_TRACE(traceOf(t, static_cast<int>(op), {3, 1, 5}, {4, 1}));
+            ir::HostTensor a = randomTensor(t, {3, 1, 5}, 0, top);
+            ir::HostTensor b = (op == E::kDIV || op == E::kMOD) ? randomTensor(t, {4, 1}, 1, 1000)
+                               : (op == E::kSHIFT_LEFT || op == E::kSHIFT_RIGHT)
+                                   ? randomTensor(t, {4, 1}, 0, static_cast<double>(dataTypeSize(t) * 8))
+                                   : randomTensor(t, {4, 1}, 0, top);
+            EXPECT_TRUE(test::gpuMatchesReference(elementWise(op), {a, b}, kExact));
+        }
+    }
+}
+
 TEST(CudaPointwise, Identity) {
     KILN_REQUIRE_GPU();
     for (DataType t : {DataType::kFLOAT, DataType::kHALF, DataType::kINT64, DataType::kBOOL, DataType::kUINT8})

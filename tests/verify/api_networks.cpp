@@ -71,6 +71,7 @@ std::unique_ptr<HostMemory> Cnn::build(Logger& logger, bool markFeatures, Device
     net->markOutput(*sm->getOutput(0));
     if (markFeatures) net->markOutput(*relu->getOutput(0));
     auto config = builder->createBuilderConfig();
+    config->clearFlag(BuilderFlag::kTF32);  // compared with the CPU engine at float32 tolerances
     auto* profile = builder->createOptimizationProfile();
     setProfile(*profile, "x", makeDims({1, C, H, W}), makeDims({3, C, H, W}), makeDims({6, C, H, W}));
     config->addOptimizationProfile(profile);
@@ -146,6 +147,7 @@ std::unique_ptr<HostMemory> TransformerBlock::build(Logger& logger, DeviceType d
     net->markOutput(*y);
 
     auto config = builder->createBuilderConfig();
+    config->clearFlag(BuilderFlag::kTF32);  // compared with the CPU engine at float32 tolerances
     auto* p0 = builder->createOptimizationProfile();
     setProfile(*p0, "x", makeDims({1, 1, D}), makeDims({2, 4, D}), makeDims({4, 8, D}));
     config->addOptimizationProfile(p0);

@@ -80,9 +80,9 @@ void copyDeviceToDevice(void* dst, const void* src, size_t bytes, void* stream) 
 
 void synchronize(void* stream) { check(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)), "cudaStreamSynchronize"); }
 
-Stream::Stream() {
+Stream::Stream(bool blocking) {
     cudaStream_t s = nullptr;
-    check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreate");
+    check(cudaStreamCreateWithFlags(&s, blocking ? cudaStreamDefault : cudaStreamNonBlocking), "cudaStreamCreate");
     mStream = s;
 }
 

@@ -42,10 +42,11 @@ void copyToHost(void* dst, const void* src, size_t bytes, void* stream);
 void copyDeviceToDevice(void* dst, const void* src, size_t bytes, void* stream);
 void synchronize(void* stream);
 
-//! A non-blocking stream, destroyed with the object.
+//! A stream, destroyed with the object. A blocking one waits for work on the legacy default
+//! stream (an application's plain cudaMemcpy) before its own; a non-blocking one does not.
 class Stream {
 public:
-    Stream();
+    explicit Stream(bool blocking = false);
     ~Stream();
     Stream(const Stream&) = delete;
     Stream& operator=(const Stream&) = delete;

@@ -74,7 +74,7 @@ __device__ __forceinline__ void st(T* p, int64_t i, V v) {
 }
 
 //! Calls fn(T{}) with the storage type of `type`: floats (double included), the 8/32/64-bit
-//! integers and bool (Bool8). Returns false for other types.
+//! integers, the unsigned 16/32/64-bit ones and bool (Bool8). Returns false for other types.
 template <class Fn>
 bool dispatchType(DataType type, Fn&& fn) {
     switch (type) {
@@ -86,6 +86,9 @@ bool dispatchType(DataType type, Fn&& fn) {
         case DataType::kUINT8: fn(uint8_t{}); return true;
         case DataType::kINT32: fn(int32_t{}); return true;
         case DataType::kINT64: fn(int64_t{}); return true;
+        case DataType::kUINT16: fn(uint16_t{}); return true;
+        case DataType::kUINT32: fn(uint32_t{}); return true;
+        case DataType::kUINT64: fn(uint64_t{}); return true;
         case DataType::kBOOL: fn(Bool8{}); return true;
         default: return false;
     }

@@ -208,7 +208,8 @@ struct Candidate {
 };
 
 //! cuDNN's ranked algorithms for a problem (cached per thread by configuration), without the
-//! FFT ones in exact FP32 mode (their rounding differs from a direct sum).
+//! FFT and Winograd ones in exact FP32 mode (their transforms round far more than a direct
+//! sum: float32 engines must stay within 1e-4 of ONNX Runtime on real models).
 const std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mode mode) {
     int device = 0;
     cudaGetDevice(&device);
@@ -230,7 +231,9 @@ const std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mo
                    "Convolution: cudnnGetConvolutionForwardAlgorithm_v7");
         for (int i = 0; i < returned; ++i) {
             const bool fft = perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_FFT ||
-                             perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING;
+                             perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING ||
+                             perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD ||
+                             perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED;
             if (perf[i].status == CUDNN_STATUS_SUCCESS && !(fft && mode == Mode::kFP32))
                 list.push_back({static_cast<int>(perf[i].algo), perf[i].memory});
         }
@@ -241,7 +244,9 @@ const std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mo
                    "Deconvolution: cudnnGetConvolutionBackwardDataAlgorithm_v7");
         for (int i = 0; i < returned; ++i) {
             const bool fft = perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT ||
-                             perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING;
+                             perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING ||
+                             perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD ||
+                             perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED;
             if (perf[i].status == CUDNN_STATUS_SUCCESS && !(fft && mode == Mode::kFP32))
                 list.push_back({static_cast<int>(perf[i].algo), perf[i].memory});
         }

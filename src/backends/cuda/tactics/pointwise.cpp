@@ -103,7 +103,6 @@ Tactic castTactic() {
         if (in.size() != 1) return false;
         if (castIsCopy(c, in[0].type))
             return dataTypeSize(in[0].type) > 0 && dataTypeSize(in[0].type) == dataTypeSize(c.toType);
-        // 8-bit floats, FP4, E8M0, INT2/UINT2 and the wider unsigned types are not converted here.
         return castSupports(in[0].type, c.toType);
     };
     t.run = [](KernelArgs& args) {
@@ -115,7 +114,10 @@ Tactic castTactic() {
         KILN_CHECK_CODE(castSupports(in.type, out.type), ErrorCode::kUNSUPPORTED_STATE)
             << "Cast from " << dataTypeName(in.type) << " to " << dataTypeName(out.type)
             << " is not supported on the GPU";
-        checkStatus(args, cast(in.type, out.type, in.data, out.data, in.numel(), args.stream), "kernel cast");
+        checkStatus(args,
+                    cast(in.type, out.type, in.data, out.data, in.numel(), args.stream, op.saturate != 0,
+                         static_cast<int32_t>(op.e8m0Rounding)),
+                    "kernel cast");
     };
     return t;
 }
