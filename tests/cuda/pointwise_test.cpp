@@ -435,9 +435,13 @@ TEST(CudaPointwise, CastToAndFromTheNarrowTypes) {
                     const bool isFloat = from == DataType::kFLOAT || from == DataType::kHALF || from == DataType::kDOUBLE;
                     ir::HostTensor x = randomTensor(from, {777}, isFloat ? -600.0 : 0, isFloat ? 600.0 : 9);
                     EXPECT_TRUE(test::gpuMatchesReference(op, {x}, kExact));
+                    if (isFloat) {  // in the range of every narrow type, INT2/UINT2 included
+                        ir::HostTensor small = randomTensor(from, {777}, -4.0, 4.0);
+                        EXPECT_TRUE(test::gpuMatchesReference(op, {small}, kExact));
+                    }
                     if (isFloat) {
-                        ir::HostTensor s = fromValues(from, {10}, {0.26, -0.74, 1e-6, -3.5, 1e5, -1e5, INFINITY,
-                                                                   -INFINITY, std::nan(""), 0.0});
+                        ir::HostTensor s = fromValues(from, {14}, {0.26, -0.74, 1e-6, -3.5, 1e5, -1e5, INFINITY,
+                                                                   -INFINITY, std::nan(""), 0.0, 1.5, -2.0, 2.9, 3.0});
                         EXPECT_TRUE(test::gpuMatchesReference(op, {s}, kExact));
                     }
                 }

@@ -37,6 +37,8 @@ TEST(CudaResize, EveryModeAndCoordinateTransformation) {
                 for (const auto& [in, out] : shapes) {
                     for (bool antialias : {false, true}) {
                         if (antialias && mode == InterpolationMode::kNEAREST) continue;
+                        // The reference interpolates float, half and bf16; double only by nearest.
+                        if (t == DataType::kDOUBLE && mode != InterpolationMode::kNEAREST) continue;
                         // Cubic resizes the two innermost axes only (as TensorRT).
                         bool outerChange = false;
                         for (size_t d = 0; d + 2 < in.size(); ++d) outerChange = outerChange || in[d] != out[d];

@@ -118,7 +118,8 @@ Tactic resizeTactic() {
         const auto& r = static_cast<const ir::ResizeOp&>(op);
         if (in.empty() || in[0].shape.size() > static_cast<size_t>(kResizeMaxRank)) return false;
         const DataType t = in[0].type;
-        if (r.mode != InterpolationMode::kNEAREST) return isFloat(t);
+        // Interpolation in the reference's types (float, half, bf16; not double).
+        if (r.mode != InterpolationMode::kNEAREST) return isFloat(t) && t != DataType::kDOUBLE;
         // The nearest kernel's types (dispatchAll).
         return isFloat(t) || t == DataType::kINT8 || t == DataType::kUINT8 || t == DataType::kBOOL ||
                t == DataType::kINT32 || t == DataType::kINT64;
