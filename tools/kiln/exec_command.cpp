@@ -111,7 +111,8 @@ void warnIgnoredBuildOptions(const ExecOptions& o, Logger& logger) {
 bool execute(const ExecOptions& o, Logger& logger) {
     printExecOptions(o, logger);
     warnIgnoredBuildOptions(o, logger);
-    if (o.useCudaGraph) logger.log(Severity::kWARNING, "--useCudaGraph is not implemented yet: engines run without CUDA graphs");
+    if (o.useCudaGraph && o.backend != "cuda" && o.loadEngine.empty())
+        logger.log(Severity::kWARNING, "--useCudaGraph applies to GPU engines (--backend=cuda); ignored");
     InputDataMap inputs;
     if (!loadInputFiles(o.loadInputs, inputs, logger)) return false;
     auto runtime = createRuntime(logger);

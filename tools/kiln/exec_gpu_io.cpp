@@ -23,9 +23,10 @@ bool ok(cudaError_t status, const char* what, Logger& logger) {
 }  // namespace
 
 std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext& context, const std::vector<TensorBuffer>& buffers,
-                                     Logger& logger) {
+                                     Logger& logger, bool useCudaGraph) {
     std::unique_ptr<GpuIo> io(new GpuIo());
     io->mLogger = &logger;
+    io->mUseGraph = useCudaGraph;
     cudaStream_t stream = nullptr;
     if (!ok(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate", logger)) return nullptr;
     io->mStream = stream;
@@ -51,9 +52,44 @@ std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext& context, const std::vecto
 }
 
 GpuIo::~GpuIo() {
+    if (mGraph) cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(mGraph));
     for (void* p : mDevice) cudaFree(p);
     for (void* p : mPinned) cudaFreeHost(p);
     if (mStream) cudaStreamDestroy(static_cast<cudaStream_t>(mStream));
+}
+
+bool GpuIo::captureGraph(ExecutionContext& context) {
+    auto stream = static_cast<cudaStream_t>(mStream);
+    Logger& logger = *mLogger;
+    if (!ok(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture", logger))
+        return false;
+    const bool enqueued = context.enqueueV3(stream);
+    cudaGraph_t graph = nullptr;
+    const cudaError_t ended = cudaStreamEndCapture(stream, &graph);
+    cudaGraphExec_t exec = nullptr;
+    const cudaError_t instantiated =
+        enqueued && ended == cudaSuccess && graph ? cudaGraphInstantiate(&exec, graph, 0) : cudaErrorStreamCaptureInvalidated;
+    if (graph) cudaGraphDestroy(graph);
+    if (instantiated != cudaSuccess) {
+        (void)cudaGetLastError();
+        logf(logger, Severity::kWARNING,
+             "CUDA graph capture failed (%s): a step of this engine cannot be captured; running without a CUDA graph",
+             cudaGetErrorString(ended != cudaSuccess ? ended : instantiated));
+        return false;
+    }
+    mGraph = exec;
+    logger.log(Severity::kINFO, "Captured the engine's enqueue in a CUDA graph; inferences replay it");
+    return true;
+}
+
+bool GpuIo::enqueue(ExecutionContext& context) {
+    if (mUseGraph && !mGraphTried) {
+        mGraphTried = true;
+        captureGraph(context);
+    }
+    auto stream = static_cast<cudaStream_t>(mStream);
+    if (mGraph) return ok(cudaGraphLaunch(static_cast<cudaGraphExec_t>(mGraph), stream), "cudaGraphLaunch", *mLogger);
+    return context.enqueueV3(stream);
 }
 
 bool GpuIo::infer(ExecutionContext& context, std::vector<TensorBuffer>& buffers, bool transfers, InferenceTrace& t,
@@ -69,7 +105,7 @@ bool GpuIo::infer(ExecutionContext& context, std::vector<TensorBuffer>& buffers,
                 return false;
     if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
     t.h2dEnd = t.computeStart = now();
-    if (!context.enqueueV3(stream)) return false;
+    if (!enqueue(context)) return false;
     t.enqEnd = now();
     if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
     t.computeEnd = t.d2hStart = now();
@@ -94,7 +130,7 @@ bool GpuIo::downloadOutputs(std::vector<TensorBuffer>& buffers) {
     return true;
 }
 #else
-std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext&, const std::vector<TensorBuffer>&, Logger& logger) {
+std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext&, const std::vector<TensorBuffer>&, Logger& logger, bool) {
     logger.log(Severity::kERROR, "this kiln was built without CUDA: it cannot run GPU engines");
     return nullptr;
 }
@@ -103,6 +139,8 @@ bool GpuIo::infer(ExecutionContext&, std::vector<TensorBuffer>&, bool, Inference
     return false;
 }
 bool GpuIo::downloadOutputs(std::vector<TensorBuffer>&) { return false; }
+bool GpuIo::enqueue(ExecutionContext&) { return false; }
+bool GpuIo::captureGraph(ExecutionContext&) { return false; }
 #endif
 
 }  // namespace kiln::cli

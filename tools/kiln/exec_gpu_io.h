@@ -1,5 +1,7 @@
 // kiln exec on a GPU engine: a device buffer per I/O tensor, pinned host staging, one stream,
-// and the copies in and out of each inference (trtexec's H2D / compute / D2H phases).
+// and the copies in and out of each inference (trtexec's H2D / compute / D2H phases). With
+// --useCudaGraph the first inference captures the engine's enqueue into a CUDA graph, which
+// every inference then replays (kiln exec runs one input shape: one graph).
 #pragma once
 
 #include <functional>
@@ -15,7 +17,7 @@ public:
     //! Allocates the device buffers of `buffers` and binds them to `context`; nullptr after a
     //! logged failure ("GPU memory allocation failed during initialization of tensor: <name>").
     static std::unique_ptr<GpuIo> create(ExecutionContext& context, const std::vector<TensorBuffer>& buffers,
-                                         Logger& logger);
+                                         Logger& logger, bool useCudaGraph);
     ~GpuIo();
 
     //! One inference with the phases timed into `t` (ms since `origin`, steady clock).
@@ -26,7 +28,15 @@ public:
 
 private:
     GpuIo() = default;
+    //! The engine's work on the stream: the graph's replay, or enqueueV3.
+    bool enqueue(ExecutionContext& context);
+    //! Captures enqueueV3 into mGraph; false (with a warning) where the engine's steps cannot be
+    //! captured (a step that synchronises: Assertion, Resize's table upload).
+    bool captureGraph(ExecutionContext& context);
     void* mStream{nullptr};
+    bool mUseGraph{false};
+    bool mGraphTried{false};
+    void* mGraph{nullptr};  //!< cudaGraphExec_t
     std::vector<void*> mDevice;  //!< per buffer
     std::vector<void*> mPinned;  //!< per buffer
     Logger* mLogger{nullptr};

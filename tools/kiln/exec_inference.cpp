@@ -222,7 +222,10 @@ bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inpu
     // GPU engines: device buffers, with the copies of each inference timed as their own phases.
     std::unique_ptr<GpuIo> gpu;
     if (engine.getDeviceType() == DeviceType::kGPU) {
-        gpu = GpuIo::create(*context, result.buffers, logger);
+        // A graph replays kernels without the per-layer events the profiler needs (as trtexec).
+        if (o.useCudaGraph && profiler)
+            logger.log(Severity::kWARNING, "--useCudaGraph is ignored while profiling (--dumpProfile/--exportProfile)");
+        gpu = GpuIo::create(*context, result.buffers, logger, o.useCudaGraph && !profiler);
         if (!gpu) return false;
     }
     const std::function<double()> now = [&] { return ms(Clock::now()); };

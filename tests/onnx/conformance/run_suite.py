@@ -134,7 +134,8 @@ def write_docs(path, index, results, summary, version, backend, expectations):
     rows = sorted(per_op.items(), key=lambda kv: kv[0].lower())
     with open(path, "w") as f:
         f.write(f"# ONNX conformance: the backend test suite on Kiln's {backend} backend\n\n")
-        f.write("Written by `tests/onnx/conformance/run_suite.py --write-docs` (CTest `onnx_conformance`).\n\n")
+        f.write("Written by `tests/onnx/conformance/run_suite.py " + ("--gpu --write-docs` (`scripts/gpu conformance`, "
+                "on the GPU machine).\n\n" if backend == "CUDA" else "--write-docs` (CTest `onnx_conformance`).\n\n"))
         f.write(f"- Suite: the backend test cases of the `onnx` Python package {version} (node cases generated\n"
                 f"  from the package's own case definitions, seed 0; pytorch-converted, pytorch-operator and\n"
                 f"  simple as shipped). Tolerances as the suite's runner: rtol 1e-3, atol 1e-7 (bfloat16 rtol 2^-6).\n")
