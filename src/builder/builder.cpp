@@ -15,6 +15,7 @@
 #include "kiln/version.h"
 #include "network/network_impl.h"
 #include "passes/pass.h"
+#include "passes/precision/reduced_precision.h"
 
 namespace kiln {
 namespace {
@@ -133,6 +134,12 @@ private:
         step(0);
         passes::PassManager manager(mSink);
         passes::addCpuPipeline(manager);
+        // FP16/BF16: each layer a GPU kernel runs in the reduced type does (FP16 when both).
+        const bool reduce =
+            mDevice == DeviceType::kGPU && (cfg->getFlag(BuilderFlag::kFP16) || cfg->getFlag(BuilderFlag::kBF16));
+        if (reduce)
+            manager.add(passes::createReducedPrecisionPass(
+                mDevice, cfg->getFlag(BuilderFlag::kFP16) ? DataType::kHALF : DataType::kBF16));
         manager.run(*graph);
         step(1);
         engine::Plan plan = builder::planFromGraph(*graph, std::move(profiles));

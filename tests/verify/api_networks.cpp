@@ -51,7 +51,7 @@ Cnn::Cnn(std::mt19937& rng) {
     weights.add("fc_w", {K, F}, rng, 0.4f);
 }
 
-std::unique_ptr<HostMemory> Cnn::build(Logger& logger, bool markFeatures, DeviceType device) const {
+std::unique_ptr<HostMemory> Cnn::build(Logger& logger, bool markFeatures, DeviceType device, bool fp16) const {
     auto builder = createBuilder(logger, device);
     auto net = builder->createNetwork();
     auto* x = net->addInput("x", DataType::kFLOAT, makeDims({-1, C, H, W}));
@@ -72,6 +72,7 @@ std::unique_ptr<HostMemory> Cnn::build(Logger& logger, bool markFeatures, Device
     if (markFeatures) net->markOutput(*relu->getOutput(0));
     auto config = builder->createBuilderConfig();
     config->clearFlag(BuilderFlag::kTF32);  // compared with the CPU engine at float32 tolerances
+    if (fp16) config->setFlag(BuilderFlag::kFP16);
     auto* profile = builder->createOptimizationProfile();
     setProfile(*profile, "x", makeDims({1, C, H, W}), makeDims({3, C, H, W}), makeDims({6, C, H, W}));
     config->addOptimizationProfile(profile);
@@ -94,7 +95,7 @@ TransformerBlock::TransformerBlock(std::mt19937& rng) {
     weights.add("b2", {1, 1, D}, rng, 0.05f);
 }
 
-std::unique_ptr<HostMemory> TransformerBlock::build(Logger& logger, DeviceType device) const {
+std::unique_ptr<HostMemory> TransformerBlock::build(Logger& logger, DeviceType device, bool fp16) const {
     auto builder = createBuilder(logger, device);
     auto net = builder->createNetwork();
     auto* x = net->addInput("x", DataType::kFLOAT, makeDims({-1, -1, D}));
@@ -148,6 +149,7 @@ std::unique_ptr<HostMemory> TransformerBlock::build(Logger& logger, DeviceType d
 
     auto config = builder->createBuilderConfig();
     config->clearFlag(BuilderFlag::kTF32);  // compared with the CPU engine at float32 tolerances
+    if (fp16) config->setFlag(BuilderFlag::kFP16);
     auto* p0 = builder->createOptimizationProfile();
     setProfile(*p0, "x", makeDims({1, 1, D}), makeDims({2, 4, D}), makeDims({4, 8, D}));
     config->addOptimizationProfile(p0);

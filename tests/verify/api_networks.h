@@ -29,7 +29,9 @@ struct Cnn {
     static constexpr int C = 3, K = 8, H = 9, W = 7, F = 5;
     NamedArrays weights;
     explicit Cnn(std::mt19937& rng);
-    std::unique_ptr<HostMemory> build(Logger& logger, bool markFeatures, DeviceType device = DeviceType::kCPU) const;
+    //! fp16: BuilderFlag::kFP16 (GPU builds run their layers in half where a kernel can).
+    std::unique_ptr<HostMemory> build(Logger& logger, bool markFeatures, DeviceType device = DeviceType::kCPU,
+                                      bool fp16 = false) const;
 };
 
 //! Pre-norm transformer encoder block, x [B, S, 16] → y [B, S, 16], 2 heads, FFN 32, with the
@@ -39,7 +41,7 @@ struct TransformerBlock {
     static constexpr int D = 16, HEADS = 2, DH = 8, FFN = 32;
     NamedArrays weights;
     explicit TransformerBlock(std::mt19937& rng);
-    std::unique_ptr<HostMemory> build(Logger& logger, DeviceType device = DeviceType::kCPU) const;
+    std::unique_ptr<HostMemory> build(Logger& logger, DeviceType device = DeviceType::kCPU, bool fp16 = false) const;
 };
 
 }  // namespace kiln::test

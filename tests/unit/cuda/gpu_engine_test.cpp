@@ -162,6 +162,32 @@ TEST(GpuEngine, CnnMatchesTheCpuEngine) {
     }
 }
 
+TEST(GpuEngine, Fp16EnginesRunInHalfAndStayCloseToTheCpuEngine) {
+    KILN_REQUIRE_GPU();
+    Capture logger;
+    test::Cnn cnn(test::rng());
+    auto halfPlan = cnn.build(logger, true, DeviceType::kGPU, /*fp16=*/true);
+    ASSERT_TRUE(halfPlan) << (logger.messages.empty() ? "" : logger.messages.back());
+    auto cpuPlan = cnn.build(logger, true, DeviceType::kCPU);
+    ASSERT_TRUE(cpuPlan);
+    // The engine says which layers run in half (and the reformats between).
+    auto runtime = createRuntime(logger);
+    auto engine = runtime->deserializeEngine(halfPlan->data(), halfPlan->size());
+    ASSERT_TRUE(engine);
+    const std::string info = engine->getLayerInformationJson();
+    EXPECT_NE(info.find("float16"), std::string::npos) << info;
+    EXPECT_NE(info.find("reformat to float16"), std::string::npos) << info;
+    for (int64_t n : {1, 5}) {
+        Dims d = makeDims({n, test::Cnn::C, test::Cnn::H, test::Cnn::W});
+        std::map<std::string, std::pair<Dims, std::vector<float>>> in{
+            {"x", {d, randomValues(n * test::Cnn::C * test::Cnn::H * test::Cnn::W)}}};
+        auto g = runEngine(logger, *halfPlan, in, {"prob", "features"});
+        auto c = runEngine(logger, *cpuPlan, in, {"prob", "features"});
+        expectClose(g["prob"], c["prob"], 2e-2f, "prob (fp16)");
+        expectClose(g["features"], c["features"], 2e-2f, "features (fp16)");
+    }
+}
+
 TEST(GpuEngine, TransformerBlockMatchesTheCpuEngineInBothProfiles) {
     KILN_REQUIRE_GPU();
     Capture logger;
