@@ -55,7 +55,7 @@ public:
                     if (out->type == mType) mMadeReduced.insert(out);
                 ++reducedLayers;
                 changed = true;
-            } else {
+            } else if (!readsReducedAsIs(*n)) {
                 // A float32 layer reads float32: reformat the tensors this pass reduced back.
                 bool reformatted = false;
                 for (auto& in : n->inputs) {
@@ -93,6 +93,18 @@ private:
         }
         for (const auto& t : backend::tacticsFor(mBackend, n.op->name()))
             if (!t.tf32 && (!t.supports || t.supports(*n.op, infos))) return true;
+        return false;
+    }
+
+    //! A layer with no float32 output (Shape, a comparison) that a kernel runs on the reduced
+    //! tensors as they are needs no reformat.
+    bool readsReducedAsIs(const ir::Node& n) const {
+        for (const ir::Value* out : n.outputs)
+            if (out->type == DataType::kFLOAT) return false;
+        std::vector<ir::ValueInfo> infos;
+        for (const ir::Value* in : n.inputs) infos.push_back(in ? in->info() : ir::ValueInfo{});
+        for (const auto& t : backend::tacticsFor(mBackend, n.op->name()))
+            if (!t.supports || t.supports(*n.op, infos)) return true;
         return false;
     }
 

@@ -7,6 +7,7 @@
 #include "ir/graph.h"
 #include "ir/ops/activation.h"
 #include "ir/ops/elementwise.h"
+#include "ir/ops/shape.h"
 #include "passes/pass.h"
 #include "passes/precision/reduced_precision.h"
 
@@ -33,6 +34,9 @@ TEST(ReducedPrecision, RunsLayersInHalfWithReformatsAtTheFloatBoundaries) {
     auto* last = g.addNode(std::move(prod), "last", {keep->outputs[0], relu->outputs[0]}, 1);
     last->outputs[0]->name = "y";
     g.markOutput(last->outputs[0]);
+    auto* shape = g.addNode(std::make_unique<ir::ShapeOp>(), "shape", {relu->outputs[0]}, 1);
+    shape->outputs[0]->name = "dims";
+    g.markOutput(shape->outputs[0]);
     g.inferShapes();
 
     NullLogger logger;
@@ -53,6 +57,7 @@ TEST(ReducedPrecision, RunsLayersInHalfWithReformatsAtTheFloatBoundaries) {
     // relu's half output is reformatted once, for both float32 readers.
     EXPECT_EQ(keep->inputs[0], last->inputs[1]);
     EXPECT_EQ(keep->inputs[0]->producer->op->name(), std::string("Cast"));
+    EXPECT_EQ(shape->inputs[0], relu->outputs[0]) << "Shape reads the half tensor as it is";
     int casts = 0;
     for (const auto& n : g.nodes()) casts += n->op->name() == std::string("Cast");
     EXPECT_EQ(casts, 2);
