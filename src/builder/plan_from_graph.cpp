@@ -40,7 +40,14 @@ engine::Plan planFromGraph(const ir::Graph& graph, std::vector<engine::Profile> 
         step.opName = n->op->name();
         step.attributes = n->op->attributes();
         step.tacticName = "";  // chosen by selectTactics, per backend
+        // The precision it computes in: its float output's type (half after the reduced-precision
+        // pass), else its constraint or float32.
         step.precision = n->precision.value_or(DataType::kFLOAT);
+        if (!n->outputs.empty()) {
+            const DataType out = n->outputs[0]->type;
+            if (out == DataType::kFLOAT || out == DataType::kHALF || out == DataType::kBF16 || out == DataType::kDOUBLE)
+                step.precision = out;
+        }
         step.fusedFrom = n->fusedFrom;
         const int32_t index = static_cast<int32_t>(plan.steps.size());
         for (const ir::Value* in : n->inputs) {

@@ -100,6 +100,35 @@ bool addProfiles(Builder& builder, BuilderConfig& config, NetworkDefinition& net
     return true;
 }
 
+//! --layerPrecisions under --precisionConstraints=obey|prefer: each named layer (or every layer,
+//! for "*") gets setPrecision; false (logged) when a name matches no layer.
+bool applyLayerPrecisions(NetworkDefinition& network, BuilderConfig& config, const ExecOptions& o, Logger& logger) {
+    if (o.precisionConstraints == "obey") config.setFlag(BuilderFlag::kOBEY_PRECISION_CONSTRAINTS);
+    if (o.precisionConstraints == "prefer") config.setFlag(BuilderFlag::kPREFER_PRECISION_CONSTRAINTS);
+    if (o.layerPrecisions.empty()) return true;
+    if (o.precisionConstraints == "none") {
+        logger.log(Severity::kWARNING,
+                   "--layerPrecisions is ignored without --precisionConstraints=obey or --precisionConstraints=prefer");
+        return true;
+    }
+    for (const auto& [name, type] : o.layerPrecisions) {
+        int32_t matched = 0;
+        for (int32_t i = 0; i < network.getNbLayers(); ++i) {
+            Layer* layer = network.getLayer(i);
+            if (name != "*" && name != layer->getName()) continue;
+            layer->setPrecision(type);
+            ++matched;
+        }
+        if (matched == 0) {
+            logf(logger, Severity::kERROR, "--layerPrecisions: the network has no layer named '%s'", name.c_str());
+            return false;
+        }
+        logf(logger, Severity::kVERBOSE, "--layerPrecisions: %s on %d layer%s", dataTypeName(type), matched,
+             matched == 1 ? "" : "s");
+    }
+    return true;
+}
+
 void applySettings(BuilderConfig& config, const ExecOptions& o, Logger& logger) {
     if (o.fp16 || o.best) config.setFlag(BuilderFlag::kFP16);
     if (o.bf16 || o.best) config.setFlag(BuilderFlag::kBF16);
@@ -149,6 +178,7 @@ std::unique_ptr<HostMemory> buildEngine(Builder& builder, NetworkDefinition& net
     std::unique_ptr<TimingCache> cache;
     if (r.options) {
         applySettings(*config, *r.options, logger);
+        if (!applyLayerPrecisions(network, *config, *r.options, logger)) return nullptr;
         if (!r.options->timingCacheFile.empty()) {
             cache = loadTimingCache(*config, r.options->timingCacheFile, logger);
             if (!cache) return nullptr;

@@ -28,8 +28,10 @@ void printUsage() {
         "build:        --shapes --minShapes --optShapes --maxShapes (repeat the group for more profiles)\n"
         "              --memPoolSize=workspace:N[K|M|G|B] (default unit MiB) --builderOptimizationLevel=0..5\n"
         "              --timingCacheFile --fp16 --bf16 --int8 --best --noTF32 --backend=cpu|cuda --device=N\n"
+        "              --layerPrecisions=name:fp32|fp16|bf16|int8|int32[,...] --precisionConstraints=none|obey|prefer\n"
         "inference:    --profile=N (--useProfile=N) --iterations --warmUp=ms --duration=s\n"
         "              --loadInputs=name:file[,name:file] (raw or .npy) --skipInference --useCudaGraph --noDataTransfers\n"
+        "              --useSpinWait\n"
         "reporting:    --avgRuns --percentile=P1,P2 --exportTimes --exportOutput --exportProfile --dumpProfile\n"
         "              --dumpLayerInfo --exportLayerInfo --verbose\n");
 }

@@ -23,10 +23,11 @@ bool ok(cudaError_t status, const char* what, Logger& logger) {
 }  // namespace
 
 std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext& context, const std::vector<TensorBuffer>& buffers,
-                                     Logger& logger, bool useCudaGraph) {
+                                     Logger& logger, bool useCudaGraph, bool spinWait) {
     std::unique_ptr<GpuIo> io(new GpuIo());
     io->mLogger = &logger;
     io->mUseGraph = useCudaGraph;
+    io->mSpinWait = spinWait;
     cudaStream_t stream = nullptr;
     if (!ok(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate", logger)) return nullptr;
     io->mStream = stream;
@@ -82,6 +83,15 @@ bool GpuIo::captureGraph(ExecutionContext& context) {
     return true;
 }
 
+bool GpuIo::sync() {
+    auto stream = static_cast<cudaStream_t>(mStream);
+    if (!mSpinWait) return ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", *mLogger);
+    cudaError_t status;
+    while ((status = cudaStreamQuery(stream)) == cudaErrorNotReady) {
+    }
+    return ok(status, "cudaStreamQuery", *mLogger);
+}
+
 bool GpuIo::enqueue(ExecutionContext& context) {
     if (mUseGraph && !mGraphTried) {
         mGraphTried = true;
@@ -103,11 +113,11 @@ bool GpuIo::infer(ExecutionContext& context, std::vector<TensorBuffer>& buffers,
                 !ok(cudaMemcpyAsync(mDevice[i], mPinned[i], buffers[i].data.size(), cudaMemcpyHostToDevice, stream),
                     "cudaMemcpyAsync", logger))
                 return false;
-    if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
+    if (!sync()) return false;
     t.h2dEnd = t.computeStart = now();
     if (!enqueue(context)) return false;
     t.enqEnd = now();
-    if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
+    if (!sync()) return false;
     t.computeEnd = t.d2hStart = now();
     if (transfers)
         for (size_t i = 0; i < buffers.size(); ++i)
@@ -115,7 +125,7 @@ bool GpuIo::infer(ExecutionContext& context, std::vector<TensorBuffer>& buffers,
                 !ok(cudaMemcpyAsync(mPinned[i], mDevice[i], buffers[i].data.size(), cudaMemcpyDeviceToHost, stream),
                     "cudaMemcpyAsync", logger))
                 return false;
-    if (!ok(cudaStreamSynchronize(stream), "cudaStreamSynchronize", logger)) return false;
+    if (!sync()) return false;
     t.d2hEnd = now();
     return true;
 }
@@ -130,7 +140,7 @@ bool GpuIo::downloadOutputs(std::vector<TensorBuffer>& buffers) {
     return true;
 }
 #else
-std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext&, const std::vector<TensorBuffer>&, Logger& logger, bool) {
+std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext&, const std::vector<TensorBuffer>&, Logger& logger, bool, bool) {
     logger.log(Severity::kERROR, "this kiln was built without CUDA: it cannot run GPU engines");
     return nullptr;
 }
@@ -140,6 +150,7 @@ bool GpuIo::infer(ExecutionContext&, std::vector<TensorBuffer>&, bool, Inference
 }
 bool GpuIo::downloadOutputs(std::vector<TensorBuffer>&) { return false; }
 bool GpuIo::enqueue(ExecutionContext&) { return false; }
+bool GpuIo::sync() { return false; }
 bool GpuIo::captureGraph(ExecutionContext&) { return false; }
 #endif
 

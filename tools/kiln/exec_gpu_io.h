@@ -17,7 +17,7 @@ public:
     //! Allocates the device buffers of `buffers` and binds them to `context`; nullptr after a
     //! logged failure ("GPU memory allocation failed during initialization of tensor: <name>").
     static std::unique_ptr<GpuIo> create(ExecutionContext& context, const std::vector<TensorBuffer>& buffers,
-                                         Logger& logger, bool useCudaGraph);
+                                         Logger& logger, bool useCudaGraph, bool spinWait = false);
     ~GpuIo();
 
     //! One inference with the phases timed into `t` (ms since `origin`, steady clock).
@@ -30,11 +30,14 @@ private:
     GpuIo() = default;
     //! The engine's work on the stream: the graph's replay, or enqueueV3.
     bool enqueue(ExecutionContext& context);
+    //! Waits for the stream: cudaStreamSynchronize, or polling with --useSpinWait.
+    bool sync();
     //! Captures enqueueV3 into mGraph; false (with a warning) where the engine's steps cannot be
     //! captured (a step that synchronises: Assertion, Resize's table upload).
     bool captureGraph(ExecutionContext& context);
     void* mStream{nullptr};
     bool mUseGraph{false};
+    bool mSpinWait{false};
     bool mGraphTried{false};
     void* mGraph{nullptr};  //!< cudaGraphExec_t
     std::vector<void*> mDevice;  //!< per buffer

@@ -225,7 +225,7 @@ bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inpu
         // A graph replays kernels without the per-layer events the profiler needs (as trtexec).
         if (o.useCudaGraph && profiler)
             logger.log(Severity::kWARNING, "--useCudaGraph is ignored while profiling (--dumpProfile/--exportProfile)");
-        gpu = GpuIo::create(*context, result.buffers, logger, o.useCudaGraph && !profiler);
+        gpu = GpuIo::create(*context, result.buffers, logger, o.useCudaGraph && !profiler, o.useSpinWait);
         if (!gpu) return false;
     }
     const std::function<double()> now = [&] { return ms(Clock::now()); };

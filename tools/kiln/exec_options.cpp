@@ -197,6 +197,28 @@ bool parseExecOptions(int argc, char** argv, ExecOptions& o, std::string& error)
         {"--maxShapes", [&](const std::string& v) { return addProfileShapes(o, OptProfileSelector::kMAX, v, error); }},
         {"--memPoolSize", [&](const std::string& v) { return parseMemPools(v, o, error); }},
         {"--loadInputs", [&](const std::string& v) { return parseLoadInputs(v, o.loadInputs, error); }},
+        {"--layerPrecisions", [&](const std::string& v) {
+             o.layerPrecisions.clear();
+             const std::map<std::string, DataType> types = {{"fp32", DataType::kFLOAT}, {"fp16", DataType::kHALF},
+                                                            {"bf16", DataType::kBF16},  {"int8", DataType::kINT8},
+                                                            {"int32", DataType::kINT32}};
+             for (const auto& item : split(v, ',')) {
+                 const auto colon = item.rfind(':');
+                 if (colon == std::string::npos || colon == 0) return false;
+                 auto t = types.find(item.substr(colon + 1));
+                 if (t == types.end()) {
+                     error = "--layerPrecisions: '" + item.substr(colon + 1) + "' is not one of fp32, fp16, bf16, int8, int32";
+                     return false;
+                 }
+                 o.layerPrecisions.emplace_back(item.substr(0, colon), t->second);
+             }
+             return !o.layerPrecisions.empty();
+         }},
+        {"--precisionConstraints", [&](const std::string& v) {
+             if (v != "none" && v != "obey" && v != "prefer") return false;
+             o.precisionConstraints = v;
+             return true;
+         }},
         {"--percentile", [&](const std::string& v) {
              o.percentiles.clear();
              for (const auto& p : split(v, ',')) {
@@ -213,7 +235,7 @@ bool parseExecOptions(int argc, char** argv, ExecOptions& o, std::string& error)
         {"--best", &o.best},           {"--skipInference", &o.skipInference},
         {"--dumpProfile", &o.dumpProfile}, {"--dumpLayerInfo", &o.dumpLayerInfo},
         {"--verbose", &o.verbose},     {"--useCudaGraph", &o.useCudaGraph},
-        {"--noDataTransfers", &o.noDataTransfers},
+        {"--noDataTransfers", &o.noDataTransfers}, {"--useSpinWait", &o.useSpinWait},
     };
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -271,6 +293,10 @@ void printExecOptions(const ExecOptions& o, Logger& logger) {
     if (o.bf16 || o.best) precision += "+BF16";
     if (o.int8 || o.best) precision += "+INT8";
     info("Precision: " + precision + (o.noTF32 ? " (TF32 disabled)" : ""));
+    std::string layers;
+    for (const auto& [name, type] : o.layerPrecisions) layers += (layers.empty() ? "" : ",") + name + ":" + dataTypeName(type);
+    info("Layer Precisions: " + (layers.empty() ? std::string("none") : layers));
+    info("Precision Constraints: " + o.precisionConstraints);
     info("Timing Cache: " + (o.timingCacheFile.empty() ? std::string("local") : "file " + o.timingCacheFile));
     if (o.profiles.empty()) info("Input build shapes: " + shapesToString(o.shapes));
     for (size_t p = 0; p < o.profiles.size(); ++p) {
@@ -298,6 +324,7 @@ void printExecOptions(const ExecOptions& o, Logger& logger) {
     info("Inputs: " + (inputs.empty() ? std::string("random") : inputs));
     info("CUDA Graph: " + onOff(o.useCudaGraph));
     info("Data transfers: " + onOff(!o.noDataTransfers));
+    info("Spin-wait: " + onOff(o.useSpinWait));
     info("Skip inference: " + onOff(o.skipInference));
     info("=== Reporting Options ===");
     info("Verbose: " + onOff(o.verbose));

@@ -31,6 +31,10 @@ struct ExecOptions {
     std::optional<size_t> workspaceBytes;
     int32_t optimizationLevel{-1};  //!< -1: the builder's default
     bool fp16{false}, bf16{false}, int8{false}, noTF32{false}, best{false};
+    //! --layerPrecisions=name:type[,name:type] ("*" for every layer), applied only with
+    //! --precisionConstraints=obey|prefer (as trtexec).
+    std::vector<std::pair<std::string, DataType>> layerPrecisions;
+    std::string precisionConstraints{"none"};  //!< none, obey or prefer
     std::string backend{"cpu"};
     int32_t device{0};
     // Inference.
@@ -43,6 +47,7 @@ struct ExecOptions {
     bool skipInference{false};
     bool useCudaGraph{false};
     bool noDataTransfers{false};  //!< GPU engines: no host/device copies in the timed runs
+    bool useSpinWait{false};      //!< GPU engines: wait for the stream by polling, not blocking
     // Reporting.
     int32_t avgRuns{10};
     std::vector<float> percentiles{90, 95, 99};
