@@ -55,7 +55,9 @@ std::optional<std::vector<DimExpr>> propagateValues(ElementWiseOperation op, con
                 // Division by zero is the kernel's error to report, not shape inference's.
                 if (y.isConst() && y.value() == 0) return std::nullopt;
                 if (op == ElementWiseOperation::kDIV && x.isConst() && y.isConst()) {
-                    out.emplace_back(x.value() / y.value());  // integer DIV truncates toward zero
+                    // Integer DIV truncates toward zero; min / -1 would trap: it wraps, as the kernel.
+                    out.emplace_back(y.value() == -1 ? static_cast<int64_t>(0ull - static_cast<uint64_t>(x.value()))
+                                                     : x.value() / y.value());
                 } else {
                     // Symbolic: shape values are non-negative, where floor and truncation agree.
                     out.push_back(floorDiv(x, y));

@@ -68,6 +68,28 @@ TEST(ConstantFolding, FoldsShapeArithmeticOnStaticDims) {
     EXPECT_EQ(folded->constant->intAt(1), 4);
 }
 
+TEST(ConstantFolding, IntegerDivisionOfTheMinimumByMinusOneWrapsInsteadOfTrapping) {
+    // Shape values: INT64_MIN / -1 overflows (a hardware trap in C++); it wraps, as the kernel does.
+    for (ElementWiseOperation op : {ElementWiseOperation::kDIV, ElementWiseOperation::kFMOD}) {
+        ir::Graph g;
+        ir::Value* a = g.addConstant("a", test::intTensor(DataType::kINT64, {1}, {INT64_MIN}));
+        ir::Value* b = g.addConstant("b", test::intTensor(DataType::kINT64, {1}, {-1}));
+        auto div = std::make_unique<ir::ElementWiseOp>();
+        div->op = op;
+        auto* q = g.addNode(std::move(div), "q", {a, b}, 1);
+        auto* id = g.addNode(std::make_unique<ir::IdentityOp>(), "use", {q->outputs[0]}, 1);
+        id->outputs[0]->name = "y";
+        g.markOutput(id->outputs[0]);
+        g.inferShapes();
+        ASSERT_TRUE(q->outputs[0]->shapeValue.has_value());
+        ASSERT_TRUE((*q->outputs[0]->shapeValue)[0].isConst());
+        EXPECT_EQ((*q->outputs[0]->shapeValue)[0].value(), op == ElementWiseOperation::kDIV ? INT64_MIN : 0);
+        runPass(g, passes::createConstantFoldingPass());
+        ASSERT_EQ(g.nodes().size(), 1u);
+        EXPECT_EQ(g.nodes()[0]->inputs[0]->constant->intAt(0), op == ElementWiseOperation::kDIV ? INT64_MIN : 0);
+    }
+}
+
 TEST(ScaleFolding, FoldsPerChannelScaleIntoConvolutionExactly) {
     const int64_t c = 2, k = 3;
     auto build = [&](ir::Graph& g, bool markMid) {
