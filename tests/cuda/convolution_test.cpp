@@ -18,16 +18,9 @@ namespace {
 using Dims = std::vector<int64_t>;
 using PM = PaddingMode;
 using test::GpuCheck;
+using test::tol;
 using test::randomTensor;
 using Inputs = std::vector<const ir::HostTensor*>;
-
-GpuCheck tol(double rtol, double atol, std::vector<std::string> tactics = {}) {
-    GpuCheck c;
-    c.rtol = rtol;
-    c.atol = atol;
-    c.tactics = std::move(tactics);
-    return c;
-}
 
 //! Exact FP32 only for float32 (the TF32 tactic has its own test).
 GpuCheck checkFor(DataType t) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/test_util.h"
@@ -26,6 +27,11 @@ struct GpuCheck {
     //! Names of tactics to run; empty: every CUDA tactic that supports the node.
     std::vector<std::string> tactics;
 };
+
+//! A check with these tolerances (and, if given, only these tactics).
+inline GpuCheck tol(double rtol, double atol, std::vector<std::string> tactics = {}) {
+    return GpuCheck{rtol, atol, std::move(tactics)};
+}
 
 //! Runs `op` on `inputs` (nullptr: absent optional input) with the CPU reference and with every
 //! CUDA tactic that supports it, and compares each output. Fails if no CUDA tactic supports it.

@@ -15,16 +15,9 @@ namespace {
 using Dims = std::vector<int64_t>;
 using MO = MatrixOperation;
 using test::GpuCheck;
+using test::tol;
 using test::randomTensor;
 using Inputs = std::vector<const ir::HostTensor*>;
-
-GpuCheck tol(double rtol, double atol, std::vector<std::string> tactics = {}) {
-    GpuCheck c;
-    c.rtol = rtol;
-    c.atol = atol;
-    c.tactics = std::move(tactics);
-    return c;
-}
 
 //! Exact FP32 only: the TF32 tactic would not meet float32 tolerances.
 GpuCheck checkFor(DataType t) {

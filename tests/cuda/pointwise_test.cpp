@@ -26,17 +26,12 @@ namespace {
 using Dims = std::vector<int64_t>;
 using E = ElementWiseOperation;
 using test::GpuCheck;
+using test::tol;
 using test::randomTensor;
 
 const DataType kFloats[] = {DataType::kFLOAT, DataType::kHALF, DataType::kBF16, DataType::kDOUBLE};
 const DataType kInts[] = {DataType::kINT8, DataType::kUINT8, DataType::kINT32, DataType::kINT64};
 
-GpuCheck tol(double rtol, double atol) {
-    GpuCheck c;
-    c.rtol = rtol;
-    c.atol = atol;
-    return c;
-}
 const GpuCheck kExact = tol(0, 0);
 
 GpuCheck tolerance(DataType t) {

@@ -21,17 +21,11 @@ namespace {
 
 using Dims = std::vector<int64_t>;
 using test::GpuCheck;
+using test::tol;
 using test::randomTensor;
 
 const DataType kFloats[] = {DataType::kFLOAT, DataType::kHALF, DataType::kBF16};
 const DataType kInts[] = {DataType::kINT8, DataType::kUINT8, DataType::kINT32, DataType::kINT64};
-
-GpuCheck tol(double rtol, double atol) {
-    GpuCheck c;
-    c.rtol = rtol;
-    c.atol = atol;
-    return c;
-}
 
 GpuCheck tolerance(DataType t, double floatRtol = 1e-4, double floatAtol = 1e-5) {
     switch (t) {
