@@ -240,7 +240,12 @@ std::vector<std::vector<int64_t>> execute(const PreparedPlan& p, const MemoryPla
         if (options.replaceStep) {
             options.replaceStep(s, args);
         } else {
-            p.tactic(s).run(args);
+            // A kernel's message names the op; the layer and tactic say which node of the model.
+            try {
+                p.tactic(s).run(args);
+            } catch (const KilnError& e) {
+                throw KilnError(e.code(), "layer '" + step.layerName + "' (tactic " + step.tacticName + "): " + e.what());
+            }
         }
         for (size_t o = 0; !outs.empty() && o < args.outputs.size(); ++o) {
             SlotState& st = slots[step.outputs[o]];

@@ -7,6 +7,7 @@
 // FP32), cudnn_tf32 (float32, TF32 allowed), cudnn (float16/bfloat16, tensor cores, FP32 accumulation).
 #include <cudnn.h>
 
+#include <algorithm>
 #include <climits>
 #include <exception>
 #include <limits>
@@ -207,10 +208,11 @@ struct Candidate {
     size_t memory;
 };
 
-//! cuDNN's ranked algorithms for a problem (cached per thread by configuration), without the
-//! FFT and Winograd ones in exact FP32 mode (their transforms round far more than a direct
+//! cuDNN's ranked algorithms for a problem (cached per thread by configuration), each with the
+//! larger of the heuristic's and cudnnGet*WorkspaceSize's workspace (the heuristic's figure can be
+//! short, and cuDNN then refuses the call with BAD_PARAM), without the FFT and Winograd ones in exact FP32 mode (their transforms round far more than a direct
 //! sum: float32 engines must stay within 1e-4 of ONNX Runtime on real models).
-const std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mode mode) {
+std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mode mode) {
     int device = 0;
     cudaGetDevice(&device);
     std::vector<int64_t> key{device, p.forward, static_cast<int64_t>(mode), p.type, p.groups};
@@ -234,8 +236,11 @@ const std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mo
                              perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING ||
                              perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD ||
                              perf[i].algo == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED;
-            if (perf[i].status == CUDNN_STATUS_SUCCESS && !(fft && mode == Mode::kFP32))
-                list.push_back({static_cast<int>(perf[i].algo), perf[i].memory});
+            size_t exact = 0;
+            if (perf[i].status == CUDNN_STATUS_SUCCESS && !(fft && mode == Mode::kFP32) &&
+                cudnnGetConvolutionForwardWorkspaceSize(h, d.x.h, d.w.h, d.conv.h, d.y.h, perf[i].algo, &exact) ==
+                    CUDNN_STATUS_SUCCESS)
+                list.push_back({static_cast<int>(perf[i].algo), std::max(perf[i].memory, exact)});
         }
     } else {
         cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
@@ -247,8 +252,11 @@ const std::vector<Candidate>& candidatesFor(const Problem& p, const Descs& d, Mo
                              perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING ||
                              perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD ||
                              perf[i].algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED;
-            if (perf[i].status == CUDNN_STATUS_SUCCESS && !(fft && mode == Mode::kFP32))
-                list.push_back({static_cast<int>(perf[i].algo), perf[i].memory});
+            size_t exact = 0;
+            if (perf[i].status == CUDNN_STATUS_SUCCESS && !(fft && mode == Mode::kFP32) &&
+                cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w.h, d.x.h, d.conv.h, d.y.h, perf[i].algo,
+                                                             &exact) == CUDNN_STATUS_SUCCESS)
+                list.push_back({static_cast<int>(perf[i].algo), std::max(perf[i].memory, exact)});
         }
     }
     return cache.emplace(std::move(key), std::move(list)).first->second;
@@ -259,6 +267,13 @@ const Candidate* pick(const std::vector<Candidate>& list, size_t available) {
     for (const Candidate& c : list)
         if (c.memory <= available) return &c;
     return nullptr;
+}
+
+//! A status that says this algorithm cannot take this problem (cuDNN 9's BAD_PARAM and
+//! NOT_SUPPORTED families), as opposed to a failure of the device or the library.
+bool algorithmRefused(cudnnStatus_t status) {
+    const int family = static_cast<int>(status) / 1000;
+    return family == 2 || family == 3;
 }
 
 //! Staging copy + the best algorithm's workspace. A shape cuDNN cannot run (dims past 32 bits,
@@ -326,33 +341,40 @@ void runConv(KernelArgs& a, bool forward, Mode mode) {
     KILN_CHECK_CODE(!p.staged || (a.workspace && a.workspaceSize >= p.stageBytes), ErrorCode::kINVALID_ARGUMENT)
         << opName << ": workspace of " << a.workspaceSize << " bytes, the padded copy needs " << p.stageBytes;
     const size_t available = a.workspace ? a.workspaceSize - p.stageBytes : 0;
-    const Candidate* c = pick(candidatesFor(p, d, mode), available);
-    KILN_CHECK_CODE(c, ErrorCode::kUNSUPPORTED_STATE)
-        << opName << ": no cuDNN algorithm fits the workspace of " << a.workspaceSize << " bytes";
     void* stage = a.workspace;
     void* algoSpace = p.stageBytes ? static_cast<char*>(a.workspace) + p.stageBytes : a.workspace;
     const size_t es = dataTypeSize(x.type);
     cudnnHandle_t h = cudnnHandle();
     checkCudnn(cudnnSetStream(h, stream), "cudnnSetStream");
     const float one = 1.f, zero = 0.f;
-    if (forward) {
-        const void* src = x.data;
-        if (p.staged) {
-            check(launchWindowCopy(x.data, stage, es, p.copy, a.stream), "Convolution: padding copy");
-            src = stage;
-        }
-        checkCudnn(cudnnConvolutionForward(h, &one, d.x.h, src, d.w.h, w.data, d.conv.h,
-                                           static_cast<cudnnConvolutionFwdAlgo_t>(c->algo), algoSpace, c->memory,
-                                           &zero, d.y.h, y.data),
-                   "Convolution: cudnnConvolutionForward");
-    } else {
-        void* dst = p.staged ? stage : y.data;
-        checkCudnn(cudnnConvolutionBackwardData(h, &one, d.w.h, w.data, d.x.h, x.data, d.conv.h,
-                                                static_cast<cudnnConvolutionBwdDataAlgo_t>(c->algo), algoSpace,
-                                                c->memory, &zero, d.y.h, dst),
-                   "Deconvolution: cudnnConvolutionBackwardData");
-        if (p.staged) check(launchWindowCopy(stage, y.data, es, p.copy, a.stream), "Deconvolution: crop copy");
+    const void* src = x.data;
+    if (forward && p.staged) {
+        check(launchWindowCopy(x.data, stage, es, p.copy, a.stream), "Convolution: padding copy");
+        src = stage;
     }
+    void* dst = !forward && p.staged ? stage : y.data;
+    // The best-ranked algorithm that fits; one that cuDNN refuses for this problem (its
+    // heuristics rank some it then rejects) leaves the list, and the next one runs instead.
+    std::vector<Candidate>& list = candidatesFor(p, d, mode);
+    cudnnStatus_t status = CUDNN_STATUS_SUCCESS;
+    for (const Candidate* c = pick(list, available);; c = pick(list, available)) {
+        KILN_CHECK_CODE(c, ErrorCode::kUNSUPPORTED_STATE)
+            << opName << ": no cuDNN algorithm fits the workspace of " << a.workspaceSize << " bytes"
+            << (status == CUDNN_STATUS_SUCCESS ? "" : " and takes this problem (last refusal: ")
+            << (status == CUDNN_STATUS_SUCCESS ? "" : cudnnGetErrorString(status))
+            << (status == CUDNN_STATUS_SUCCESS ? "" : ")");
+        const int algo = c->algo;
+        status = forward ? cudnnConvolutionForward(h, &one, d.x.h, src, d.w.h, w.data, d.conv.h,
+                                                   static_cast<cudnnConvolutionFwdAlgo_t>(algo), algoSpace,
+                                                   c->memory, &zero, d.y.h, dst)
+                         : cudnnConvolutionBackwardData(h, &one, d.w.h, w.data, d.x.h, x.data, d.conv.h,
+                                                        static_cast<cudnnConvolutionBwdDataAlgo_t>(algo), algoSpace,
+                                                        c->memory, &zero, d.y.h, dst);
+        if (!algorithmRefused(status)) break;
+        list.erase(list.begin() + (c - list.data()));
+    }
+    checkCudnn(status, forward ? "Convolution: cudnnConvolutionForward" : "Deconvolution: cudnnConvolutionBackwardData");
+    if (!forward && p.staged) check(launchWindowCopy(stage, y.data, es, p.copy, a.stream), "Deconvolution: crop copy");
     epilogue(a, opName, act, alpha, beta);
 }
 
