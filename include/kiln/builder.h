@@ -98,6 +98,8 @@ class KILN_API Builder {
 public:
     virtual ~Builder() = default;
     virtual std::unique_ptr<NetworkDefinition> createNetwork() noexcept = 0;
+    //! `flags`: bits 1U << NetworkDefinitionCreationFlag (kSTRONGLY_TYPED); nullptr for unknown bits.
+    virtual std::unique_ptr<NetworkDefinition> createNetworkV2(NetworkDefinitionCreationFlags flags) noexcept = 0;
     virtual std::unique_ptr<BuilderConfig> createBuilderConfig() noexcept = 0;
     //! The profile is owned by the builder and lives as long as it.
     virtual OptimizationProfile* createOptimizationProfile() noexcept = 0;

@@ -280,9 +280,22 @@ public:
     virtual void setMessage(const char* message) noexcept = 0;
 };
 
+//! Properties fixed when a network is created: Builder::createNetworkV2(1U << flag | ...).
+enum class NetworkDefinitionCreationFlag : int32_t {
+    kEXPLICIT_BATCH = 0,  //!< accepted and ignored: networks are always explicit batch (as in TensorRT 10)
+    //! Every tensor's type follows from the inputs', the constants' and the Cast layers' types
+    //! by the layers' type rules: Layer::setPrecision and Tensor::setType on a layer output are
+    //! refused, and the builder refuses the FP16/BF16/INT8 flags (it never changes a type).
+    kSTRONGLY_TYPED = 1,
+};
+using NetworkDefinitionCreationFlags = uint32_t;
+
 class KILN_API NetworkDefinition {
 public:
     virtual ~NetworkDefinition() = default;
+
+    virtual bool getFlag(NetworkDefinitionCreationFlag flag) const noexcept = 0;
+    virtual NetworkDefinitionCreationFlags getFlags() const noexcept = 0;
 
     virtual Tensor* addInput(const char* name, DataType type, Dims dims) noexcept = 0;
     //! Any tensor can be marked: it then appears among the engine's outputs.

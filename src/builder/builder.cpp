@@ -3,6 +3,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "builder/builder_config_impl.h"
 #include "builder/plan_builder.h"
@@ -88,9 +89,15 @@ public:
     BuilderImpl(Logger& logger, DeviceType device, int cudaDevice)
         : mSink(&logger), mDevice(device), mCudaDevice(cudaDevice) {}
 
-    std::unique_ptr<NetworkDefinition> createNetwork() noexcept override {
+    std::unique_ptr<NetworkDefinition> createNetwork() noexcept override { return createNetworkV2(0); }
+    std::unique_ptr<NetworkDefinition> createNetworkV2(NetworkDefinitionCreationFlags flags) noexcept override {
         return apiGuard(mSink, std::unique_ptr<NetworkDefinition>(), [&] {
-            return std::unique_ptr<NetworkDefinition>(std::make_unique<NetworkImpl>(mSink.logger()));
+            constexpr NetworkDefinitionCreationFlags known =
+                1U << static_cast<int32_t>(NetworkDefinitionCreationFlag::kEXPLICIT_BATCH) |
+                1U << static_cast<int32_t>(NetworkDefinitionCreationFlag::kSTRONGLY_TYPED);
+            KILN_CHECK((flags & ~known) == 0) << "createNetworkV2: unknown NetworkDefinitionCreationFlag bits 0x"
+                                             << std::hex << (flags & ~known);
+            return std::unique_ptr<NetworkDefinition>(std::make_unique<NetworkImpl>(mSink.logger(), flags));
         });
     }
     std::unique_ptr<BuilderConfig> createBuilderConfig() noexcept override {
@@ -119,6 +126,12 @@ private:
         auto* cfg = dynamic_cast<BuilderConfigImpl*>(&config);
         KILN_CHECK(net && cfg) << "buildSerializedNetwork: the network or config was not created by this builder";
         KILN_CHECK(net->getNbOutputs() > 0) << "buildSerializedNetwork: the network has no outputs (markOutput)";
+        if (net->stronglyTyped())
+            for (auto [flag, name] : {std::pair{BuilderFlag::kFP16, "kFP16"}, {BuilderFlag::kBF16, "kBF16"},
+                                      {BuilderFlag::kINT8, "kINT8"}})
+                KILN_CHECK_CODE(!cfg->getFlag(flag), ErrorCode::kINVALID_CONFIG)
+                    << "BuilderFlag::" << name
+                    << " is not allowed with a strongly typed network: its types come from the network";
         std::lock_guard<std::mutex> lock(deviceBuildLock());
         auto start = std::chrono::steady_clock::now();
         ProgressMonitor* progress = cfg->mProgress;

@@ -39,6 +39,13 @@ Dims TensorImpl::getDimensions() const noexcept {
 }
 
 void TensorImpl::setType(DataType type) noexcept {
+    if (!mIsInput && mNet.stronglyTyped()) {
+        mNet.sink().error(ErrorCode::kINVALID_ARGUMENT,
+                          "setType on tensor '" + mName +
+                              "': a strongly typed network takes the types of layer outputs from its type rules "
+                              "(add a Cast layer for another type)");
+        return;
+    }
     if (mIsInput) {
         mInputType = type;
     } else {

@@ -90,7 +90,7 @@ public:
         return i >= 0 && i < getNbOutputs() ? mOutputs[i] : nullptr;
     }
     void setInput(int32_t index, Tensor& tensor) noexcept override;
-    void setPrecision(DataType type) noexcept override { mPrecision = type; }
+    void setPrecision(DataType type) noexcept override;
     DataType getPrecision() const noexcept override { return mPrecision.value_or(DataType::kFLOAT); }
     bool precisionIsSet() const noexcept override { return mPrecision.has_value(); }
     void resetPrecision() noexcept override { mPrecision.reset(); }
@@ -107,7 +107,13 @@ protected:
 
 class NetworkImpl : public NetworkDefinition {
 public:
-    explicit NetworkImpl(Logger* logger) : mSink(logger) {}
+    explicit NetworkImpl(Logger* logger, NetworkDefinitionCreationFlags flags = 0) : mSink(logger), mFlags(flags) {}
+
+    bool getFlag(NetworkDefinitionCreationFlag flag) const noexcept override {
+        return (mFlags >> static_cast<int32_t>(flag)) & 1U;
+    }
+    NetworkDefinitionCreationFlags getFlags() const noexcept override { return mFlags; }
+    bool stronglyTyped() const { return getFlag(NetworkDefinitionCreationFlag::kSTRONGLY_TYPED); }
 
     Tensor* addInput(const char* name, DataType type, Dims dims) noexcept override;
     void markOutput(Tensor& tensor) noexcept override;
@@ -216,6 +222,7 @@ private:
     void lowerLayer(Lowering& l, const LayerCore& layer, bool forBuild) const;
 
     LogSink mSink;
+    NetworkDefinitionCreationFlags mFlags{0};
     std::string mName{"network"};
     std::vector<std::unique_ptr<TensorImpl>> mTensors;
     std::vector<std::unique_ptr<LayerCore>> mLayers;
@@ -263,6 +270,17 @@ template <class OpT>
 OpT& LayerImpl<Iface>::op() {
     mNet->touch(this);
     return static_cast<OpT&>(*mOp);
+}
+
+template <class Iface>
+void LayerImpl<Iface>::setPrecision(DataType type) noexcept {
+    if (mNet->stronglyTyped()) {
+        mNet->sink().error(ErrorCode::kINVALID_ARGUMENT,
+                           mName + ": setPrecision is not allowed in a strongly typed network (its types come from "
+                                   "the network; add Cast layers for another precision)");
+        return;
+    }
+    mPrecision = type;
 }
 
 template <class Iface>

@@ -20,8 +20,9 @@ public:
     ContextImpl(EngineImpl& engine, bool ownMemory)
         : mEngine(engine), mSink(engine.sink()), mOwnMemory(ownMemory), mArena(engine.getDeviceType(), engine.allocator()) {
         if (ownMemory) {
-            // The engine's size: enough for every shape of every profile.
-            onEngineDevice([&] { mArena.reserve(engine.getDeviceMemorySize() + kArenaAlignment, nullptr); });
+            // The engine's size (the alignment slack included): enough for every profile's MAX
+            // shapes; exactly what getDeviceMemorySize() reports.
+            onEngineDevice([&] { mArena.reserve(engine.getDeviceMemorySize(), nullptr); });
         }
         selectProfile(0);
     }
@@ -172,7 +173,7 @@ private:
         } else {
             KILN_CHECK_CODE(mUserMemory || needed == 0, ErrorCode::kINVALID_STATE)
                 << "execute: this context was created without device memory; call setDeviceMemory first";
-            KILN_CHECK_CODE(needed <= mEngine.getDeviceMemorySize() + kArenaAlignment, ErrorCode::kINVALID_STATE)
+            KILN_CHECK_CODE(needed <= mEngine.getDeviceMemorySize(), ErrorCode::kINVALID_STATE)
                 << "execute: the shapes need " << needed << " bytes, more than getDeviceMemorySize()";
             arena = mUserMemory;
         }

@@ -136,6 +136,7 @@ void applySettings(BuilderConfig& config, const ExecOptions& o, Logger& logger) 
     if (o.noTF32) config.clearFlag(BuilderFlag::kTF32);
     if (o.workspaceBytes) config.setMemoryPoolLimit(MemoryPoolType::kWORKSPACE, *o.workspaceBytes);
     if (o.optimizationLevel >= 0) config.setBuilderOptimizationLevel(o.optimizationLevel);
+    if (o.avgTiming > 0) config.setAvgTimingIterations(o.avgTiming);
     // Read back from the config: what the builder will see.
     logf(logger, Severity::kVERBOSE, "Builder config: workspace %zu bytes, optimization level %d, fp16 %d, bf16 %d, int8 %d, tf32 %d",
          config.getMemoryPoolLimit(MemoryPoolType::kWORKSPACE), config.getBuilderOptimizationLevel(),

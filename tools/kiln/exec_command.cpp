@@ -29,9 +29,10 @@ void printUsage() {
         "              --memPoolSize=workspace:N[K|M|G|B] (default unit MiB) --builderOptimizationLevel=0..5\n"
         "              --timingCacheFile --fp16 --bf16 --int8 --best --noTF32 --backend=cpu|cuda --device=N\n"
         "              --layerPrecisions=name:fp32|fp16|bf16|int8|int32[,...] --precisionConstraints=none|obey|prefer\n"
+        "              --stronglyTyped (the model's types; no precision flags) --avgTiming=N (timing runs per tactic)\n"
         "inference:    --profile=N (--useProfile=N) --iterations --warmUp=ms --duration=s\n"
         "              --loadInputs=name:file[,name:file] (raw or .npy) --skipInference --useCudaGraph --noDataTransfers\n"
-        "              --useSpinWait\n"
+        "              --useSpinWait --infStreams=N (N contexts run concurrently, each from its own thread and stream)\n"
         "reporting:    --avgRuns --percentile=P1,P2 --exportTimes --exportOutput --exportProfile --dumpProfile\n"
         "              --dumpLayerInfo --exportLayerInfo --verbose\n");
 }
@@ -74,7 +75,8 @@ std::unique_ptr<HostMemory> buildFromOnnx(const ExecOptions& o, const InputDataM
         logf(logger, Severity::kERROR, "Could not create a builder for the %s backend (device %d)", o.backend.c_str(), o.device);
         return nullptr;
     }
-    auto network = builder->createNetwork();
+    auto network = builder->createNetworkV2(
+        o.stronglyTyped ? 1U << static_cast<int32_t>(NetworkDefinitionCreationFlag::kSTRONGLY_TYPED) : 0U);
     if (!network || !parseOnnxModel(o.onnx, *network, logger, o.verbose) || !checkInputFiles(*network, inputs, logger))
         return nullptr;
     BuildRequest request;

@@ -28,6 +28,7 @@ std::unique_ptr<GpuIo> GpuIo::create(ExecutionContext& context, const std::vecto
     io->mLogger = &logger;
     io->mUseGraph = useCudaGraph;
     io->mSpinWait = spinWait;
+    if (!ok(cudaGetDevice(&io->mDeviceIndex), "cudaGetDevice", logger)) return nullptr;
     cudaStream_t stream = nullptr;
     if (!ok(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate", logger)) return nullptr;
     io->mStream = stream;
@@ -130,6 +131,8 @@ bool GpuIo::infer(ExecutionContext& context, std::vector<TensorBuffer>& buffers,
     return true;
 }
 
+bool GpuIo::bindToThisThread() { return ok(cudaSetDevice(mDeviceIndex), "cudaSetDevice", *mLogger); }
+
 bool GpuIo::downloadOutputs(std::vector<TensorBuffer>& buffers) {
     for (size_t i = 0; i < buffers.size(); ++i) {
         if (buffers[i].isInput) continue;
@@ -149,6 +152,7 @@ bool GpuIo::infer(ExecutionContext&, std::vector<TensorBuffer>&, bool, Inference
     return false;
 }
 bool GpuIo::downloadOutputs(std::vector<TensorBuffer>&) { return false; }
+bool GpuIo::bindToThisThread() { return false; }
 bool GpuIo::enqueue(ExecutionContext&) { return false; }
 bool GpuIo::sync() { return false; }
 bool GpuIo::captureGraph(ExecutionContext&) { return false; }

@@ -25,6 +25,9 @@ public:
                const std::function<double()>& now);
     //! Copies the outputs back (after the last inference, for --exportOutput).
     bool downloadOutputs(std::vector<TensorBuffer>& buffers);
+    //! Makes the device of this GpuIo's stream current on the calling thread (--infStreams
+    //! drives each stream from a thread of its own, whose current device starts at 0).
+    bool bindToThisThread();
 
 private:
     GpuIo() = default;
@@ -36,6 +39,7 @@ private:
     //! captured (a step that synchronises: Assertion, Resize's table upload).
     bool captureGraph(ExecutionContext& context);
     void* mStream{nullptr};
+    int mDeviceIndex{0};
     bool mUseGraph{false};
     bool mSpinWait{false};
     bool mGraphTried{false};

@@ -1,8 +1,12 @@
 #include "exec_inference.h"
 
+#include <algorithm>
+#include <atomic>
+#include <barrier>
 #include <chrono>
 #include <functional>
 #include <random>
+#include <thread>
 
 #include "cli_util.h"
 #include "exec_gpu_io.h"
@@ -200,6 +204,47 @@ void LayerProfiler::endRun() {
     ++mNbRuns;
 }
 
+namespace {
+
+//! One of --infStreams: its own execution context, I/O buffers and (GPU engines) stream.
+struct InferenceStream {
+    std::unique_ptr<ExecutionContext> context;
+    std::vector<TensorBuffer> buffers;
+    std::unique_ptr<GpuIo> gpu;
+    std::vector<InferenceTrace> traces;
+    int32_t nbWarmups{0};
+    bool failed{false};
+};
+
+bool prepareStream(Engine& engine, const ExecOptions& o, const InputDataMap& inputs, bool graph, InferenceStream& s,
+                   Logger& logger) {
+    s.context = engine.createExecutionContext();
+    if (!s.context || !s.context->setOptimizationProfile(o.profile)) {
+        logf(logger, Severity::kERROR, "Cannot create an execution context");
+        return false;
+    }
+    if (!setInputShapes(engine, *s.context, o, inputs, logger) ||
+        !allocateBuffers(engine, *s.context, inputs, s.buffers, logger))
+        return false;
+    // GPU engines: device buffers, with the copies of each inference timed as their own phases.
+    if (engine.getDeviceType() == DeviceType::kGPU) {
+        s.gpu = GpuIo::create(*s.context, s.buffers, logger, graph, o.useSpinWait);
+        if (!s.gpu) return false;
+    }
+    return true;
+}
+
+bool inferOnce(InferenceStream& s, const ExecOptions& o, InferenceTrace& t, const std::function<double()>& now) {
+    if (s.gpu) return s.gpu->infer(*s.context, s.buffers, !o.noDataTransfers, t, now);
+    t.enqStart = t.h2dStart = t.h2dEnd = t.computeStart = now();
+    // The CPU backend computes in the caller's thread: enqueue returns when the work is done.
+    if (!s.context->enqueueV3(nullptr)) return false;
+    t.enqEnd = t.computeEnd = t.d2hStart = t.d2hEnd = now();
+    return true;
+}
+
+}  // namespace
+
 bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inputs, LayerProfiler* profiler,
                   InferenceResult& result, Logger& logger) {
     int32_t nbProfiles = engine.getNbOptimizationProfiles();
@@ -208,62 +253,89 @@ bool runInference(Engine& engine, const ExecOptions& o, const InputDataMap& inpu
              nbProfiles, nbProfiles == 1 ? "" : "s", nbProfiles - 1);
         return false;
     }
-    auto context = engine.createExecutionContext();
-    if (!context || !context->setOptimizationProfile(o.profile)) {
-        logf(logger, Severity::kERROR, "Cannot create an execution context");
-        return false;
-    }
-    if (!setInputShapes(engine, *context, o, inputs, logger) ||
-        !allocateBuffers(engine, *context, inputs, result.buffers, logger))
-        return false;
+    // A graph replays kernels without the per-layer events the profiler needs (as trtexec).
+    if (engine.getDeviceType() == DeviceType::kGPU && o.useCudaGraph && profiler)
+        logger.log(Severity::kWARNING, "--useCudaGraph is ignored while profiling (--dumpProfile/--exportProfile)");
+    if (profiler && o.infStreams > 1)
+        logger.log(Severity::kWARNING, "Profiling the first of the inference streams only (--infStreams)");
+    const bool graph = o.useCudaGraph && !profiler;
+    std::vector<InferenceStream> streams(static_cast<size_t>(o.infStreams));
+    for (auto& s : streams)
+        if (!prepareStream(engine, o, inputs, graph, s, logger)) return false;
     using Clock = std::chrono::steady_clock;
-    auto origin = Clock::now();
-    auto ms = [&](Clock::time_point t) { return std::chrono::duration<double, std::milli>(t - origin).count(); };
-    // GPU engines: device buffers, with the copies of each inference timed as their own phases.
-    std::unique_ptr<GpuIo> gpu;
-    if (engine.getDeviceType() == DeviceType::kGPU) {
-        // A graph replays kernels without the per-layer events the profiler needs (as trtexec).
-        if (o.useCudaGraph && profiler)
-            logger.log(Severity::kWARNING, "--useCudaGraph is ignored while profiling (--dumpProfile/--exportProfile)");
-        gpu = GpuIo::create(*context, result.buffers, logger, o.useCudaGraph && !profiler, o.useSpinWait);
-        if (!gpu) return false;
-    }
-    const std::function<double()> now = [&] { return ms(Clock::now()); };
-    auto inferOnce = [&](InferenceTrace& t) {
-        if (gpu) return gpu->infer(*context, result.buffers, !o.noDataTransfers, t, now);
-        t.enqStart = t.h2dStart = t.h2dEnd = t.computeStart = now();
-        // The CPU backend computes in the caller's thread: enqueue returns when the work is done.
-        if (!context->enqueueV3(nullptr)) return false;
-        t.enqEnd = t.computeEnd = t.d2hStart = t.d2hEnd = now();
-        return true;
+    const auto origin = Clock::now();
+    const std::function<double()> now = [&] {
+        return std::chrono::duration<double, std::milli>(Clock::now() - origin).count();
     };
     logger.log(Severity::kINFO, "Starting inference");
-    while (ms(Clock::now()) < o.warmUpMs) {
-        InferenceTrace t;
-        if (!inferOnce(t)) return false;
-        ++result.nbWarmups;
+    // Each stream warms up, all wait for each other, then all run until the timed queries of all
+    // streams together reach --iterations and --duration has passed.
+    std::barrier warmedUp(static_cast<std::ptrdiff_t>(streams.size()));
+    std::atomic<int64_t> queries{0};
+    std::atomic<bool> stop{false};
+    double start = 0;
+    auto drive = [&](size_t index) {
+        InferenceStream& s = streams[index];
+        if (s.gpu && index > 0 && !s.gpu->bindToThisThread()) s.failed = true, stop = true;
+        while (!stop && now() < o.warmUpMs) {
+            InferenceTrace t;
+            if (!inferOnce(s, o, t, now)) s.failed = true, stop = true;
+            ++s.nbWarmups;
+        }
+        warmedUp.arrive_and_wait();
+        if (index == 0) {
+            start = now();
+            if (profiler) s.context->setProfiler(profiler);
+        }
+        warmedUp.arrive_and_wait();
+        while (!stop && (queries < o.iterations || now() - start < o.durationS * 1000.0)) {
+            InferenceTrace t;
+            if (!inferOnce(s, o, t, now)) {
+                s.failed = true, stop = true;
+                break;
+            }
+            s.traces.push_back(t);
+            ++queries;
+            if (profiler && index == 0) profiler->endRun();
+        }
+    };
+    if (streams.size() == 1) {
+        drive(0);
+    } else {
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < streams.size(); ++i) threads.emplace_back(drive, i);
+        for (auto& t : threads) t.join();
     }
-    result.warmupMs = ms(Clock::now());
-    logf(logger, Severity::kINFO, "Warmup completed %d queries over %.0f ms", result.nbWarmups, result.warmupMs);
-    if (profiler) context->setProfiler(profiler);
-    double start = ms(Clock::now());
-    while (static_cast<int64_t>(result.traces.size()) < o.iterations || ms(Clock::now()) - start < o.durationS * 1000.0) {
-        InferenceTrace t;
-        if (!inferOnce(t)) {
+    InferenceStream& first = streams[0];
+    first.context->setProfiler(nullptr);
+    for (const auto& s : streams) {
+        if (s.failed) {
             logger.log(Severity::kERROR, "Inference failed");
             return false;
         }
-        result.traces.push_back(t);
-        if (profiler) profiler->endRun();
+        result.nbWarmups += s.nbWarmups;
+        result.traces.insert(result.traces.end(), s.traces.begin(), s.traces.end());
     }
-    if (gpu && !gpu->downloadOutputs(result.buffers)) return false;
-    context->setProfiler(nullptr);
-    result.benchMs = result.traces.back().d2hEnd - result.traces.front().h2dStart;
-    logf(logger, Severity::kINFO, "Timing trace has %zu queries over %.5f s", result.traces.size(), result.benchMs / 1000.0);
+    result.warmupMs = start;
+    logf(logger, Severity::kINFO, "Warmup completed %d queries over %.0f ms", result.nbWarmups, result.warmupMs);
+    std::sort(result.traces.begin(), result.traces.end(),
+              [](const InferenceTrace& a, const InferenceTrace& b) { return a.enqStart < b.enqStart; });
+    double end = 0;
+    for (const auto& t : result.traces) end = std::max(end, t.d2hEnd);
+    result.benchMs = end - result.traces.front().h2dStart;
+    if (o.infStreams > 1)
+        logf(logger, Severity::kINFO, "Timing trace has %zu queries over %.5f s from %d inference streams",
+             result.traces.size(), result.benchMs / 1000.0, o.infStreams);
+    else
+        logf(logger, Severity::kINFO, "Timing trace has %zu queries over %.5f s", result.traces.size(),
+             result.benchMs / 1000.0);
+    // The outputs reported and exported are the first stream's.
+    if (first.gpu && !first.gpu->downloadOutputs(first.buffers)) return false;
+    result.buffers = std::move(first.buffers);
     // Data-dependent outputs (NonZero) end up smaller than their planned bound.
     for (auto& buf : result.buffers) {
         if (buf.isInput) continue;
-        Dims d = context->getTensorShape(buf.name.c_str());
+        Dims d = first.context->getTensorShape(buf.name.c_str());
         if (d.nbDims >= 0 && volume(d) >= 0) {
             size_t bytes = static_cast<size_t>(volume(d)) * dataTypeSize(buf.type);
             if (bytes <= buf.data.size()) {

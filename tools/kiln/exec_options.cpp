@@ -120,6 +120,16 @@ bool validate(ExecOptions& o, std::string& error) {
         error = "--device=" + std::to_string(o.device) + ": the CPU backend has only device 0 (use --backend=cuda for GPUs)";
         return false;
     }
+    if (o.stronglyTyped) {
+        // As trtexec: a strongly typed network takes its precisions from the model.
+        const char* flag = o.fp16 ? "--fp16" : o.bf16 ? "--bf16" : o.int8 ? "--int8" : o.best ? "--best"
+                           : o.layerPrecisions.empty() ? nullptr : "--layerPrecisions";
+        if (flag) {
+            error = std::string("Invalid usage: ") + flag +
+                    " is not allowed with --stronglyTyped (the model's types are used; cast in the model instead)";
+            return false;
+        }
+    }
     return completeProfiles(o, error);
 }
 
@@ -180,11 +190,13 @@ bool parseExecOptions(int argc, char** argv, ExecOptions& o, std::string& error)
         {"--exportLayerInfo", str(o.exportLayerInfo)},
         {"--backend", str(o.backend)},
         {"--iterations", intIn(o.iterations, 1, INT32_MAX)},
+        {"--infStreams", intIn(o.infStreams, 1, 256)},
         {"--avgRuns", intIn(o.avgRuns, 1, INT32_MAX)},
         {"--profile", intIn(o.profile, 0, INT32_MAX)},
         {"--useProfile", intIn(o.profile, 0, INT32_MAX)},  // trtexec 10's name for the same
         {"--device", intIn(o.device, 0, INT32_MAX)},
         {"--builderOptimizationLevel", intIn(o.optimizationLevel, 0, 5)},
+        {"--avgTiming", intIn(o.avgTiming, 1, 1000)},
         {"--warmUp", floatIn(o.warmUpMs, 0)},
         {"--duration", floatIn(o.durationS, 0)},
         {"--shapes", [&](const std::string& v) {
@@ -236,6 +248,7 @@ bool parseExecOptions(int argc, char** argv, ExecOptions& o, std::string& error)
         {"--dumpProfile", &o.dumpProfile}, {"--dumpLayerInfo", &o.dumpLayerInfo},
         {"--verbose", &o.verbose},     {"--useCudaGraph", &o.useCudaGraph},
         {"--noDataTransfers", &o.noDataTransfers}, {"--useSpinWait", &o.useSpinWait},
+        {"--stronglyTyped", &o.stronglyTyped},
     };
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -297,6 +310,8 @@ void printExecOptions(const ExecOptions& o, Logger& logger) {
     for (const auto& [name, type] : o.layerPrecisions) layers += (layers.empty() ? "" : ",") + name + ":" + dataTypeName(type);
     info("Layer Precisions: " + (layers.empty() ? std::string("none") : layers));
     info("Precision Constraints: " + o.precisionConstraints);
+    info("Strongly typed: " + onOff(o.stronglyTyped));
+    info("Average timing: " + (o.avgTiming < 0 ? std::string("default") : std::to_string(o.avgTiming)) + " runs per tactic");
     info("Timing Cache: " + (o.timingCacheFile.empty() ? std::string("local") : "file " + o.timingCacheFile));
     if (o.profiles.empty()) info("Input build shapes: " + shapesToString(o.shapes));
     for (size_t p = 0; p < o.profiles.size(); ++p) {
@@ -316,6 +331,7 @@ void printExecOptions(const ExecOptions& o, Logger& logger) {
     info("Input inference shapes: " + shapesToString(o.shapes));
     info("Optimization profile: " + std::to_string(o.profile));
     info("Iterations: " + std::to_string(o.iterations));
+    info("Streams: " + std::to_string(o.infStreams));
     std::ostringstream dur;
     dur << "Duration: " << o.durationS << "s (+ " << o.warmUpMs << "ms warm up)";
     info(dur.str());

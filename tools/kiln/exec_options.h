@@ -31,6 +31,8 @@ struct ExecOptions {
     std::optional<size_t> workspaceBytes;
     int32_t optimizationLevel{-1};  //!< -1: the builder's default
     bool fp16{false}, bf16{false}, int8{false}, noTF32{false}, best{false};
+    bool stronglyTyped{false};  //!< NetworkDefinitionCreationFlag::kSTRONGLY_TYPED: the model's types, no precision flags
+    int32_t avgTiming{-1};      //!< timing runs averaged per tactic (-1: the builder's default)
     //! --layerPrecisions=name:type[,name:type] ("*" for every layer), applied only with
     //! --precisionConstraints=obey|prefer (as trtexec).
     std::vector<std::pair<std::string, DataType>> layerPrecisions;
@@ -41,6 +43,7 @@ struct ExecOptions {
     ShapeList shapes;
     int32_t profile{0};
     int32_t iterations{10};
+    int32_t infStreams{1};  //!< execution contexts run concurrently, each from its own thread (and stream)
     float warmUpMs{200};
     float durationS{3};
     std::vector<InputFile> loadInputs;

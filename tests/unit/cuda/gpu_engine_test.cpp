@@ -7,6 +7,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/test_util.h"
@@ -254,6 +255,90 @@ TEST(GpuEngine, AllocationFailuresGiveTheSpecMessages) {
     context.reset();
     engine.reset();
     EXPECT_EQ(weightsOnly.used, 0u);  // the weights went back to the allocator they came from
+}
+
+TEST(GpuEngine, TheContextAllocatesTheReportedDeviceMemorySize) {
+    KILN_REQUIRE_GPU();
+    Capture logger;
+    test::Cnn cnn(test::rng());
+    auto plan = cnn.build(logger, false, DeviceType::kGPU);
+    ASSERT_TRUE(plan);
+    auto runtime = createRuntime(logger);
+    CappedAllocator counting(size_t(1) << 40);
+    runtime->setGpuAllocator(&counting);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    ASSERT_TRUE(engine);
+    const size_t weights = counting.used;
+    auto context = engine->createExecutionContext();
+    ASSERT_TRUE(context);
+    EXPECT_EQ(counting.used - weights, engine->getDeviceMemorySize());
+    context.reset();
+    EXPECT_EQ(counting.used, weights);
+}
+
+TEST(GpuEngine, SeveralContextsOnSeveralThreadsAndStreamsMatchOneContextAlone) {
+    KILN_REQUIRE_GPU();
+    Capture logger;
+    test::Cnn cnn(test::rng());
+    auto plan = cnn.build(logger, false, DeviceType::kGPU);
+    ASSERT_TRUE(plan);
+    auto runtime = createRuntime(logger);
+    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    ASSERT_TRUE(engine);
+    constexpr int kThreads = 4, kRuns = 10;
+    const int64_t chw = int64_t(test::Cnn::C) * test::Cnn::H * test::Cnn::W;
+    struct Work {
+        int64_t batch;
+        std::vector<float> x, expected, got;
+    };
+    std::vector<std::vector<Work>> work(kThreads);
+    auto runOne = [&](ExecutionContext& c, cudaStream_t stream, Work& w, std::vector<float>& out) {
+        void *dx = nullptr, *dy = nullptr;
+        bool ok = cudaMalloc(&dx, w.x.size() * 4) == cudaSuccess &&
+                  cudaMalloc(&dy, w.batch * test::Cnn::F * 4) == cudaSuccess &&
+                  cudaMemcpyAsync(dx, w.x.data(), w.x.size() * 4, cudaMemcpyHostToDevice, stream) == cudaSuccess &&
+                  c.setInputShape("x", makeDims({w.batch, test::Cnn::C, test::Cnn::H, test::Cnn::W})) &&
+                  c.setTensorAddress("x", dx) && c.setTensorAddress("prob", dy) && c.enqueueV3(stream);
+        out.assign(static_cast<size_t>(w.batch) * test::Cnn::F, 0.f);
+        ok = ok && cudaMemcpyAsync(out.data(), dy, out.size() * 4, cudaMemcpyDeviceToHost, stream) == cudaSuccess &&
+             cudaStreamSynchronize(stream) == cudaSuccess;
+        cudaFree(dx);
+        cudaFree(dy);
+        return ok;
+    };
+    {
+        auto alone = engine->createExecutionContext();
+        cudaStream_t stream = nullptr;
+        ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+        for (auto& list : work)
+            for (int r = 0; r < kRuns; ++r) {
+                Work w;
+                w.batch = 1 + static_cast<int64_t>(test::rng()() % 6);
+                w.x = randomValues(static_cast<size_t>(w.batch * chw));
+                ASSERT_TRUE(runOne(*alone, stream, w, w.expected)) << logger.messages.back();
+                list.push_back(std::move(w));
+            }
+        cudaStreamDestroy(stream);
+    }
+    std::vector<std::unique_ptr<ExecutionContext>> contexts;
+    for (int t = 0; t < kThreads; ++t) contexts.push_back(engine->createExecutionContext());
+    std::vector<int> ok(kThreads, 1);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            cudaStream_t stream = nullptr;
+            if (cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking) != cudaSuccess) {
+                ok[t] = 0;
+                return;
+            }
+            for (auto& w : work[t]) ok[t] = ok[t] && runOne(*contexts[t], stream, w, w.got);
+            cudaStreamDestroy(stream);
+        });
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < kThreads; ++t) {
+        ASSERT_TRUE(ok[t]) << "thread " << t << ": " << (logger.messages.empty() ? "" : logger.messages.back());
+        for (auto& w : work[t]) expectClose(w.got, w.expected, 1e-6f, "prob, concurrent against alone");
+    }
 }
 
 TEST(GpuEngine, ExecuteRestoresTheCallersDeviceAndEnqueueUsesTheCallersStream) {
