@@ -2,12 +2,15 @@
 // domain; integer ABS/NEG/SIGN; NOT on bool; ISINF/ISNAN give bool; ROUND is half to even.
 #include "ir/ops/unary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <random>
 
 #include "backends/cpu/kernel.h"
+#include "ir/ops/activation.h"
+#include "backends/cpu/kernels/activation_math.h"
 #include "backends/cpu/kernels/fast_math.h"
 #include "common/test_util.h"
 
@@ -196,6 +199,24 @@ TEST(Unary, ErfTacticMatchesReference) {
     node.op = U::kEXP;
     info.type = DataType::kFLOAT;
     EXPECT_FALSE(t->supports(node, {info}));
+}
+
+// The float32_gelu_erf Activation tactic and the fused-epilogue path (geluErfFastInPlace)
+// against the reference Activation (libm's erf).
+TEST(Unary, GeluTacticMatchesReference) {
+    ir::ActivationOp node;
+    node.type = ActivationType::kGELU_ERF;
+    auto x = test::randomTensor(DataType::kFLOAT, {5, 29, 7}, -6.0, 6.0);
+    auto ref = cpu::evaluateReference(node, {&x});
+    EXPECT_TRUE(test::allClose(cpu::evaluateWithTactic(node, {&x}, "float32_gelu_erf")[0], ref[0], 1e-6, 1e-6));
+    ir::HostTensor inPlace = ir::HostTensor::make(DataType::kFLOAT, x.dims);  // a copy: x stays
+    std::copy(x.as<float>(), x.as<float>() + x.numel(), inPlace.as<float>());
+    cpu::geluErfFastInPlace(inPlace.as<float>(), inPlace.numel());
+    EXPECT_TRUE(test::allClose(inPlace, ref[0], 1e-6, 1e-6));
+    node.type = ActivationType::kGELU_TANH;
+    ir::ValueInfo info;
+    info.shape = {4};
+    EXPECT_FALSE(cpu::findTactic("Activation", "float32_gelu_erf")->supports(node, {info}));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Pass tests: build a graph, run one pass through the manager, compare with the expected graph.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "backends/cpu/kernel.h"
 #include "common/test_util.h"
 #include "ir/graph.h"
@@ -12,6 +14,7 @@
 #include "ir/ops/scale.h"
 #include "ir/ops/shape.h"
 #include "ir/ops/shuffle.h"
+#include "ir/ops/unary.h"
 #include "passes/pass.h"
 
 namespace kiln {
@@ -242,6 +245,58 @@ TEST(HardSwishFusion, FusesDecomposedHardSwish) {
             const double v = in.as<float>()[i];
             want.as<float>()[i] = static_cast<float>(
                 variant == 2 ? v * std::max(0.0, std::min(1.0, 0.2 * v + 0.4)) : v * std::max(0.0, std::min(6.0, v + 3)) / 6);
+        }
+        EXPECT_TRUE(test::allClose(got[0], want, 1e-6, 1e-6));
+    }
+}
+
+// The exporters' erf GELU (nn.GELU's order, Hugging Face's order, and a multiplication by
+// 1/sqrt(2)) becomes one GELU activation with the chain's values; a chain with another constant,
+// or an intermediate that is also an output, stays.
+TEST(GeluFusion, FusesTheDecomposedErfGelu) {
+    auto scalar = [](ir::Graph& g, const std::string& name, float v) {
+        return g.addConstant(name, test::tensorFrom({1}, {v}));
+    };
+    auto ew = [](ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
+        auto e = std::make_unique<ir::ElementWiseOp>();
+        e->op = op;
+        return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
+    };
+    // variant 0: nn.GELU; 1: x * 0.5 first; 2: * (1/sqrt(2)); 3: / 2 (no match); 4: erf also an output
+    for (int variant = 0; variant < 5; ++variant) {
+        SCOPED_TRACE(variant);
+        ir::Graph g;
+        ir::Value* x = g.addInput("x", DataType::kFLOAT, {3, 7});
+        ir::Value* scaled = variant == 2 ? ew(g, ElementWiseOperation::kPROD, "scale", scalar(g, "r", 0.70710677f), x)
+                                         : ew(g, ElementWiseOperation::kDIV, "div", x,
+                                              scalar(g, "sqrt2", variant == 3 ? 2.f : 1.4142135f));
+        auto erfOp = std::make_unique<ir::UnaryOp>();
+        erfOp->op = UnaryOperation::kERF;
+        ir::Value* erf = g.addNode(std::move(erfOp), "erf", {scaled}, 1)->outputs[0];
+        if (variant == 4) g.markOutput(erf);
+        ir::Value* gate = ew(g, ElementWiseOperation::kSUM, "add", erf, scalar(g, "one", 1.f));
+        ir::Value* y = variant == 1 ? ew(g, ElementWiseOperation::kPROD, "mul",
+                                         ew(g, ElementWiseOperation::kPROD, "half_x", x, scalar(g, "half", 0.5f)), gate)
+                                    : ew(g, ElementWiseOperation::kPROD, "mul2",
+                                         ew(g, ElementWiseOperation::kPROD, "mul1", x, gate), scalar(g, "half", 0.5f));
+        y->name = "y";
+        g.markOutput(y);
+        g.inferShapes();
+        runPass(g, passes::createGeluFusionPass());
+        const bool fuses = variant <= 2;
+        const ir::Node* last = g.nodes().back().get();
+        EXPECT_EQ(std::string(last->op->name()) == "Activation", fuses);
+        if (!fuses) continue;
+        EXPECT_EQ(g.nodes().size(), 1u);
+        const auto& op = static_cast<const ir::ActivationOp&>(*last->op);
+        EXPECT_EQ(op.type, ActivationType::kGELU_ERF);
+        EXPECT_EQ(last->inputs[0], x);
+        auto in = test::randomTensor(DataType::kFLOAT, {3, 7}, -4, 4);
+        auto got = cpu::evaluateReference(op, {&in});
+        auto want = ir::HostTensor::make(DataType::kFLOAT, {3, 7});
+        for (int64_t i = 0; i < 21; ++i) {
+            const double v = in.as<float>()[i];
+            want.as<float>()[i] = static_cast<float>(v * 0.5 * (1 + std::erf(v / std::sqrt(2.0))));
         }
         EXPECT_TRUE(test::allClose(got[0], want, 1e-6, 1e-6));
     }

@@ -88,8 +88,14 @@ inline float activate(int64_t type, float alpha, float beta, float x) {
     return y;
 }
 
+//! GELU (erf) over a contiguous range in place with the vectorised erf of fast_math.h
+//! (unary_fast.cpp): libm's scalar erff made a fused GELU epilogue slower than the separate
+//! Erf layer it replaced.
+void geluErfFastInPlace(float* data, int64_t n);
+
 //! A contiguous range in place (fast tactics' epilogues).
 inline void activateInPlace(int64_t type, float alpha, float beta, float* data, int64_t n) {
+    if (type == static_cast<int64_t>(ActivationType::kGELU_ERF)) return geluErfFastInPlace(data, n);
     dispatchActivation(static_cast<ActivationType>(type), [&](auto a) {
         for (int64_t i = 0; i < n; ++i) data[i] = activate<decltype(a)::value>(data[i], alpha, beta);
     });
