@@ -45,6 +45,8 @@ std::unique_ptr<Pass> createScaleFoldingPass();
 std::unique_ptr<Pass> createHardSwishFusionPass();
 //! x * 0.5 * (1 + Erf(x / sqrt(2))) → Activation kGELU_ERF (fusion/gelu_fusion.cpp).
 std::unique_ptr<Pass> createGeluFusionPass();
+//! Transpose of the last two dims → the matrix product's kTRANSPOSE (fusion/transpose_folding.cpp).
+std::unique_ptr<Pass> createTransposeFoldingPass();
 std::unique_ptr<Pass> createActivationFusionPass();
 
 //! The CPU backend's pipeline, as a list read top to bottom (pipelines.cpp).

@@ -45,6 +45,7 @@ void addCpuPipeline(PassManager& manager) {
     manager.add(createScaleFoldingPass());
     manager.add(createHardSwishFusionPass());
     manager.add(createGeluFusionPass());
+    manager.add(createTransposeFoldingPass());
     manager.add(createActivationFusionPass());  // after the passes that make activations
     manager.add(createConstantFoldingPass());  // folds what the rewrites exposed
 }

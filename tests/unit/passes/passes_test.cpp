@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "backends/cpu/kernel.h"
 #include "common/test_util.h"
@@ -299,6 +300,74 @@ TEST(GeluFusion, FusesTheDecomposedErfGelu) {
             want.as<float>()[i] = static_cast<float>(v * 0.5 * (1 + std::erf(v / std::sqrt(2.0))));
         }
         EXPECT_TRUE(test::allClose(got[0], want, 1e-6, 1e-6));
+    }
+}
+
+//! Runs `g` node by node with the CPU reference kernels; returns the outputs by name.
+std::map<std::string, ir::HostTensor> evaluateGraph(const ir::Graph& g,
+                                                    const std::map<std::string, ir::HostTensor>& inputs) {
+    std::map<const ir::Value*, ir::HostTensor> values;
+    for (const ir::Value* in : g.inputs()) values[in] = inputs.at(in->name);
+    for (const auto& n : g.nodes()) {
+        std::vector<const ir::HostTensor*> ins;
+        for (const ir::Value* v : n->inputs) ins.push_back(v->isConstant() ? v->constant.get() : &values.at(v));
+        std::vector<ir::HostTensor> outs = cpu::evaluateReference(*n->op, ins);
+        for (size_t i = 0; i < outs.size(); ++i) values[n->outputs[i]] = outs[i];
+    }
+    std::map<std::string, ir::HostTensor> out;
+    for (const ir::Value* v : g.outputs()) out[v->name] = values.at(v);
+    return out;
+}
+
+// A Transpose of the last two dims becomes the product's kTRANSPOSE (both operands; one
+// already transposed flips back to kNONE); other permutations, and vectors, stay.
+TEST(TransposeFolding, FoldsLastTwoDimsSwapsIntoTheProduct) {
+    auto transpose = [](ir::Graph& g, const std::string& name, ir::Value* v, std::vector<int64_t> perm) {
+        auto s = std::make_unique<ir::ShuffleOp>();
+        s->firstTranspose = std::move(perm);
+        return g.addNode(std::move(s), name, {v}, 1)->outputs[0];
+    };
+    // variant 0: B^T; 1: A^T with op0 already kTRANSPOSE; 2: another permutation (no fold)
+    for (int variant = 0; variant < 3; ++variant) {
+        SCOPED_TRACE(variant);
+        ir::Graph g;
+        ir::Value* a = g.addInput("a", DataType::kFLOAT, {2, 3, 5, 4});
+        ir::Value* b = g.addInput("b", DataType::kFLOAT, {2, 3, 6, 4});
+        auto mm = std::make_unique<ir::MatrixMultiplyOp>();
+        ir::Value *lhs = a, *rhs = b;
+        if (variant == 0) rhs = transpose(g, "bt", b, {0, 1, 3, 2});
+        if (variant == 1) {
+            mm->op0 = MatrixOperation::kTRANSPOSE;  // (A^T)^T = A: [5,4] x B^T [4,6]
+            lhs = transpose(g, "at", a, {0, 1, 3, 2});
+            rhs = transpose(g, "bt", b, {0, 1, 3, 2});
+        }
+        if (variant == 2) {
+            // [2,3,5,4] → [3,2,4,5]: not a swap of the last two only
+            lhs = transpose(g, "p", a, {1, 0, 2, 3});
+            mm->op0 = MatrixOperation::kNONE;
+            rhs = transpose(g, "bt", b, {1, 0, 3, 2});
+        }
+        auto* product = g.addNode(std::move(mm), "mm", {lhs, rhs}, 1);
+        product->outputs[0]->name = "y";
+        g.markOutput(product->outputs[0]);
+        g.inferShapes();
+        auto ins = std::vector<ir::HostTensor>{test::randomTensor(DataType::kFLOAT, {2, 3, 5, 4}),
+                                               test::randomTensor(DataType::kFLOAT, {2, 3, 6, 4})};
+        auto before = evaluateGraph(g, {{"a", ins[0]}, {"b", ins[1]}});
+        runPass(g, passes::createTransposeFoldingPass());
+        const auto& op = static_cast<const ir::MatrixMultiplyOp&>(*g.nodes().back()->op);
+        if (variant == 0) {
+            EXPECT_EQ(g.nodes().size(), 1u);
+            EXPECT_EQ(op.op1, MatrixOperation::kTRANSPOSE);
+        } else if (variant == 1) {
+            EXPECT_EQ(g.nodes().size(), 1u);
+            EXPECT_EQ(op.op0, MatrixOperation::kNONE);
+            EXPECT_EQ(op.op1, MatrixOperation::kTRANSPOSE);
+        } else {
+            EXPECT_EQ(g.nodes().size(), 3u);
+        }
+        auto after = evaluateGraph(g, {{"a", ins[0]}, {"b", ins[1]}});
+        EXPECT_TRUE(test::allClose(after.at("y"), before.at("y"), 1e-6, 1e-6));
     }
 }
 
