@@ -47,6 +47,8 @@ std::unique_ptr<Pass> createHardSwishFusionPass();
 std::unique_ptr<Pass> createGeluFusionPass();
 //! Transpose of the last two dims → the matrix product's kTRANSPOSE (fusion/transpose_folding.cpp).
 std::unique_ptr<Pass> createTransposeFoldingPass();
+//! Add(Convolution, z) → the convolution with residual z (fusion/residual_fusion.cpp).
+std::unique_ptr<Pass> createResidualFusionPass();
 std::unique_ptr<Pass> createActivationFusionPass();
 
 //! The CPU backend's pipeline, as a list read top to bottom (pipelines.cpp).

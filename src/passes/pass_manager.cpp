@@ -46,6 +46,7 @@ void addCpuPipeline(PassManager& manager) {
     manager.add(createHardSwishFusionPass());
     manager.add(createGeluFusionPass());
     manager.add(createTransposeFoldingPass());
+    manager.add(createResidualFusionPass());  // before the activation fusion: relu(conv + z)
     manager.add(createActivationFusionPass());  // after the passes that make activations
     manager.add(createConstantFoldingPass());  // folds what the rewrites exposed
 }

@@ -1,12 +1,13 @@
 // Convolution and Deconvolution through cuDNN against the CPU reference: 1-D, 2-D and 3-D,
 // strides, dilations, symmetric and asymmetric padding (staged in the workspace), every padding
 // mode, groups and depthwise, bias (also of another float type), each fused activation, extra
-// batch dims, float32 (exact and TF32), float16 and bfloat16.
+// batch dims, a fused residual, float32 (exact and TF32), float16 and bfloat16.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "backends/cpu/kernel.h"
 #include "backends/tactic.h"
 #include "cuda/cuda_test_util.h"
 #include "ir/ops/convolution.h"
@@ -134,6 +135,23 @@ TEST(CudaConvolution, FusedActivations) {
             EXPECT_TRUE(matches(op, t, x, w, {6}));
             EXPECT_TRUE(matches(op, t, x, w));
         }
+}
+
+// The fused residual (input 3): added after the bias, before the activation; a staged
+// (asymmetrically padded) case and a depthwise one, every type.
+TEST(CudaConvolution, FusedResidual) {
+    KILN_REQUIRE_GPU();
+    for (const Case& c : {kConvCases[0], kConvCases[3], kConvCases[10]}) {
+        auto op = makeOp<ir::ConvolutionOp>(c.w, c.win);
+        op.fusedActivation = static_cast<int64_t>(ActivationType::kRELU);
+        for (DataType t : kTypes) {
+            SCOPED_TRACE(trace(t, c.x, c.w) + " residual");
+            ir::HostTensor tx = randomTensor(t, c.x), tw = randomTensor(t, c.w), tb = randomTensor(t, {c.w[0]});
+            const Dims out = cpu::evaluateReference(op, Inputs{&tx, &tw, &tb})[0].dims;
+            ir::HostTensor tz = randomTensor(t, out);
+            EXPECT_TRUE(test::gpuMatchesReference(op, Inputs{&tx, &tw, &tb, &tz}, checkFor(t)));
+        }
+    }
 }
 
 TEST(CudaConvolution, Larger) {

@@ -257,6 +257,37 @@ TEST(Convolution, FusedActivations) {
     EXPECT_THROW(cpu::evaluateReference(b.op, {&b.x, &b.w}), KilnError);
 }
 
+// The fused residual (input 3, from the residual fusion) is added after the bias and before the
+// activation, by the reference and by every fast tactic that takes the case.
+TEST(Convolution, FusedResidualBeforeTheActivation) {
+    const std::vector<std::pair<ConvCase, const char*>> cases = {
+        {kCases[2], "openblas_im2col_gemm"},  // groups, stride 2
+        {kCases[3], "depthwise_direct"},
+        {{{1, 3, 7, 5}, {3, 3}, 4, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true}, "winograd_f2x2_3x3"},
+    };
+    for (const auto& [c, tactic] : cases) {
+        SCOPED_TRACE(tactic);
+        Built b = build(c);
+        const auto plain = cpu::evaluateReference(b.op, {&b.x, &b.w, &b.b});
+        HostTensor z = test::randomTensor(DataType::kFLOAT, plain[0].dims, -2, 2);
+        HostTensor expected = HostTensor::make(DataType::kFLOAT, plain[0].dims);
+        for (int64_t i = 0; i < z.numel(); ++i) {
+            const float v = plain[0].as<float>()[i] + z.as<float>()[i];
+            expected.as<float>()[i] = v > 0 ? v : 0.f;
+        }
+        b.op.fusedActivation = static_cast<int64_t>(ActivationType::kRELU);
+        const std::vector<const HostTensor*> in = {&b.x, &b.w, &b.b, &z};
+        std::vector<ir::ValueInfo> infos;
+        for (const HostTensor* t : in) infos.push_back(ir::constantInfo(*t));
+        ASSERT_TRUE(cpu::findTactic("Convolution", tactic)->supports(b.op, infos));
+        EXPECT_TRUE(test::allClose(cpu::evaluateReference(b.op, in)[0], expected, 1e-5, 1e-5));
+        EXPECT_TRUE(test::allClose(cpu::evaluateWithTactic(b.op, in, tactic)[0], expected, 1e-4, 1e-5));
+        // A residual of another shape is a shape error naming it.
+        HostTensor wrong = test::randomTensor(DataType::kFLOAT, {1, 1, 1, 1});
+        EXPECT_THROW(cpu::evaluateReference(b.op, {&b.x, &b.w, &b.b, &wrong}), KilnError);
+    }
+}
+
 TEST(Convolution, Float16StorageComputesInFloat) {
     Built b = build(kCases[1]);
     HostTensor xh = HostTensor::make(DataType::kHALF, b.x.dims), wh = HostTensor::make(DataType::kHALF, b.w.dims);

@@ -6,7 +6,7 @@ namespace kiln::ir {
 
 void ConvolutionOp::inferShapes(InferContext& ctx) const {
     const std::string& node = ctx.nodeName();
-    const int32_t ns = checkConvInputs(ctx, "Convolution", kernelSize, nbGroups, "[K, C/groups, kernel...]");
+    const int32_t ns = checkConvInputs(ctx, "Convolution", kernelSize, nbGroups, "[K, C/groups, kernel...]", 4);
     const ValueInfo& x = ctx.input(0);
     const ValueInfo& w = ctx.input(1);
     KILN_SHAPE_CHECK(ctx, fusedActivation < 0 || isFusableActivation(fusedActivation))
@@ -40,6 +40,14 @@ void ConvolutionOp::inferShapes(InferContext& ctx) const {
             << "input " << toString(x.shape) << " with padding " << dimsToString(a.pre) << "/" << dimsToString(a.post)
             << " is smaller than the dilated kernel " << dk << " in spatial dimension " << i;
         out.push_back(ax.out);
+    }
+    if (ctx.hasInput(3)) {  // the fused residual: added before the activation, same shape and type
+        const ValueInfo& r = ctx.input(3);
+        bool same = r.type == x.type && r.shape.size() == out.size();
+        for (size_t i = 0; same && i < out.size(); ++i) same = dimsMayMatch(r.shape[i], out[i]);
+        KILN_SHAPE_CHECK(ctx, same) << "residual input has type " << dataTypeName(r.type) << " and shape "
+                                    << toString(r.shape) << ", expected " << dataTypeName(x.type) << " "
+                                    << toString(out);
     }
     ctx.setOutput(0, x.type, std::move(out));
 }

@@ -1,4 +1,6 @@
-// N-d convolution. Inputs: x [N, C, spatial...], weights [K, C/groups, kernel...], bias [K] (optional).
+// N-d convolution. Inputs: x [N, C, spatial...], weights [K, C/groups, kernel...], bias [K] (optional),
+// residual (optional, set by the residual fusion): a tensor of the output's shape and type added
+// after the bias and before the fused activation: y = act(conv(x, w) + bias + residual).
 #pragma once
 
 #include <cstdint>

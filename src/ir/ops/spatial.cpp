@@ -3,9 +3,10 @@
 namespace kiln::ir {
 
 int32_t checkConvInputs(const InferContext& ctx, const char* opName, const std::vector<int64_t>& kernelSize,
-                        int64_t nbGroups, const char* weightLayout) {
-    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() == 2 || ctx.nbInputs() == 3)
-        << opName << " takes 2 or 3 inputs (input, kernel weights, bias), got " << ctx.nbInputs();
+                        int64_t nbGroups, const char* weightLayout, int32_t maxInputs) {
+    KILN_SHAPE_CHECK(ctx, ctx.nbInputs() >= 2 && ctx.nbInputs() <= maxInputs)
+        << opName << " takes 2 to " << maxInputs << " inputs (input, kernel weights, bias"
+        << (maxInputs > 3 ? ", residual" : "") << "), got " << ctx.nbInputs();
     const ValueInfo& x = ctx.input(0);
     const ValueInfo& w = ctx.input(1);
     KILN_SHAPE_CHECK(ctx, isFloat32OrNarrower(x.type) && isFloat32OrNarrower(w.type))

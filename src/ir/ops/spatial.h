@@ -92,8 +92,9 @@ inline bool dimsMayMatch(const DimExpr& a, const DimExpr& b) {
 
 //! Input count, float types, ranks and groups; returns the number of spatial dims.
 //! `weightLayout` names the weights' dims in messages ("[K, C/groups, kernel...]").
+//! `maxInputs`: 3 (input, weights, bias), 4 for Convolution (a fused residual).
 int32_t checkConvInputs(const InferContext& ctx, const char* opName, const std::vector<int64_t>& kernelSize,
-                        int64_t nbGroups, const char* weightLayout);
+                        int64_t nbGroups, const char* weightLayout, int32_t maxInputs = 3);
 //! The kernel's spatial dims, read from the weights (they must be known), checked against kernelSize.
 std::vector<int64_t> kernelDimsOf(const InferContext& ctx, const std::vector<int64_t>& kernelSize, int32_t ns);
 //! Optional input 2: a float bias of shape [k].

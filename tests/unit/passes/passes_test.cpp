@@ -373,6 +373,63 @@ TEST(TransposeFolding, FoldsLastTwoDimsSwapsIntoTheProduct) {
 
 // Conv -> Relu and MatMul -> Sigmoid become the producers' epilogues; an activation whose input
 // has another use, or one the kernels cannot carry (Softplus), stays a layer.
+// Add(conv, z) and Add(z, conv) become the convolution with residual z, and the ReLU after it
+// its activation (relu(conv + bias + z)) with the chain's values; a convolution with its own
+// activation, one whose output is also an output, and a broadcast z stay.
+TEST(ResidualFusion, FoldsTheShortcutAddIntoTheConvolution) {
+    for (int variant = 0; variant < 5; ++variant) {
+        SCOPED_TRACE(variant);
+        ir::Graph g;
+        ir::Value* x = g.addInput("x", DataType::kFLOAT, {2, 3, 6, 5});
+        ir::Value* z = g.addInput("z", DataType::kFLOAT, variant == 4 ? ir::Shape{2, 4, 1, 1} : ir::Shape{2, 4, 6, 5});
+        auto conv = std::make_unique<ir::ConvolutionOp>();
+        conv->nbOutputMaps = 4;
+        conv->kernelSize = {3, 3};
+        conv->prePadding = conv->postPadding = {1, 1};
+        if (variant == 2) conv->fusedActivation = static_cast<int64_t>(ActivationType::kSIGMOID);
+        auto* cn = g.addNode(std::move(conv), "conv",
+                             {x, g.addConstant("w", test::randomTensor(DataType::kFLOAT, {4, 3, 3, 3})),
+                              g.addConstant("b", test::randomTensor(DataType::kFLOAT, {4}))},
+                             1);
+        if (variant == 3) g.markOutput(cn->outputs[0]);
+        auto add = std::make_unique<ir::ElementWiseOp>();
+        add->op = ElementWiseOperation::kSUM;
+        auto* an = g.addNode(std::move(add), "add",
+                             variant == 1 ? std::vector<ir::Value*>{z, cn->outputs[0]}
+                                          : std::vector<ir::Value*>{cn->outputs[0], z},
+                             1);
+        auto relu = std::make_unique<ir::ActivationOp>();
+        relu->type = ActivationType::kRELU;
+        auto* rn = g.addNode(std::move(relu), "relu", {an->outputs[0]}, 1);
+        rn->outputs[0]->name = "y";
+        g.markOutput(rn->outputs[0]);
+        g.inferShapes();
+        const std::vector<int64_t> zDims = variant == 4 ? std::vector<int64_t>{2, 4, 1, 1} : std::vector<int64_t>{2, 4, 6, 5};
+        std::map<std::string, ir::HostTensor> in{{"x", test::randomTensor(DataType::kFLOAT, {2, 3, 6, 5})},
+                                                 {"z", test::randomTensor(DataType::kFLOAT, zDims, -2, 2)}};
+        auto before = evaluateGraph(g, in);
+        static NullLogger logger;
+        static LogSink sink(&logger);
+        passes::PassManager pm(sink);
+        pm.add(passes::createResidualFusionPass());
+        pm.add(passes::createActivationFusionPass());
+        pm.run(g);
+        const bool fuses = variant <= 1;
+        EXPECT_EQ(g.nodes().size(), fuses ? 1u : 3u);
+        if (fuses) {
+            const ir::Node& n = *g.nodes()[0];
+            const auto& op = static_cast<const ir::ConvolutionOp&>(*n.op);
+            EXPECT_EQ(n.name, "conv");
+            ASSERT_EQ(n.inputs.size(), 4u);
+            EXPECT_EQ(n.inputs[3], z);
+            EXPECT_EQ(op.fusedActivation, static_cast<int64_t>(ActivationType::kRELU));
+            EXPECT_EQ(n.fusedFrom, (std::vector<std::string>{"add", "relu"}));
+        }
+        auto after = evaluateGraph(g, in);
+        EXPECT_TRUE(test::allClose(after.at("y"), before.at("y"), 1e-5, 1e-5));
+    }
+}
+
 TEST(ActivationFusion, FusesIntoConvolutionAndMatrixMultiply) {
     auto build = [](ir::Graph& g, ActivationType type, bool shared) {
         ir::Value* x = g.addInput("x", DataType::kFLOAT, {1, 2, 5, 5});

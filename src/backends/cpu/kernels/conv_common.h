@@ -67,6 +67,23 @@ inline std::vector<float> toFloatVector(const ir::TensorView& v) {
     return r;
 }
 
+//! Convolution's fused residual (input 3, set by the residual fusion) as float32, checked
+//! against the output; nullptr when there is none. Added after the bias, before the activation.
+inline const float* residualOf(const KernelArgs& a) {
+    if (!a.has(3)) return nullptr;
+    const ir::TensorView& r = a.inputs[3];
+    KILN_CHECK(r.type == DataType::kFLOAT && r.numel() == a.outputs[0].numel())
+        << "Convolution: the residual has " << r.numel() << " " << dataTypeName(r.type) << " values for an output of "
+        << a.outputs[0].numel() << " float32 values";
+    return r.as<const float>();
+}
+
+//! y[i] += r[i]: a fused residual added over the whole output (fast tactics without a row loop).
+inline void addResidual(float* y, const float* r, int64_t n) {
+    if (r)
+        for (int64_t i = 0; i < n; ++i) y[i] += r[i];
+}
+
 //! Every operand float32 (the fast convolution tactics' precondition).
 inline bool allFloat32(const std::vector<ir::ValueInfo>& in) {
     for (const ir::ValueInfo& v : in)

@@ -142,6 +142,7 @@ void runDepthwise(KernelArgs& a) {
     float* y = a.outputs[0].as<float>();
     depthwise(g, a.inputs[0].as<const float>(), a.inputs[1].as<const float>(),
               a.has(2) ? a.inputs[2].as<const float>() : nullptr, y, static_cast<float*>(a.workspace));
+    addResidual(y, residualOf(a), g.batch * g.k * g.outVol);
     if (op.fusedActivation >= 0)
         activateInPlace(op.fusedActivation, static_cast<float>(op.fusedAlpha), static_cast<float>(op.fusedBeta), y,
                         g.batch * g.k * g.outVol);

@@ -136,7 +136,8 @@ void runGemm(KernelArgs& a) {
                         static_cast<int>(g.outVol), 0.f, yg, static_cast<int>(g.outVol));
         }
     }
-    if (!bias && op.fusedActivation < 0) return;
+    const float* residual = residualOf(a);
+    if (!bias && !residual && op.fusedActivation < 0) return;
     const float alpha = static_cast<float>(op.fusedAlpha), beta = static_cast<float>(op.fusedBeta);
     for (int64_t n = 0; n < g.batch; ++n) {
         for (int64_t k = 0; k < g.k; ++k) {
@@ -144,6 +145,7 @@ void runGemm(KernelArgs& a) {
             const float bk = bias ? bias[k] : 0.f;
             if (bias)
                 for (int64_t i = 0; i < g.outVol; ++i) row[i] += bk;
+            addResidual(row, residual ? residual + (n * g.k + k) * g.outVol : nullptr, g.outVol);
             if (op.fusedActivation >= 0) activateInPlace(op.fusedActivation, alpha, beta, row, g.outVol);
         }
     }

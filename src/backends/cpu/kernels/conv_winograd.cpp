@@ -168,6 +168,7 @@ void runWinograd(KernelArgs& a) {
             transformOutputs(m, p, g, bias, t0, cnt, ld, yn);
         }
     }
+    addResidual(y, residualOf(a), g.batch * g.k * g.outVol);
     if (op.fusedActivation >= 0)
         activateInPlace(op.fusedActivation, static_cast<float>(op.fusedAlpha), static_cast<float>(op.fusedBeta), y,
                         g.batch * g.k * g.outVol);

@@ -34,6 +34,12 @@ void convReference(KernelArgs& a) {
     std::vector<float> bias = a.has(2) ? toFloatVector(a.inputs[2]) : std::vector<float>(g.k, 0.f);
     const int64_t cg = g.c / g.groups, kg = g.k / g.groups;
     std::vector<double> acc(static_cast<size_t>(g.batch * g.k * g.outVol));
+    std::vector<float> residual;
+    if (a.has(3)) {
+        KILN_CHECK(a.inputs[3].numel() == static_cast<int64_t>(acc.size()))
+            << "Convolution: the residual has " << a.inputs[3].numel() << " values for an output of " << acc.size();
+        residual = toFloatVector(a.inputs[3]);
+    }
     int64_t o[Dims::MAX_DIMS], kk[Dims::MAX_DIMS];
     for (int64_t n = 0; n < g.batch; ++n) {
         for (int64_t k = 0; k < g.k; ++k) {
@@ -56,6 +62,7 @@ void convReference(KernelArgs& a) {
                         sum += static_cast<double>(x[(n * g.c + c) * g.inVol + inOff]) * w[(k * cg + ci) * g.kVol + kp];
                     }
                 }
+                if (!residual.empty()) sum += residual[(n * g.k + k) * g.outVol + op_];
                 double v = op.fusedActivation >= 0
                                ? activate(op.fusedActivation, static_cast<float>(op.fusedAlpha),
                                           static_cast<float>(op.fusedBeta), static_cast<float>(sum))

@@ -6,7 +6,11 @@
 // the reductions fix their lane count in the source.
 #pragma once
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+// ThreadSanitizer builds get one baseline copy: an ifunc resolver runs while the loader
+// relocates, before the TSan runtime is up, and the instrumented resolver crashes there.
+#if defined(__SANITIZE_THREAD__)
+#define KILN_SIMD_CLONES
+#elif defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
 #define KILN_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define KILN_SIMD_CLONES

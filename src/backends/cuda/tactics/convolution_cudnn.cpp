@@ -44,6 +44,7 @@ bool typeFits(DataType t, Mode mode) {
 //! ValueInfo, so the bias is checked at run time; any float bias type is accepted.)
 bool supportsConv(const std::vector<ir::ValueInfo>& in, Mode mode) {
     if (in.size() < 2 || in[0].type != in[1].type || !typeFits(in[0].type, mode)) return false;
+    if (in.size() > 3 && !in[3].shape.empty() && in[3].type != in[0].type) return false;  // the residual
     const int64_t ns = static_cast<int64_t>(in[1].shape.size()) - 2;
     return ns >= 1 && ns <= 3 && static_cast<int64_t>(in[0].shape.size()) >= ns + 2;
 }
@@ -291,7 +292,8 @@ size_t workspaceOf(const KernelArgs& a, bool forward, Mode mode) {
     return std::numeric_limits<size_t>::max();
 }
 
-//! y += bias[k] per output channel, then the activation (activationType < 0: none).
+//! y += bias[k] per output channel, y += residual (Convolution's input 3, the output's shape),
+//! then the activation (activationType < 0: none).
 void epilogue(KernelArgs& a, const char* opName, int64_t activationType, float alpha, float beta) {
     ir::TensorView& y = a.outputs[0];
     const int32_t c0 = y.rank - (a.inputs[1].rank - 2) - 1;  // channel axis
@@ -307,6 +309,16 @@ void epilogue(KernelArgs& a, const char* opName, int64_t activationType, float a
         for (int32_t i = c0 + 1; i < y.rank; ++i) bl.dims[2] *= y.dims[i];
         bl.strides[0] = 0, bl.strides[1] = 1, bl.strides[2] = 0;
         check(launchBiasAdd(y.data, y.type, bias.data, bias.type, bl, y.numel(), a.stream), opName);
+    }
+    if (a.has(3)) {  // the fused residual: a dense add of a tensor of the output's shape
+        const ir::TensorView& r = a.inputs[3];
+        KILN_CHECK(r.numel() == y.numel() && r.type == y.type)
+            << opName << ": the residual has " << r.numel() << " " << dataTypeName(r.type) << " values for an output of "
+            << y.numel() << " " << dataTypeName(y.type);
+        Layout rl;
+        rl.rank = 1;
+        rl.dims[0] = y.numel(), rl.strides[0] = 1;
+        check(launchBiasAdd(y.data, y.type, r.data, r.type, rl, y.numel(), a.stream), opName);
     }
     if (activationType >= 0)
         check(activationInPlace(y.data, y.type, y.numel(), static_cast<int32_t>(activationType), alpha, beta,
