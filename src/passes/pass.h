@@ -49,6 +49,8 @@ std::unique_ptr<Pass> createGeluFusionPass();
 std::unique_ptr<Pass> createTransposeFoldingPass();
 //! Add(Convolution, z) → the convolution with residual z (fusion/residual_fusion.cpp).
 std::unique_ptr<Pass> createResidualFusionPass();
+//! Layer normalization written out → one Normalization (fusion/layer_norm_fusion.cpp).
+std::unique_ptr<Pass> createLayerNormFusionPass();
 std::unique_ptr<Pass> createActivationFusionPass();
 
 //! The CPU backend's pipeline, as a list read top to bottom (pipelines.cpp).

@@ -45,6 +45,7 @@ void addCpuPipeline(PassManager& manager) {
     manager.add(createScaleFoldingPass());
     manager.add(createHardSwishFusionPass());
     manager.add(createGeluFusionPass());
+    manager.add(createLayerNormFusionPass());
     manager.add(createTransposeFoldingPass());
     manager.add(createResidualFusionPass());  // before the activation fusion: relu(conv + z)
     manager.add(createActivationFusionPass());  // after the passes that make activations

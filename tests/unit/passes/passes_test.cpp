@@ -12,6 +12,8 @@
 #include "ir/ops/elementwise.h"
 #include "ir/ops/identity.h"
 #include "ir/ops/matrix_multiply.h"
+#include "ir/ops/normalization.h"
+#include "ir/ops/reduce.h"
 #include "ir/ops/scale.h"
 #include "ir/ops/shape.h"
 #include "ir/ops/shuffle.h"
@@ -373,6 +375,67 @@ TEST(TransposeFolding, FoldsLastTwoDimsSwapsIntoTheProduct) {
 
 // Conv -> Relu and MatMul -> Sigmoid become the producers' epilogues; an activation whose input
 // has another use, or one the kernels cannot carry (Softplus), stays a layer.
+// Layer normalization written out (Mul(d, d) or Pow(d, 2); with gamma and beta, gamma only, or
+// neither) becomes one Normalization with the chain's values; a mean over a non-trailing axis,
+// or a centred tensor that is also an output, stays.
+TEST(LayerNormFusion, FusesTheWrittenOutLayerNorm) {
+    auto ew = [](ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
+        auto e = std::make_unique<ir::ElementWiseOp>();
+        e->op = op;
+        return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
+    };
+    auto mean = [](ir::Graph& g, const std::string& name, ir::Value* v, int64_t axis) {
+        auto r = std::make_unique<ir::ReduceOp>();
+        r->op = ReduceOperation::kAVG;
+        r->axes = {axis};
+        r->keepDims = true;
+        return g.addNode(std::move(r), name, {v}, 1)->outputs[0];
+    };
+    // variant 0: Mul(d,d), gamma and beta [8]; 1: Pow(d,2), no affine tail; 2: gamma [1,1,8] only;
+    // 3: the mean over axis 1 (no fusion); 4: d is also an output (no fusion)
+    for (int variant = 0; variant < 5; ++variant) {
+        SCOPED_TRACE(variant);
+        ir::Graph g;
+        ir::Value* x = g.addInput("x", DataType::kFLOAT, {2, 5, 8});
+        const int64_t axis = variant == 3 ? 1 : -1;
+        ir::Value* d = ew(g, ElementWiseOperation::kSUB, "sub", x, mean(g, "mean", x, axis));
+        if (variant == 4) g.markOutput(d);
+        ir::Value* sq = variant == 1 ? ew(g, ElementWiseOperation::kPOW, "pow", d,
+                                          g.addConstant("two", test::tensorFrom({1}, {2.f})))
+                                     : ew(g, ElementWiseOperation::kPROD, "sq", d, d);
+        ir::Value* ve = ew(g, ElementWiseOperation::kSUM, "add_eps", mean(g, "var", sq, axis),
+                           g.addConstant("eps", test::tensorFrom({1}, {1e-5f})));
+        auto sqrtOp = std::make_unique<ir::UnaryOp>();
+        sqrtOp->op = UnaryOperation::kSQRT;
+        ir::Value* sd = g.addNode(std::move(sqrtOp), "sqrt", {ve}, 1)->outputs[0];
+        ir::Value* y = ew(g, ElementWiseOperation::kDIV, "div", d, sd);
+        if (variant == 0 || variant == 3 || variant == 4) {
+            y = ew(g, ElementWiseOperation::kPROD, "gamma", y, g.addConstant("g", test::randomTensor(DataType::kFLOAT, {8})));
+            y = ew(g, ElementWiseOperation::kSUM, "beta", g.addConstant("b", test::randomTensor(DataType::kFLOAT, {8})), y);
+        } else if (variant == 2) {
+            y = ew(g, ElementWiseOperation::kPROD, "gamma", y,
+                   g.addConstant("g", test::randomTensor(DataType::kFLOAT, {1, 1, 8})));
+        }
+        y->name = "y";
+        g.markOutput(y);
+        g.inferShapes();
+        std::map<std::string, ir::HostTensor> in{{"x", test::randomTensor(DataType::kFLOAT, {2, 5, 8}, -3, 3)}};
+        auto before = evaluateGraph(g, in);
+        runPass(g, passes::createLayerNormFusionPass());
+        const bool fuses = variant <= 2;
+        const ir::Node* last = g.nodes().back().get();
+        EXPECT_EQ(std::string(last->op->name()) == "Normalization", fuses);
+        if (fuses) {
+            EXPECT_EQ(g.nodes().size(), 1u);
+            const auto& op = static_cast<const ir::NormalizationOp&>(*last->op);
+            EXPECT_EQ(op.axes, (std::vector<int64_t>{2}));
+            EXPECT_NEAR(op.epsilon, 1e-5, 1e-12);
+        }
+        auto after = evaluateGraph(g, in);
+        EXPECT_TRUE(test::allClose(after.at("y"), before.at("y"), 1e-5, 1e-5));
+    }
+}
+
 // Add(conv, z) and Add(z, conv) become the convolution with residual z, and the ReLU after it
 // its activation (relu(conv + bias + z)) with the chain's values; a convolution with its own
 // activation, one whose output is also an output, and a broadcast z stay.
