@@ -80,7 +80,76 @@ int launchActivation(const void* in, void* out, DataType type, int64_t n, float 
     return status;
 }
 
+//! Element i of a float vector of any float type (the bias of a convolution may differ from y).
+__device__ __forceinline__ float loadAnyFloat(const void* p, DataType t, int64_t i) {
+    switch (t) {
+        case DataType::kHALF: return __half2float(static_cast<const __half*>(p)[i]);
+        case DataType::kBF16: return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
+        case DataType::kDOUBLE: return static_cast<float>(static_cast<const double*>(p)[i]);
+        default: return static_cast<const float*>(p)[i];
+    }
+}
+
+template <bool kHasAct, A kType, class T>
+__global__ void __launch_bounds__(kThreads)
+    convEpilogueKernel(T* y, int64_t n, const void* bias, DataType biasType, int64_t channels, int64_t inner,
+                       const T* residual, float alpha, float beta) {
+    for (int64_t i = pw::firstIndex(); i < n; i += pw::indexStep()) {
+        float v = static_cast<float>(pw::ld(y, i));
+        if (bias) v += loadAnyFloat(bias, biasType, (i / inner) % channels);
+        if (residual) v += static_cast<float>(pw::ld(residual, i));
+        if constexpr (kHasAct) v = activate<kType>(v, alpha, beta);
+        pw::st(y, i, v);
+    }
+}
+
+template <bool kHasAct, A kType>
+int launchConvEpilogue(void* y, DataType type, int64_t n, const void* bias, DataType biasType, int64_t channels,
+                       int64_t inner, const void* residual, float alpha, float beta, cudaStream_t stream) {
+    int status = pw::kUnsupported;
+    pw::dispatchType(type, [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (pw::kIsFloat<T> && !std::is_same_v<T, double>) {
+            convEpilogueKernel<kHasAct, kType, T><<<gridFor(n, kThreads), kThreads, 0, stream>>>(
+                static_cast<T*>(y), n, bias, biasType, channels, inner, static_cast<const T*>(residual), alpha, beta);
+            status = static_cast<int>(cudaGetLastError());
+        }
+    });
+    return status;
+}
+
 }  // namespace
+
+int convEpilogue(void* y, DataType type, int64_t n, const void* bias, DataType biasType, int64_t channels,
+                 int64_t inner, const void* residual, int32_t activationType, float alpha, float beta, void* stream) {
+    if (n <= 0) return cudaSuccess;
+    if (bias && (channels <= 0 || inner <= 0)) return pw::kUnsupported;
+    auto s = static_cast<cudaStream_t>(stream);
+    if (activationType < 0)
+        return launchConvEpilogue<false, A::kRELU>(y, type, n, bias, biasType, channels, inner, residual, alpha, beta, s);
+    switch (static_cast<A>(activationType)) {
+#define KILN_EPI_CASE(name) \
+    case A::name:           \
+        return launchConvEpilogue<true, A::name>(y, type, n, bias, biasType, channels, inner, residual, alpha, beta, s);
+        KILN_EPI_CASE(kRELU)
+        KILN_EPI_CASE(kSIGMOID)
+        KILN_EPI_CASE(kTANH)
+        KILN_EPI_CASE(kLEAKY_RELU)
+        KILN_EPI_CASE(kELU)
+        KILN_EPI_CASE(kSELU)
+        KILN_EPI_CASE(kSOFTSIGN)
+        KILN_EPI_CASE(kSOFTPLUS)
+        KILN_EPI_CASE(kCLIP)
+        KILN_EPI_CASE(kHARD_SIGMOID)
+        KILN_EPI_CASE(kSCALED_TANH)
+        KILN_EPI_CASE(kTHRESHOLDED_RELU)
+        KILN_EPI_CASE(kGELU_ERF)
+        KILN_EPI_CASE(kGELU_TANH)
+        KILN_EPI_CASE(kHARD_SWISH)
+#undef KILN_EPI_CASE
+    }
+    return pw::kUnsupported;
+}
 
 int activation(const void* in, void* out, DataType type, int64_t n, int32_t activationType, float alpha, float beta,
                void* stream) {

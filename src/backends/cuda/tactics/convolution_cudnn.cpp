@@ -2,8 +2,8 @@
 // transposed convolution is the data gradient of the convolution whose weights it shares)
 // through cuDNN 9's legacy API, 1-D (as 2-D with height 1), 2-D and 3-D. cuDNN pads the same on
 // both sides of an axis; any other padding is staged in the workspace: convolution reads a
-// zero-padded copy of the input, deconvolution writes the full output and crops it. Bias and the
-// fused activation run after, as small kernels. Tactics: cudnn_fp32 (float32, FMA math: exact
+// zero-padded copy of the input, deconvolution writes the full output and crops it. Bias, the
+// fused residual and the fused activation run after, in one epilogue kernel (convEpilogue). Tactics: cudnn_fp32 (float32, FMA math: exact
 // FP32), cudnn_tf32 (float32, TF32 allowed), cudnn (float16/bfloat16, tensor cores, FP32 accumulation).
 #include <cudnn.h>
 
@@ -292,38 +292,34 @@ size_t workspaceOf(const KernelArgs& a, bool forward, Mode mode) {
     return std::numeric_limits<size_t>::max();
 }
 
-//! y += bias[k] per output channel, y += residual (Convolution's input 3, the output's shape),
-//! then the activation (activationType < 0: none).
+//! y = act(y + bias[k] + residual) in one pass (convEpilogue): the bias per output channel,
+//! the residual (Convolution's input 3, the output's shape), the activation (activationType < 0:
+//! none); nothing to do leaves y alone.
 void epilogue(KernelArgs& a, const char* opName, int64_t activationType, float alpha, float beta) {
     ir::TensorView& y = a.outputs[0];
     const int32_t c0 = y.rank - (a.inputs[1].rank - 2) - 1;  // channel axis
     const int64_t k = y.dims[c0];
+    int64_t inner = 1;
+    for (int32_t i = c0 + 1; i < y.rank; ++i) inner *= y.dims[i];
+    const void* bias = nullptr;
+    DataType biasType = DataType::kFLOAT;
     if (a.has(2)) {
-        const ir::TensorView& bias = a.inputs[2];
-        KILN_CHECK(bias.numel() == k) << opName << ": bias has " << bias.numel() << " values for " << k
-                                      << " output maps";
-        Layout bl;
-        bl.rank = 3;
-        bl.dims[0] = 1, bl.dims[1] = k, bl.dims[2] = 1;
-        for (int32_t i = 0; i < c0; ++i) bl.dims[0] *= y.dims[i];
-        for (int32_t i = c0 + 1; i < y.rank; ++i) bl.dims[2] *= y.dims[i];
-        bl.strides[0] = 0, bl.strides[1] = 1, bl.strides[2] = 0;
-        check(launchBiasAdd(y.data, y.type, bias.data, bias.type, bl, y.numel(), a.stream), opName);
+        KILN_CHECK(a.inputs[2].numel() == k) << opName << ": bias has " << a.inputs[2].numel() << " values for " << k
+                                             << " output maps";
+        bias = a.inputs[2].data, biasType = a.inputs[2].type;
     }
-    if (a.has(3)) {  // the fused residual: a dense add of a tensor of the output's shape
+    const void* residual = nullptr;
+    if (a.has(3)) {
         const ir::TensorView& r = a.inputs[3];
         KILN_CHECK(r.numel() == y.numel() && r.type == y.type)
             << opName << ": the residual has " << r.numel() << " " << dataTypeName(r.type) << " values for an output of "
             << y.numel() << " " << dataTypeName(y.type);
-        Layout rl;
-        rl.rank = 1;
-        rl.dims[0] = y.numel(), rl.strides[0] = 1;
-        check(launchBiasAdd(y.data, y.type, r.data, r.type, rl, y.numel(), a.stream), opName);
+        residual = r.data;
     }
-    if (activationType >= 0)
-        check(activationInPlace(y.data, y.type, y.numel(), static_cast<int32_t>(activationType), alpha, beta,
-                                a.stream),
-              opName);
+    if (!bias && !residual && activationType < 0) return;
+    check(convEpilogue(y.data, y.type, y.numel(), bias, biasType, k, std::max<int64_t>(inner, 1), residual,
+                       static_cast<int32_t>(activationType), alpha, beta, a.stream),
+          opName);
 }
 
 template <class OpT>
