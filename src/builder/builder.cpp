@@ -12,6 +12,7 @@
 #include "backends/cuda/memory.h"
 #endif
 #include "core/api_guard.h"
+#include "engine/compatibility.h"
 #include "engine/plan_writer.h"
 #include "kiln/version.h"
 #include "network/network_impl.h"
@@ -162,8 +163,7 @@ private:
         plan.header.buildOptions = describeConfig(*cfg);
 #ifdef KILN_HAVE_CUDA
         if (mDevice == DeviceType::kGPU) {
-            KILN_CHECK_CODE(cuda::currentDevice() == mCudaDevice, ErrorCode::kINVALID_STATE)
-                << "Builder was created on device different from current device.";
+            engine::checkBuilderDevice(mCudaDevice, cuda::currentDevice());
             engine::GpuProperties gpu = cuda::propertiesOf(mCudaDevice);
             if (cfg->getFlag(BuilderFlag::kFP16)) engine::checkNativeFp16(gpu);
             plan.header.deviceName = gpu.name;

@@ -41,6 +41,11 @@ void checkGpuMemory(uint64_t weightBytes, uint64_t activationBytes, const GpuPro
         << device.name << ") has " << device.totalMemory << " bytes.";
 }
 
+void checkBuilderDevice(int createdOn, int current) {
+    KILN_CHECK_CODE(createdOn == current, ErrorCode::kINVALID_STATE)
+        << "Builder was created on device different from current device.";
+}
+
 void checkNativeFp16(const GpuProperties& device) {
     KILN_CHECK_CODE(device.nativeFp16, ErrorCode::kUNSUPPORTED_STATE)
         << "Network needs native FP16 and platform does not have native FP16";

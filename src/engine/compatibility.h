@@ -30,5 +30,8 @@ std::string checkGpuCompatibility(const std::string& planDevice, int32_t planCom
 void checkGpuMemory(uint64_t weightBytes, uint64_t activationBytes, const GpuProperties& device);
 //! Throws the SPEC message when FP16 is required and the device has no native FP16.
 void checkNativeFp16(const GpuProperties& device);
+//! Throws the SPEC message when a GPU builder is used after the current device changed from the
+//! one current at its creation (both CUDA device ordinals).
+void checkBuilderDevice(int createdOn, int current);
 
 }  // namespace kiln::engine

@@ -58,6 +58,17 @@ TEST(GpuChecks, AnotherModelOfTheSameComputeCapabilityWarns) {
     EXPECT_EQ(engine::checkGpuCompatibility("NVIDIA H100 80GB HBM3", 90, fakeH100()), "");
 }
 
+TEST(GpuChecks, ABuilderUsedOnAnotherDeviceIsRefused) {
+    EXPECT_NO_THROW(engine::checkBuilderDevice(1, 1));
+    try {
+        engine::checkBuilderDevice(0, 1);  // created with device 0 current, used with device 1
+        FAIL() << "no error";
+    } catch (const KilnError& e) {
+        EXPECT_EQ(std::string(e.what()), "Builder was created on device different from current device.");
+        EXPECT_EQ(e.code(), ErrorCode::kINVALID_STATE);
+    }
+}
+
 TEST(GpuChecks, TooLittleDeviceMemoryAndNoNativeFp16AreRefused) {
     engine::GpuProperties small = fakeH100();
     small.totalMemory = 1000;
