@@ -154,6 +154,7 @@ bool execute(const ExecOptions& o, Logger& logger) {
     if (o.skipInference) return true;
     bool profiling = o.dumpProfile || !o.exportProfile.empty();
     LayerProfiler profiler;
+    if (profiling) profiler.setDisplayNames(fusedLayerNames(*engine));
     InferenceResult result;
     if (!runInference(*engine, o, inputs, profiling ? &profiler : nullptr, result, logger)) return false;
     printPerformanceSummary(result, o, logger);

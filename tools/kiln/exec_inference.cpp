@@ -186,6 +186,7 @@ ShapeList npyShapes(const InputDataMap& inputs) {
 void LayerProfiler::reportLayerTime(const char* layerName, float ms) noexcept {
     try {
         std::string name = layerName ? layerName : "";
+        if (auto d = mDisplay.find(name); d != mDisplay.end()) name = d->second;
         auto [it, inserted] = mIndex.emplace(name, mLayers.size());
         if (inserted) {
             mLayers.push_back({name, std::vector<float>(static_cast<size_t>(mNbRuns), 0.f)});

@@ -50,12 +50,16 @@ public:
     };
     void reportLayerTime(const char* layerName, float ms) noexcept override;
     void endRun();
+    //! Names to report instead of the engine's layer names: TensorRT's "a + b + c" for a layer
+    //! that fused others (fusedLayerNames in exec_report.h).
+    void setDisplayNames(std::map<std::string, std::string> names) { mDisplay = std::move(names); }
     const std::vector<Layer>& layers() const { return mLayers; }
     int32_t getNbRuns() const { return mNbRuns; }
 
 private:
     std::vector<Layer> mLayers;
     std::map<std::string, size_t> mIndex;
+    std::map<std::string, std::string> mDisplay;
     std::vector<float> mCurrent;  //!< this run's sums, by layer index
     int32_t mNbRuns{0};
 };

@@ -127,6 +127,20 @@ void printLayerProfile(const LayerProfiler& profiler, Logger& logger) {
     logf(logger, Severity::kINFO, "%11.2f %11.4f %11s %9.1f   Total", total, total / runs, "", 100.0);
 }
 
+std::map<std::string, std::string> fusedLayerNames(const Engine& engine) {
+    std::map<std::string, std::string> names;
+    auto info = nlohmann::json::parse(engine.getLayerInformationJson(), nullptr, false);
+    if (info.is_discarded() || !info.contains("layers")) return names;
+    for (const auto& l : info["layers"]) {
+        if (!l.contains("name") || !l.contains("fused") || !l["fused"].is_array() || l["fused"].empty()) continue;
+        std::string name = l["name"].get<std::string>();
+        for (const auto& f : l["fused"])
+            if (f.is_string()) name += " + " + f.get<std::string>();
+        names[l["name"].get<std::string>()] = name;
+    }
+    return names;
+}
+
 void printLayerInfo(const Engine& engine, Logger& logger) {
     auto info = nlohmann::json::parse(engine.getLayerInformationJson(), nullptr, false);
     if (info.is_discarded() || !info.contains("layers")) {

@@ -2,6 +2,7 @@
 // its JSON exports (--exportTimes, --exportOutput, --exportProfile, layer information).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ void printPerformanceSummary(const InferenceResult& result, const ExecOptions& o
 
 //! "=== Profile (N iterations ) ===": per layer total, average and median time and share.
 void printLayerProfile(const LayerProfiler& profiler, Logger& logger);
+//! Each layer that fused others, named as TensorRT names it: "conv1 + bn1 + relu1" (from the
+//! engine's layer information).
+std::map<std::string, std::string> fusedLayerNames(const Engine& engine);
 
 //! The layers of Engine::getLayerInformationJson, one line each (--dumpLayerInfo).
 void printLayerInfo(const Engine& engine, Logger& logger);
