@@ -3,6 +3,7 @@
 #include "ir/ops/pooling.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "backends/cpu/kernel.h"
@@ -123,9 +124,38 @@ TEST(Pooling, MatchesNaiveLoop) {
                 auto y = cpu::evaluateReference(op, {&x});
                 EXPECT_TRUE(
                     test::allClose(y[0], naivePool(x, type, c.win, c.s, pre, post, out, exclude, 0.3), 1e-5, 1e-6));
+                // The fast 2-D tactic takes max and average of float32 and gives the reference's values.
+                if (type != PoolingType::kMAX_AVERAGE_BLEND && c.win.size() == 2)
+                    EXPECT_TRUE(test::allClose(cpu::evaluateWithTactic(op, {&x}, "float32_2d")[0], y[0], 1e-6, 1e-6))
+                        << "type " << static_cast<int>(type) << " exclude " << exclude;
             }
         }
     }
+}
+
+// Max propagates NaN and keeps -inf (the max of a window of -inf is -inf), in the reference and
+// the fast tactic; the fast tactic refuses other types, blends and other window ranks.
+TEST(Pooling, NaNAndInfinityInMaxAndWhatTheFastTacticTakes) {
+    auto x = test::tensorFrom({1, 1, 2, 4}, {1.f, NAN, -INFINITY, -INFINITY, 2.f, 3.f, -INFINITY, -INFINITY});
+    ir::PoolingOp op;
+    op.window = {2, 2};
+    op.stride = {2, 2};
+    for (const char* tactic : {"reference", "float32_2d"}) {
+        auto y = cpu::evaluateWithTactic(op, {&x}, tactic)[0];
+        ASSERT_EQ(y.numel(), 2) << tactic;
+        EXPECT_TRUE(std::isnan(y.as<float>()[0])) << tactic;
+        EXPECT_EQ(y.as<float>()[1], -INFINITY) << tactic;
+    }
+    const cpu::Tactic* t = cpu::findTactic("Pooling", "float32_2d");
+    ASSERT_NE(t, nullptr);
+    EXPECT_TRUE(t->supports(op, {ir::constantInfo(x)}));
+    auto h = test::randomTensor(DataType::kHALF, {1, 1, 4, 4});
+    EXPECT_FALSE(t->supports(op, {ir::constantInfo(h)}));
+    op.type = PoolingType::kMAX_AVERAGE_BLEND;
+    EXPECT_FALSE(t->supports(op, {ir::constantInfo(x)}));
+    op.type = PoolingType::kMAX;
+    op.window = {2};
+    EXPECT_FALSE(t->supports(op, {ir::constantInfo(x)}));
 }
 
 TEST(Pooling, CeilModeDropsAWindowThatStartsInPadding) {

@@ -67,7 +67,7 @@ def limit_memory():
 
 
 def runner_environment(asan, gpu=False):
-    """AddressSanitizer reserves terabytes of address space, so an address-space limit stops the
+    """AddressSanitizer and ThreadSanitizer reserve terabytes of address space, so an address-space limit stops the
     runner before main; under it, one allocation above the limit returns null instead (the
     runner's bad_alloc), and the address space is left alone. The CUDA driver too reserves
     more address space than any limit worth setting: a GPU run has none."""
@@ -77,7 +77,8 @@ def runner_environment(asan, gpu=False):
         return None, limit_memory
     env = dict(os.environ)
     extra = f"allocator_may_return_null=1:max_allocation_size_mb={MEMORY_GIB << 10}"
-    env["ASAN_OPTIONS"] = f"{env['ASAN_OPTIONS']}:{extra}" if env.get("ASAN_OPTIONS") else extra
+    for var in ("ASAN_OPTIONS", "TSAN_OPTIONS"):  # whichever sanitizer the runner has
+        env[var] = f"{env[var]}:{extra}" if env.get(var) else extra
     return env, None
 
 
@@ -164,7 +165,7 @@ def main(argv):
     p.add_argument("--verbose", action="store_true", help="print every case's result")
     p.add_argument("--gpu", action="store_true", help="run on the CUDA backend (the current device)")
     p.add_argument("--expectations", help="the expected-failures list (default: expected_failures[_gpu].txt here)")
-    p.add_argument("--asan", action="store_true", help="the runner is built with AddressSanitizer (no address-space limit)")
+    p.add_argument("--asan", action="store_true", help="the runner is built with AddressSanitizer or ThreadSanitizer (no address-space limit)")
     args = p.parse_args(argv)
 
     import onnx

@@ -7,7 +7,7 @@
 
 #include "backends/cpu/dispatch.h"
 #include "backends/cpu/kernel.h"
-#include "ir/ops/spatial.h"
+#include "backends/cpu/kernels/pooling_common.h"
 
 namespace kiln::cpu {
 namespace {
@@ -16,25 +16,10 @@ template <class T>
 void pool(const ir::PoolingOp& op, KernelArgs& a) {
     const ir::TensorView& x = a.inputs[0];
     ir::TensorView& y = a.outputs[0];
-    const int32_t ns = static_cast<int32_t>(op.window.size());
-    ir::WindowAttrs attrs = ir::windowAttrs("", ns, op.stride, {}, op.prePadding, op.postPadding, op.paddingMode);
-    std::vector<int64_t> in(ns), out(ns), pre(ns), end(ns);
-    int64_t inVol = 1, outVol = 1, outer = 1;
-    for (int32_t i = 0; i < x.rank - ns; ++i) outer *= x.dims[i];
-    for (int32_t i = 0; i < ns; ++i) {
-        in[i] = x.dims[x.rank - ns + i];
-        out[i] = y.dims[y.rank - ns + i];
-        ir::WindowAxis ax = ir::forwardWindowAxis(op.paddingMode, in[i], op.window[i], attrs.stride[i], attrs.pre[i],
-                                                  attrs.post[i], true);
-        pre[i] = ax.pre.value();
-        // End of the padded input: windows are clipped here when counting padding (PyTorch, ONNX).
-        int64_t post = attrs.post[i];
-        if (op.paddingMode == PaddingMode::kSAME_UPPER || op.paddingMode == PaddingMode::kSAME_LOWER)
-            post = std::max<int64_t>(0, (out[i] - 1) * attrs.stride[i] + op.window[i] - in[i]) - pre[i];
-        end[i] = in[i] + post;
-        inVol *= in[i];
-        outVol *= out[i];
-    }
+    const PoolGeometry g = poolGeometry(op, x, y);
+    const int32_t ns = g.ns;
+    const std::vector<int64_t>&in = g.in, &out = g.out, &pre = g.pre, &end = g.end, &stride = g.stride;
+    const int64_t inVol = g.inVol, outVol = g.outVol, outer = g.outer;
     const T* src = x.as<const T>();
     T* dst = y.as<T>();
     using C = compute_t<T>;
@@ -46,14 +31,16 @@ void pool(const ir::PoolingOp& op, KernelArgs& a) {
             bool empty = false;
             for (int64_t r = oi, d = ns - 1; d >= 0; --d) o[d] = r % out[d], r /= out[d];
             for (int32_t d = 0; d < ns; ++d) {
-                int64_t start = o[d] * attrs.stride[d] - pre[d];
+                int64_t start = o[d] * stride[d] - pre[d];
                 padded *= std::min(start + op.window[d], end[d]) - std::max(start, -pre[d]);
                 lo[d] = std::max<int64_t>(start, 0);
                 hi[d] = std::min(start + op.window[d], in[d]);
                 empty = empty || lo[d] >= hi[d];
                 p[d] = lo[d];
             }
-            C mx = std::numeric_limits<C>::lowest();
+            // -inf for floats: the max of a window of -inf values is -inf.
+            C mx = std::numeric_limits<C>::has_infinity ? -std::numeric_limits<C>::infinity()
+                                                         : std::numeric_limits<C>::lowest();
             double sum = 0;
             int64_t count = 0;
             while (!empty) {
