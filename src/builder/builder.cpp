@@ -148,12 +148,18 @@ private:
         step(0);
         passes::PassManager manager(mSink);
         passes::addCpuPipeline(manager);
-        // FP16/BF16: each layer a GPU kernel runs in the reduced type does (FP16 when both).
-        const bool reduce =
-            mDevice == DeviceType::kGPU && (cfg->getFlag(BuilderFlag::kFP16) || cfg->getFlag(BuilderFlag::kBF16));
-        if (reduce)
-            manager.add(passes::createReducedPrecisionPass(
-                mDevice, cfg->getFlag(BuilderFlag::kFP16) ? DataType::kHALF : DataType::kBF16));
+        // FP16/BF16 on the GPU: each layer a kernel runs in the reduced type does (FP16 when
+        // both); under obey/prefer, layers constrained to a reduced type run in it (either backend).
+        const bool gpu = mDevice == DeviceType::kGPU;
+        const DataType flagType = gpu && cfg->getFlag(BuilderFlag::kFP16)   ? DataType::kHALF
+                                  : gpu && cfg->getFlag(BuilderFlag::kBF16) ? DataType::kBF16
+                                                                            : DataType::kFLOAT;
+        const passes::PrecisionConstraints constraints =
+            cfg->getFlag(BuilderFlag::kOBEY_PRECISION_CONSTRAINTS)     ? passes::PrecisionConstraints::kOBEY
+            : cfg->getFlag(BuilderFlag::kPREFER_PRECISION_CONSTRAINTS) ? passes::PrecisionConstraints::kPREFER
+                                                                       : passes::PrecisionConstraints::kNONE;
+        if (flagType != DataType::kFLOAT || constraints != passes::PrecisionConstraints::kNONE)
+            manager.add(passes::createReducedPrecisionPass(mDevice, flagType, constraints));
         manager.run(*graph);
         step(1);
         engine::Plan plan = builder::planFromGraph(*graph, std::move(profiles));

@@ -1,10 +1,13 @@
-// Reduced precision (BuilderFlag::kFP16 / kBF16 on a GPU engine): every layer that a kernel of
-// the backend can run in half (or bfloat16) runs in it; float32 weights of those layers are
-// converted once at build time, and a Cast (a reformat step, visible in kiln inspect) is
-// inserted wherever a float32 tensor meets a half layer or a half tensor meets a float32 one.
-// Kept in float32: layers with a precision constraint other than the reduced type, layers no
-// kernel of the backend runs in the reduced type, and the layers that produce the network's
-// outputs (so that the outputs keep their declared type without a trailing reformat).
+// Reduced precision. With BuilderFlag::kFP16 / kBF16 on a GPU engine, every layer that a kernel
+// of the backend can run in half (or bfloat16) runs in it; under kOBEY/kPREFER_PRECISION_CONSTRAINTS
+// a layer constrained to half or bfloat16 (setPrecision, --layerPrecisions) runs in it on either
+// backend, or, where no kernel takes it, fails the build (obey) or stays float32 with a warning
+// (prefer). float32 weights of those layers are converted once at build time, and a Cast (a
+// reformat step, visible in kiln inspect) is inserted wherever a float32 tensor meets a reduced
+// layer or a reduced tensor meets a float32 one. Under the flags alone, kept in float32: layers
+// with another precision constraint, layers no kernel runs in the reduced type, and the layers
+// that produce the network's outputs (which keep their declared type without a reformat); a
+// constrained layer that produces an output gets a reformat back to float32 after it.
 #include "passes/precision/reduced_precision.h"
 
 #include <map>
@@ -34,7 +37,8 @@ ir::HostTensor reduced(const ir::HostTensor& t, DataType type) {
 
 class ReducedPrecision : public Pass {
 public:
-    ReducedPrecision(DeviceType backend, DataType type) : mBackend(backend), mType(type) {}
+    ReducedPrecision(DeviceType backend, DataType type, PrecisionConstraints constraints)
+        : mBackend(backend), mType(type), mConstraints(constraints) {}
     const char* name() const override { return "reduced_precision"; }
 
     bool run(ir::Graph& graph, PassContext& ctx) override {
@@ -43,16 +47,21 @@ public:
         bool changed = false;
         int32_t reducedLayers = 0, reformats = 0;
         for (ir::Node* n : nodes) {
-            if (reducible(*n)) {
+            const DataType target = targetOf(*n, ctx);
+            if (target != DataType::kFLOAT) {
                 for (size_t i = 0; i < n->inputs.size(); ++i) {
                     ir::Value* in = n->inputs[i];
-                    if (!in || in->type != DataType::kFLOAT || n->op->isShapeInput(static_cast<int32_t>(i))) continue;
-                    n->inputs[i] = in->isConstant() ? reducedConstant(graph, in) : cast(graph, n, in, mType, reformats);
+                    if (!in || n->op->isShapeInput(static_cast<int32_t>(i))) continue;
+                    const bool reducedOther = mMadeReduced.count(in) && in->type != target;  // bf16 meets half
+                    if (in->type != DataType::kFLOAT && !reducedOther) continue;
+                    n->inputs[i] = in->isConstant() ? reducedConstant(graph, in, target)
+                                                    : cast(graph, n, in, target, reformats);
                 }
-                n->precision = mType;
+                n->precision = target;
                 graph.inferNode(n);
                 for (ir::Value* out : n->outputs)
-                    if (out->type == mType) mMadeReduced.insert(out);
+                    if (out->type == target) mMadeReduced.insert(out);
+                reformats += reformatOutputs(graph, n);
                 ++reducedLayers;
                 changed = true;
             } else if (!readsReducedAsIs(*n)) {
@@ -67,18 +76,39 @@ public:
                 if (reformatted) graph.inferNode(n);
             }
         }
-        KILN_LOG(ctx.sink, kVERBOSE) << "reduced_precision: " << reducedLayers << " layers in "
-                                     << dataTypeName(mType) << ", " << reformats << " reformat steps";
+        KILN_LOG(ctx.sink, kVERBOSE) << "reduced_precision: " << reducedLayers << " layers in reduced precision, "
+                                     << reformats << " reformat steps";
         return changed;
     }
 
 private:
-    //! Would a kernel of the backend run `n` with its float32 tensors in the reduced type?
-    bool reducible(const ir::Node& n) const {
-        if (n.precision && *n.precision != mType) return false;  // a constraint says otherwise
+    //! The type `n` runs in: a reduced-type constraint under obey/prefer (an error under obey,
+    //! float32 with a warning under prefer, where no kernel takes it), else the flags' type
+    //! where a kernel takes it, else float32.
+    DataType targetOf(const ir::Node& n, PassContext& ctx) const {
+        const bool reducedConstraint =
+            n.precision && (*n.precision == DataType::kHALF || *n.precision == DataType::kBF16);
+        if (reducedConstraint && mConstraints != PrecisionConstraints::kNONE) {
+            if (reducible(n, *n.precision, /*outputsToo=*/true)) return *n.precision;
+            KILN_CHECK_CODE(mConstraints != PrecisionConstraints::kOBEY, ErrorCode::kUNSUPPORTED_STATE)
+                << "layer '" << n.name << "' is constrained to " << dataTypeName(*n.precision) << " but no "
+                << (mBackend == DeviceType::kGPU ? "GPU" : "CPU") << " kernel for " << n.op->name()
+                << " runs in it (kOBEY_PRECISION_CONSTRAINTS; kPREFER_PRECISION_CONSTRAINTS falls back to float32)";
+            KILN_LOG(ctx.sink, kWARNING) << "layer '" << n.name << "' is constrained to " << dataTypeName(*n.precision)
+                                         << " but no kernel for " << n.op->name()
+                                         << " runs in it: it runs in float32 (kPREFER_PRECISION_CONSTRAINTS)";
+            return DataType::kFLOAT;
+        }
+        if (n.precision && *n.precision != mType) return DataType::kFLOAT;  // a constraint says otherwise
+        return mType != DataType::kFLOAT && reducible(n, mType, /*outputsToo=*/false) ? mType : DataType::kFLOAT;
+    }
+
+    //! Would a kernel of the backend run `n` with its float32 tensors in `type`? (`outputsToo`:
+    //! also a layer producing a network output, which then gets a reformat back to float32.)
+    bool reducible(const ir::Node& n, DataType type, bool outputsToo) const {
         bool anyFloat = false;
         for (const ir::Value* out : n.outputs) {
-            if (out->isGraphOutput) return false;
+            if (out->isGraphOutput && !outputsToo) return false;
             anyFloat = anyFloat || out->type == DataType::kFLOAT;
         }
         if (!anyFloat) return false;  // shapes, indices, bools: nothing to gain
@@ -87,13 +117,37 @@ private:
             ir::ValueInfo info;
             if (const ir::Value* in = n.inputs[i]) {
                 info = in->info();
-                if (info.type == DataType::kFLOAT && !n.op->isShapeInput(static_cast<int32_t>(i))) info.type = mType;
+                const bool floating = info.type == DataType::kFLOAT || mMadeReduced.count(in);
+                if (floating && !n.op->isShapeInput(static_cast<int32_t>(i))) info.type = type;
             }
             infos.push_back(info);
         }
         for (const auto& t : backend::tacticsFor(mBackend, n.op->name()))
             if (!t.tf32 && (!t.supports || t.supports(*n.op, infos))) return true;
         return false;
+    }
+
+    //! A reduced layer producing a network output: the output keeps its declared float32 through
+    //! a reformat after the layer. Returns the reformats added.
+    int32_t reformatOutputs(ir::Graph& graph, ir::Node* n) {
+        int32_t added = 0;
+        for (ir::Value* out : n->outputs) {
+            if (!out->isGraphOutput || out->type == DataType::kFLOAT) continue;
+            const auto& all = graph.nodes();
+            size_t at = 0;
+            while (at < all.size() && all[at].get() != n) ++at;
+            auto op = std::make_unique<ir::CastOp>();
+            op->toType = DataType::kFLOAT;
+            const std::string name = graph.uniqueName(out->name + " (reformat to float32)");
+            ir::Node* c = at + 1 < all.size() ? graph.insertNodeBefore(all[at + 1].get(), std::move(op), name, {out}, 1)
+                                              : graph.addNode(std::move(op), name, {out}, 1);
+            c->precision = DataType::kFLOAT;
+            graph.inferNode(c);
+            graph.replaceAllUsesWith(out, c->outputs[0]);  // the network output, and later readers
+            c->inputs[0] = out;                            // (not the reformat itself)
+            ++added;
+        }
+        return added;
     }
 
     //! A layer with no float32 output (Shape, a comparison) that a kernel runs on the reduced
@@ -108,11 +162,12 @@ private:
         return false;
     }
 
-    ir::Value* reducedConstant(ir::Graph& graph, ir::Value* v) {
-        auto it = mConstants.find(v);
+    ir::Value* reducedConstant(ir::Graph& graph, ir::Value* v, DataType type) {
+        auto key = std::make_pair(v, type);
+        auto it = mConstants.find(key);
         if (it != mConstants.end()) return it->second;
-        ir::Value* r = graph.addConstant(graph.uniqueName(v->name + "_" + dataTypeName(mType)), reduced(*v->constant, mType));
-        mConstants[v] = r;
+        ir::Value* r = graph.addConstant(graph.uniqueName(v->name + "_" + dataTypeName(type)), reduced(*v->constant, type));
+        mConstants[key] = r;
         return r;
     }
 
@@ -130,23 +185,24 @@ private:
         graph.inferNode(c);
         ir::Value* out = c->outputs[0];
         out->name = c->name;
-        if (type == mType) mMadeReduced.insert(out);
+        if (type != DataType::kFLOAT) mMadeReduced.insert(out);
         mCasts[key] = out;
         ++count;
         return out;
     }
 
     DeviceType mBackend;
-    DataType mType;
-    std::map<ir::Value*, ir::Value*> mConstants;
+    DataType mType;  //!< the flags' reduced type; kFLOAT: constraints only
+    PrecisionConstraints mConstraints;
+    std::map<std::pair<ir::Value*, DataType>, ir::Value*> mConstants;
     std::map<std::pair<ir::Value*, DataType>, ir::Value*> mCasts;
     std::set<const ir::Value*> mMadeReduced;  //!< tensors this pass made reduced (layer outputs, casts)
 };
 
 }  // namespace
 
-std::unique_ptr<Pass> createReducedPrecisionPass(DeviceType backend, DataType type) {
-    return std::make_unique<ReducedPrecision>(backend, type);
+std::unique_ptr<Pass> createReducedPrecisionPass(DeviceType backend, DataType type, PrecisionConstraints constraints) {
+    return std::make_unique<ReducedPrecision>(backend, type, constraints);
 }
 
 }  // namespace kiln::passes

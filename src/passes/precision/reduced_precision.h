@@ -9,6 +9,11 @@
 namespace kiln::passes {
 
 //! Runs each layer that a `backend` kernel supports in `type` (kHALF or kBF16) in it.
-std::unique_ptr<Pass> createReducedPrecisionPass(DeviceType backend, DataType type);
+//! How layer precision constraints bind (BuilderFlag::kOBEY/kPREFER_PRECISION_CONSTRAINTS).
+enum class PrecisionConstraints { kNONE, kOBEY, kPREFER };
+
+//! `type`: kHALF or kBF16 when the flags allow reduced precision, kFLOAT for constraints only.
+std::unique_ptr<Pass> createReducedPrecisionPass(DeviceType backend, DataType type,
+                                                 PrecisionConstraints constraints = PrecisionConstraints::kNONE);
 
 }  // namespace kiln::passes

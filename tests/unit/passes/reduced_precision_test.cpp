@@ -3,9 +3,12 @@
 // half, float32 kept for a layer constrained to it and for the producer of the output.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "common/test_util.h"
 #include "ir/graph.h"
 #include "ir/ops/activation.h"
+#include "ir/ops/einsum.h"
 #include "ir/ops/elementwise.h"
 #include "ir/ops/shape.h"
 #include "passes/pass.h"
@@ -61,6 +64,79 @@ TEST(ReducedPrecision, RunsLayersInHalfWithReformatsAtTheFloatBoundaries) {
     int casts = 0;
     for (const auto& n : g.nodes()) casts += n->op->name() == std::string("Cast");
     EXPECT_EQ(casts, 2);
+}
+
+// Under kOBEY/kPREFER_PRECISION_CONSTRAINTS, without the FP16 flag: layers constrained to half
+// run in half, the one producing the output too, with a reformat back to float32 after it.
+TEST(ReducedPrecision, ConstrainedLayersRunInTheirTypeAndTheOutputIsReformatted) {
+    ir::Graph g;
+    ir::Value* x = g.addInput("x", DataType::kFLOAT, {2, 3});
+    auto* relu = g.addNode(std::make_unique<ir::ActivationOp>(), "relu", {x}, 1);
+    relu->precision = DataType::kHALF;
+    auto sig = std::make_unique<ir::ActivationOp>();
+    sig->type = ActivationType::kSIGMOID;
+    auto* last = g.addNode(std::move(sig), "last", {relu->outputs[0]}, 1);
+    last->precision = DataType::kHALF;
+    last->outputs[0]->name = "y";
+    g.markOutput(last->outputs[0]);
+    auto* free = g.addNode(std::make_unique<ir::ActivationOp>(), "free", {x}, 1);  // unconstrained: float32
+    free->outputs[0]->name = "z";
+    g.markOutput(free->outputs[0]);
+    g.inferShapes();
+    NullLogger logger;
+    LogSink sink(&logger);
+    passes::PassManager pm(sink);
+    pm.add(passes::createReducedPrecisionPass(DeviceType::kCPU, DataType::kFLOAT, passes::PrecisionConstraints::kOBEY));
+    pm.run(g);
+    EXPECT_EQ(relu->outputs[0]->type, DataType::kHALF);
+    EXPECT_EQ(last->precision, DataType::kHALF);
+    EXPECT_EQ(last->outputs[0]->type, DataType::kHALF);
+    ASSERT_EQ(g.outputs().size(), 2u);
+    EXPECT_EQ(g.outputs()[0]->name, "y");
+    EXPECT_EQ(g.outputs()[0]->type, DataType::kFLOAT) << "the output keeps its declared type";
+    EXPECT_EQ(g.outputs()[0]->producer->op->name(), std::string("Cast"));
+    EXPECT_EQ(g.outputs()[0]->producer->inputs[0], last->outputs[0]);
+    EXPECT_EQ(free->outputs[0]->type, DataType::kFLOAT);
+}
+
+// A layer constrained to half that no kernel runs in half (Einsum has no GPU kernel): obey fails
+// the build naming the layer, prefer keeps it in float32 with a warning.
+TEST(ReducedPrecision, ObeyFailsAndPreferFallsBackWhereNoKernelTakesTheConstraint) {
+    for (auto mode : {passes::PrecisionConstraints::kOBEY, passes::PrecisionConstraints::kPREFER}) {
+        ir::Graph g;
+        ir::Value* a = g.addInput("a", DataType::kFLOAT, {2, 3});
+        auto e = std::make_unique<ir::EinsumOp>();
+        e->equation = "ij->ji";
+        auto* n = g.addNode(std::move(e), "transpose_einsum", {a}, 1);
+        n->precision = DataType::kHALF;
+        auto* relu = g.addNode(std::make_unique<ir::ActivationOp>(), "relu", {n->outputs[0]}, 1);
+        g.markOutput(relu->outputs[0]);
+        g.inferShapes();
+        struct Warnings : Logger {
+            void log(Severity s, const char* m) noexcept override {
+                if (s == Severity::kWARNING) text += m;
+            }
+            std::string text;
+        } logger;
+        LogSink sink(&logger);
+        passes::PassManager pm(sink);
+        pm.add(passes::createReducedPrecisionPass(DeviceType::kGPU, DataType::kFLOAT, mode));
+        if (mode == passes::PrecisionConstraints::kOBEY) {
+            try {
+                pm.run(g);
+                FAIL() << "no error";
+            } catch (const KilnError& err) {
+                EXPECT_NE(std::string(err.what()).find("layer 'transpose_einsum' is constrained to float16 but no GPU "
+                                                       "kernel for Einsum runs in it"),
+                          std::string::npos)
+                    << err.what();
+            }
+        } else {
+            pm.run(g);
+            EXPECT_EQ(n->outputs[0]->type, DataType::kFLOAT);
+            EXPECT_NE(logger.text.find("it runs in float32 (kPREFER_PRECISION_CONSTRAINTS)"), std::string::npos);
+        }
+    }
 }
 
 }  // namespace
