@@ -1,12 +1,13 @@
 // MatrixMultiply through cuBLASLt against the CPU reference: odd shapes, transposes, vector
 // operands, broadcast batches (strided, stride 0 and chunked), bias in every layout, each fused
-// activation, float32 (exact and TF32), float16, bfloat16 and float64.
+// activation, float32 (exact and TF32), float16, bfloat16 and float64; Einsum's kernel.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "backends/tactic.h"
 #include "cuda/cuda_test_util.h"
+#include "ir/ops/einsum.h"
 #include "ir/ops/matrix_multiply.h"
 
 namespace kiln {
@@ -202,6 +203,36 @@ TEST(CudaMatmul, RefusesInt32) {
         ASSERT_NE(t, nullptr) << name;
         EXPECT_FALSE(t->supports(op, {v, v})) << name;
     }
+}
+
+// Einsum's GPU kernel against the reference: products, batches, transposes, a trace and a
+// diagonal (repeated labels), an outer product, full sums, three operands and implicit output
+// labels, in float, half, double and the integers.
+TEST(CudaEinsum, EquationsAndTypes) {
+    KILN_REQUIRE_GPU();
+    struct Case {
+        std::string equation;
+        std::vector<Dims> dims;
+    };
+    const std::vector<Case> cases = {
+        {"ij,jk->ik", {{5, 7}, {7, 3}}},       {"bij,bjk->bik", {{2, 3, 5}, {2, 5, 4}}},
+        {"ij->ji", {{4, 9}}},                  {"ii->", {{6, 6}}},
+        {"ii->i", {{5, 5}}},                   {"i,j->ij", {{7}, {3}}},
+        {"ijk->", {{3, 4, 5}}},                {"ij,jk,kl->il", {{2, 3}, {3, 4}, {4, 5}}},
+        {"ij,jk", {{3, 4}, {4, 2}}},           {"bhqd,bhkd->bhqk", {{1, 2, 5, 8}, {1, 2, 6, 8}}},
+    };
+    for (DataType t : {DataType::kFLOAT, DataType::kHALF, DataType::kDOUBLE, DataType::kINT32, DataType::kINT64})
+        for (const Case& c : cases) {
+            SCOPED_TRACE(std::string(dataTypeName(t)) + " " + c.equation);
+            ir::EinsumOp op;
+            op.equation = c.equation;
+            std::vector<ir::HostTensor> tensors;
+            for (const Dims& d : c.dims) tensors.push_back(randomTensor(t, d));
+            Inputs in;
+            for (const auto& x : tensors) in.push_back(&x);
+            const GpuCheck check = t == DataType::kHALF ? tol(1e-2, 1e-2) : tol(1e-6, 1e-6);
+            EXPECT_TRUE(test::gpuMatchesReference(op, in, check));
+        }
 }
 
 }  // namespace
