@@ -388,14 +388,39 @@ TEST(CudaScatter, NdRowsAndElements) {
     EXPECT_TRUE(gpuOk(scatter(ScatterMode::kND), {&data, &whole, &upd}));
 }
 
-TEST(CudaScatter, ReductionsAreRefused) {
+// Reductions combine each target with its updates in the reference's order: exact, with many
+// duplicates, for ELEMENT along each axis and ND rows and elements; bool data is refused.
+TEST(CudaScatter, ReductionsInTheReferencesOrder) {
     KILN_REQUIRE_GPU();
+    for (ScatterReduction r : {ScatterReduction::kSUM, ScatterReduction::kPROD, ScatterReduction::kMAX,
+                               ScatterReduction::kMIN})
+        for (DataType type : {DataType::kFLOAT, DataType::kHALF, DataType::kINT32, DataType::kINT64, DataType::kDOUBLE}) {
+            SCOPED_TRACE(std::string(dataTypeName(type)) + " reduction " + std::to_string(static_cast<int>(r)));
+            auto data = rnd(type, {4, 6});
+            for (int64_t axis : {0, 1, -1}) {
+                ir::ScatterOp op = scatter(ScatterMode::kELEMENT, axis);
+                op.reduction = r;
+                const int64_t dim = data.dims[static_cast<size_t>(axis < 0 ? axis + 2 : axis)];
+                auto idx = indicesIn(DataType::kINT64, {3, 5}, -dim, dim - 1);
+                auto upd = rnd(type, {3, 5});
+                EXPECT_TRUE(gpuOk(op, {&data, &idx, &upd})) << "axis " << axis;
+            }
+            ir::ScatterOp nd = scatter(ScatterMode::kND);
+            nd.reduction = r;
+            auto cube = rnd(type, {4, 5, 6});
+            auto rows = indicesIn(DataType::kINT32, {7, 1}, -4, 3);
+            auto rowUpd = rnd(type, {7, 5, 6});
+            EXPECT_TRUE(gpuOk(nd, {&cube, &rows, &rowUpd}));
+            auto pairs = indicesIn(DataType::kINT64, {3, 3, 2}, -4, 3);
+            auto pairUpd = rnd(type, {3, 3, 6});
+            EXPECT_TRUE(gpuOk(nd, {&cube, &pairs, &pairUpd}));
+        }
     ir::ScatterOp op = scatter(ScatterMode::kELEMENT);
     op.reduction = ScatterReduction::kSUM;
-    auto data = rnd(DataType::kFLOAT, {4});
+    auto data = rnd(DataType::kBOOL, {4});
     auto idx = indicesIn(DataType::kINT32, {2}, 0, 3);
     std::vector<ir::ValueInfo> infos = {ir::constantInfo(data), ir::constantInfo(idx), ir::constantInfo(idx)};
-    infos[2].type = DataType::kFLOAT;
+    infos[2].type = DataType::kBOOL;
     for (const auto& t : backend::tacticsFor(DeviceType::kGPU, "Scatter"))
         if (t.name == "cuda_scatter") {
             EXPECT_FALSE(t.supports(op, infos));

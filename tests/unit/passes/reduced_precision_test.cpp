@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "common/test_util.h"
 #include "ir/graph.h"
@@ -99,15 +100,16 @@ TEST(ReducedPrecision, ConstrainedLayersRunInTheirTypeAndTheOutputIsReformatted)
     EXPECT_EQ(free->outputs[0]->type, DataType::kFLOAT);
 }
 
-// A layer constrained to half that no kernel runs in half (Einsum has no GPU kernel): obey fails
-// the build naming the layer, prefer keeps it in float32 with a warning.
+// A layer constrained to half that no kernel runs in half (an Einsum of five operands: the GPU
+// kernel takes four): obey fails the build naming the layer, prefer keeps it in float32 with a warning.
 TEST(ReducedPrecision, ObeyFailsAndPreferFallsBackWhereNoKernelTakesTheConstraint) {
     for (auto mode : {passes::PrecisionConstraints::kOBEY, passes::PrecisionConstraints::kPREFER}) {
         ir::Graph g;
-        ir::Value* a = g.addInput("a", DataType::kFLOAT, {2, 3});
+        std::vector<ir::Value*> operands;
+        for (const char* name : {"a", "b", "c", "d", "e"}) operands.push_back(g.addInput(name, DataType::kFLOAT, {2}));
         auto e = std::make_unique<ir::EinsumOp>();
-        e->equation = "ij->ji";
-        auto* n = g.addNode(std::move(e), "transpose_einsum", {a}, 1);
+        e->equation = "a,b,c,d,e->abcde";
+        auto* n = g.addNode(std::move(e), "outer_einsum", operands, 1);
         n->precision = DataType::kHALF;
         auto* relu = g.addNode(std::make_unique<ir::ActivationOp>(), "relu", {n->outputs[0]}, 1);
         g.markOutput(relu->outputs[0]);
@@ -126,7 +128,7 @@ TEST(ReducedPrecision, ObeyFailsAndPreferFallsBackWhereNoKernelTakesTheConstrain
                 pm.run(g);
                 FAIL() << "no error";
             } catch (const KilnError& err) {
-                EXPECT_NE(std::string(err.what()).find("layer 'transpose_einsum' is constrained to float16 but no GPU "
+                EXPECT_NE(std::string(err.what()).find("layer 'outer_einsum' is constrained to float16 but no GPU "
                                                        "kernel for Einsum runs in it"),
                           std::string::npos)
                     << err.what();

@@ -3,9 +3,11 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <type_traits>
 
 #include "backends/cuda/kernels/data_movement_index.h"
 #include "backends/cuda/kernels/device_common.cuh"
+#include "backends/cuda/kernels/pointwise_common.cuh"
 
 namespace kiln::cuda {
 namespace {
@@ -162,6 +164,89 @@ __global__ void oneHotKernel(U* __restrict__ dst, const Idx* __restrict__ indice
     }
 }
 
+
+// ---- Scatter with a reduction: each target is combined with its updates in the reference's
+// order (one thread walks one data line of ScatterElements, or one column of ScatterND's rows),
+// so results are deterministic and equal to the reference's, duplicates included.
+
+template <class C>
+__device__ __forceinline__ C combineScatter(int32_t reduction, C x, C y) {
+    if constexpr (std::is_integral_v<C>) {  // sums and products wrap, as the reference's
+        const auto ux = static_cast<uint64_t>(static_cast<int64_t>(x));
+        const auto uy = static_cast<uint64_t>(static_cast<int64_t>(y));
+        if (reduction == static_cast<int32_t>(ScatterReduction::kSUM)) return static_cast<C>(ux + uy);
+        if (reduction == static_cast<int32_t>(ScatterReduction::kPROD)) return static_cast<C>(ux * uy);
+    }
+    switch (static_cast<ScatterReduction>(reduction)) {
+        case ScatterReduction::kSUM: return static_cast<C>(x + y);
+        case ScatterReduction::kPROD: return static_cast<C>(x * y);
+        case ScatterReduction::kMAX: return x > y || x != x ? x : y;  // NaN already there stays
+        case ScatterReduction::kMIN: return x < y || x != x ? x : y;
+        default: return y;
+    }
+}
+
+template <class T, class Idx>
+__global__ void scatterElementsReduceKernel(T* out, const Idx* __restrict__ indices, const T* __restrict__ updates,
+                                            Layout walk, int32_t axis, int64_t axisStride, int64_t axisDim,
+                                            int32_t reduction, int64_t lines) {
+    const int64_t len = walk.dims[axis];
+    int64_t alongAxis = 1;  // the indices' stride along the axis
+    for (int32_t d = axis + 1; d < walk.rank; ++d) alongAxis *= walk.dims[d];
+    KILN_GRID_LOOP(line, lines) {
+        int64_t rem = line, base = 0, first = 0, step = 1;
+        for (int32_t d = walk.rank - 1; d >= 0; --d) {
+            if (d == axis) {
+                step *= walk.dims[d];
+                continue;
+            }
+            const int64_t c = rem % walk.dims[d];
+            rem /= walk.dims[d];
+            base += c * walk.strides[d];
+            first += c * step;
+            step *= walk.dims[d];
+        }
+        for (int64_t j = 0; j < len; ++j) {
+            const int64_t e = first + j * alongAxis;
+            const int64_t k = wrapIndex(indices, e, axisDim);
+            if (k < 0) continue;
+            const int64_t t = base + k * axisStride;
+            pw::st(out, t, combineScatter(reduction, pw::ld(out, t), pw::ld(updates, e)));
+        }
+    }
+}
+
+template <class T, class Idx>
+__global__ void scatterNdReduceKernel(T* out, const Idx* __restrict__ indices, const T* __restrict__ updates,
+                                      GatherNdParams p, int32_t reduction) {
+    KILN_GRID_LOOP(r, p.R) {
+        for (int64_t m = 0; m < p.M; ++m) {
+            const int64_t off = tupleOffset(indices, m, p);
+            if (off < 0) continue;
+            const int64_t t = off * p.R + r;
+            pw::st(out, t, combineScatter(reduction, pw::ld(out, t), pw::ld(updates, m * p.R + r)));
+        }
+    }
+}
+
+//! fn(T{}, Idx{}) for the data types a reduction takes (the numeric ones) and the index type.
+template <class Fn>
+int dispatchReduceTypes(DataType type, bool indices64, Fn&& fn) {
+    int status = static_cast<int>(cudaErrorInvalidValue);
+    pw::dispatchType(type, [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (!pw::kIsBool<T>) {
+            if (indices64) {
+                fn(T{}, int64_t{});
+            } else {
+                fn(T{}, int32_t{});
+            }
+            status = static_cast<int>(cudaGetLastError());
+        }
+    });
+    return status;
+}
+
 }  // namespace
 
 int launchGatherDefault(void* dst, const void* data, const void* indices, bool indices64, int64_t B, int64_t P,
@@ -264,6 +349,35 @@ int launchOneHot(void* dst, const void* indices, bool indices64, const void* val
         if constexpr (sizeof(U) <= 8)
             oneHotKernel<U, Idx><<<gridFor(n, kThreads), kThreads, 0, s>>>(
                 static_cast<U*>(dst), static_cast<const Idx*>(indices), static_cast<const U*>(values), depth, inner, n);
+    });
+}
+
+int launchScatterElementsReduce(void* out, const void* indices, bool indices64, const void* updates, DataType type,
+                                const Layout& walk, int32_t axis, int64_t axisStride, int64_t axisDim,
+                                ScatterReduction reduction, void* stream) {
+    const int64_t n = numelOf(walk);
+    if (n == 0 || walk.dims[axis] == 0) return cudaSuccess;
+    const int64_t lines = n / walk.dims[axis];
+    const auto s = static_cast<cudaStream_t>(stream);
+    return dispatchReduceTypes(type, indices64, [&](auto t, auto idx) {
+        using T = decltype(t);
+        using Idx = decltype(idx);
+        scatterElementsReduceKernel<T, Idx><<<gridFor(lines, kThreads), kThreads, 0, s>>>(
+            static_cast<T*>(out), static_cast<const Idx*>(indices), static_cast<const T*>(updates), walk, axis,
+            axisStride, axisDim, static_cast<int32_t>(reduction), lines);
+    });
+}
+
+int launchScatterNdReduce(void* out, const void* indices, bool indices64, const void* updates, DataType type,
+                          const GatherNdParams& p, ScatterReduction reduction, void* stream) {
+    if (p.M * p.R == 0) return cudaSuccess;
+    const auto s = static_cast<cudaStream_t>(stream);
+    return dispatchReduceTypes(type, indices64, [&](auto t, auto idx) {
+        using T = decltype(t);
+        using Idx = decltype(idx);
+        scatterNdReduceKernel<T, Idx><<<gridFor(p.R, kThreads), kThreads, 0, s>>>(
+            static_cast<T*>(out), static_cast<const Idx*>(indices), static_cast<const T*>(updates), p,
+            static_cast<int32_t>(reduction));
     });
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "backends/cuda/kernels/layout.h"
+#include "kiln/types.h"
 
 namespace kiln::cuda {
 
@@ -39,6 +40,16 @@ int launchScatterElements(void* out, const void* indices, bool indices64, const 
 //! ScatterND: out [dims[0..K), R], indices [M, K], updates [M, R]; one winner per K-tuple.
 int launchScatterNd(void* out, const void* indices, bool indices64, const void* updates, const GatherNdParams& p,
                     void* winners, size_t elemSize, void* stream);
+
+//! Scatter with a reduction (SUM, PROD, MAX, MIN) of numeric `type`, out already holding the
+//! data: each target combined with its updates in the reference's order (deterministic).
+//! ELEMENT: `walk` as for launchScatterElements, `axis` its scatter axis.
+int launchScatterElementsReduce(void* out, const void* indices, bool indices64, const void* updates, DataType type,
+                                const Layout& walk, int32_t axis, int64_t axisStride, int64_t axisDim,
+                                ScatterReduction reduction, void* stream);
+//! ND: as launchScatterNd (B = 1).
+int launchScatterNdReduce(void* out, const void* indices, bool indices64, const void* updates, DataType type,
+                          const GatherNdParams& p, ScatterReduction reduction, void* stream);
 
 //! out[o, d, k] = values[indices[o, k] == d] (values = [off, on]) for out [outer, depth, inner].
 int launchOneHot(void* dst, const void* indices, bool indices64, const void* values, int64_t outer, int64_t depth,

@@ -1,5 +1,5 @@
-// CUDA tactics of the indexed movement ops: Gather (every mode), Scatter (ELEMENT and ND
-// without reduction) and OneHot. Shapes are checked as the CPU reference checks them; index
+// CUDA tactics of the indexed movement ops: Gather (every mode), Scatter (ELEMENT and ND, with
+// or without a reduction) and OneHot. Shapes are checked as the CPU reference checks them; index
 // values live on the device and are not read here, so an out-of-range index (a KilnError on
 // the CPU) gathers zeros and is skipped by Scatter instead.
 #include <string>
@@ -124,9 +124,10 @@ void runGather(KernelArgs& a) {
 
 bool scatterSupports(const ir::Op& op, const std::vector<ir::ValueInfo>& in) {
     const auto& s = static_cast<const ir::ScatterOp&>(op);
-    // Reductions would need atomics per type and give order-dependent float sums: refused.
+    // A reduction combines in the reference's order (deterministic), of numeric data only.
+    const bool reduces = s.reduction != ScatterReduction::kNONE;
     return in.size() == 3 && movable(in[0].type) && isIndexType(in[1].type) && in[2].type == in[0].type &&
-           s.reduction == ScatterReduction::kNONE && (s.mode == ScatterMode::kELEMENT || s.mode == ScatterMode::kND);
+           !(reduces && in[0].type == DataType::kBOOL) && (s.mode == ScatterMode::kELEMENT || s.mode == ScatterMode::kND);
 }
 
 //! Winner slots: one per data element (ELEMENT) or per indexed K-tuple (ND).
@@ -152,7 +153,8 @@ void runScatter(KernelArgs& a) {
     const bool i64 = indices.type == DataType::kINT64;
     KILN_CHECK(updates.type == data.type && out.type == data.type && out.numel() == data.numel())
         << "Scatter: updates type differs from data type";
-    KILN_CHECK(op.reduction == ScatterReduction::kNONE) << "Scatter: cuda_scatter does not reduce";
+    const bool reduces = op.reduction != ScatterReduction::kNONE;
+    KILN_CHECK(!reduces || data.type != DataType::kBOOL) << "Scatter: a reduction of bool data is not supported";
     const int64_t targets = scatterTargets(a);
     KILN_CHECK(a.workspaceSize >= static_cast<size_t>(targets) * sizeof(int64_t) && (targets == 0 || a.workspace))
         << "Scatter: workspace of " << a.workspaceSize << " bytes, " << targets * 8 << " needed";
@@ -163,9 +165,11 @@ void runScatter(KernelArgs& a) {
         const Layout walk = elementWalk(data, indices, axis, "Scatter");
         KILN_CHECK(updates.shape() == indices.shape()) << "Scatter: updates shape " << ir::dimsToString(updates.shape())
                                                        << " != indices shape " << ir::dimsToString(indices.shape());
-        status = launchScatterElements(out.data, indices.data, i64, updates.data, walk,
-                                       denseLayout(data.rank, data.dims).strides[axis], data.dims[axis], targets,
-                                       a.workspace, es, a.stream);
+        const int64_t axisStride = denseLayout(data.rank, data.dims).strides[axis];
+        status = reduces ? launchScatterElementsReduce(out.data, indices.data, i64, updates.data, data.type, walk, axis,
+                                                       axisStride, data.dims[axis], op.reduction, a.stream)
+                         : launchScatterElements(out.data, indices.data, i64, updates.data, walk, axisStride,
+                                                 data.dims[axis], targets, a.workspace, es, a.stream);
     } else {
         KILN_CHECK(op.mode == ScatterMode::kND) << "Scatter: unknown mode " << static_cast<int32_t>(op.mode);
         KILN_CHECK(indices.rank >= 1) << "Scatter: indices must have at least 1 dimension";
@@ -178,7 +182,9 @@ void runScatter(KernelArgs& a) {
         for (int64_t j = 0; j < k; ++j) p.dims[j] = data.dims[j];
         KILN_CHECK(updates.numel() == p.M * p.R)
             << "Scatter: updates has " << updates.numel() << " elements, expected " << p.M * p.R;
-        status = launchScatterNd(out.data, indices.data, i64, updates.data, p, a.workspace, es, a.stream);
+        status = reduces ? launchScatterNdReduce(out.data, indices.data, i64, updates.data, data.type, p, op.reduction,
+                                                 a.stream)
+                         : launchScatterNd(out.data, indices.data, i64, updates.data, p, a.workspace, es, a.stream);
     }
     checkStatus(a, status, "scatter");
 }
