@@ -235,5 +235,27 @@ TEST(CudaEinsum, EquationsAndTypes) {
         }
 }
 
+// int32 products (MatMulInteger, QLinearMatMul) against the reference, exactly: 2-D, transposes,
+// a vector operand, broadcast batches (uniform and not).
+TEST(CudaMatmulInt32, ShapesTransposesAndBatches) {
+    KILN_REQUIRE_GPU();
+    struct Case {
+        Dims a, b;
+        MO op0, op1;
+    };
+    const std::vector<Case> cases = {
+        {{5, 7}, {7, 3}, MO::kNONE, MO::kNONE},          {{7, 5}, {7, 3}, MO::kTRANSPOSE, MO::kNONE},
+        {{5, 7}, {3, 7}, MO::kNONE, MO::kTRANSPOSE},     {{4, 5, 7}, {7, 6}, MO::kNONE, MO::kNONE},
+        {{2, 1, 5, 7}, {3, 7, 2}, MO::kNONE, MO::kNONE}, {{9}, {9, 4}, MO::kNONE, MO::kNONE},
+        {{1, 3}, {3, 1}, MO::kNONE, MO::kNONE},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE("a" + ir::dimsToString(c.a) + " b" + ir::dimsToString(c.b));
+        ir::HostTensor a = randomTensor(DataType::kINT32, c.a, -100, 100);
+        ir::HostTensor b = randomTensor(DataType::kINT32, c.b, -100, 100);
+        EXPECT_TRUE(test::gpuMatchesReference(makeOp(c.op0, c.op1), Inputs{&a, &b}, tol(0, 0, {"cuda_int32_gemm"})));
+    }
+}
+
 }  // namespace
 }  // namespace kiln
