@@ -11,21 +11,15 @@
 #include "ir/ops/activation.h"
 #include "ir/ops/elementwise.h"
 #include "ir/ops/unary.h"
+#include "passes/fusion/pattern_match.h"
 #include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {
 
-bool isElementWise(const ir::Node* n, ElementWiseOperation op) {
-    return n && std::string(n->op->name()) == ir::ElementWiseOp::kName && n->inputs.size() == 2 &&
-           static_cast<const ir::ElementWiseOp&>(*n->op).op == op;
-}
-
-std::optional<float> scalarConstant(const ir::Value* v) {
-    if (!v || !v->isConstant() || v->constant->type != DataType::kFLOAT || v->constant->numel() != 1)
-        return std::nullopt;
-    return v->constant->as<float>()[0];
-}
+using match::isElementWise;
+using match::scalarConstant;
+using match::soleProducer;
 
 bool near(float value, double expected) { return std::abs(value - expected) <= 1e-6 * std::abs(expected); }
 
@@ -51,12 +45,6 @@ public:
     }
 
 private:
-    //! The node producing v, when v has no other use and is no network output.
-    static ir::Node* soleProducer(const ir::Graph& graph, const ir::Value* v) {
-        if (!v || !v->producer || v->isGraphOutput || graph.users(v).size() != 1) return nullptr;
-        return v->producer;
-    }
-
     //! The factors of the product `n`, through Mul nodes whose outputs only it uses (two levels:
     //! the pattern has three factors, x, 0.5 and 1 + erf).
     static std::vector<ir::Value*> factors(const ir::Graph& graph, const ir::Node* n) {

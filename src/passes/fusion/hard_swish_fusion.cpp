@@ -8,25 +8,16 @@
 
 #include "ir/ops/activation.h"
 #include "ir/ops/elementwise.h"
+#include "passes/fusion/pattern_match.h"
 #include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {
 
-bool isOp(const ir::Node* n, const char* name) { return n && std::string(n->op->name()) == name; }
-
-//! A two-operand ElementWise node of operation `op`.
-bool isElementWise(const ir::Node* n, ElementWiseOperation op) {
-    return isOp(n, ir::ElementWiseOp::kName) && n->inputs.size() == 2 &&
-           static_cast<const ir::ElementWiseOp&>(*n->op).op == op;
-}
-
-//! The float32 scalar value of a constant, if it is one.
-std::optional<float> scalarConstant(const ir::Value* v) {
-    if (!v || !v->isConstant() || v->constant->type != DataType::kFLOAT || v->constant->numel() != 1)
-        return std::nullopt;
-    return v->constant->as<float>()[0];
-}
+using match::isElementWise;
+using match::isOp;
+using match::scalarConstant;
+using match::soleProducer;
 
 //! For an ElementWise node `op` with one constant scalar operand: the other operand and the
 //! constant (`constantSecond`: the constant must be the right operand).
@@ -78,12 +69,6 @@ private:
         ir::Value* x;
         double alpha, beta;
     };
-
-    //! The node producing v, when v has no other use and is no network output.
-    static ir::Node* soleProducer(const ir::Graph& graph, const ir::Value* v) {
-        if (!v || !v->producer || v->isGraphOutput || graph.users(v).size() != 1) return nullptr;
-        return v->producer;
-    }
 
     //! n = Mul(x, Clip(Add(x, b), 0, m)) / m, or the product times 1/m.
     static std::optional<Match> matchDivided(const ir::Graph& graph, const ir::Node* n) {

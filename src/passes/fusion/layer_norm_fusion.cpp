@@ -15,21 +15,14 @@
 #include "ir/ops/normalization.h"
 #include "ir/ops/reduce.h"
 #include "ir/ops/unary.h"
+#include "passes/fusion/pattern_match.h"
 #include "passes/pass.h"
 
 namespace kiln::passes {
 namespace {
 
-bool isElementWise(const ir::Node* n, ElementWiseOperation op) {
-    return n && std::string(n->op->name()) == ir::ElementWiseOp::kName && n->inputs.size() == 2 &&
-           static_cast<const ir::ElementWiseOp&>(*n->op).op == op;
-}
-
-std::optional<float> scalarConstant(const ir::Value* v) {
-    if (!v || !v->isConstant() || v->constant->type != DataType::kFLOAT || v->constant->numel() != 1)
-        return std::nullopt;
-    return v->constant->as<float>()[0];
-}
+using match::isElementWise;
+using match::scalarConstant;
 
 //! The producer of v when every use of v is by one of `users` and v is no network output.
 ir::Node* producerUsedOnlyBy(const ir::Graph& graph, const ir::Value* v, std::vector<const ir::Node*> users) {

@@ -36,6 +36,16 @@ void runPass(ir::Graph& g, std::unique_ptr<passes::Pass> pass) {
     pm.run(g);
 }
 
+//! A float32 scalar constant.
+ir::Value* scalar(ir::Graph& g, const std::string& name, float v) { return g.addConstant(name, test::tensorFrom({1}, {v})); }
+
+//! An ElementWise node's output.
+ir::Value* ew(ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
+    auto e = std::make_unique<ir::ElementWiseOp>();
+    e->op = op;
+    return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
+}
+
 TEST(IdentityCleanup, RemovesIdentityButKeepsNetworkOutputProducer) {
     ir::Graph g;
     ir::Value* x = g.addInput("x", DataType::kFLOAT, {ir::DimExpr::symbol(0), 4});
@@ -197,14 +207,6 @@ TEST(ScaleFolding, FoldsElementWiseAffineChainIntoConvolution) {
 // x * Clip(x + 3, 0, 6) / 6 (and * (1/6)), and x * HardSigmoid(x), become one HardSwish whose
 // values match the chain's; a chain with another constant, or a shared intermediate, stays.
 TEST(HardSwishFusion, FusesDecomposedHardSwish) {
-    auto scalar = [](ir::Graph& g, const std::string& name, float v) {
-        return g.addConstant(name, test::tensorFrom({1}, {v}));
-    };
-    auto ew = [](ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
-        auto e = std::make_unique<ir::ElementWiseOp>();
-        e->op = op;
-        return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
-    };
     auto act = [](ir::Graph& g, ActivationType type, double alpha, double beta, const std::string& name, ir::Value* a) {
         auto op = std::make_unique<ir::ActivationOp>();
         op->type = type;
@@ -257,14 +259,6 @@ TEST(HardSwishFusion, FusesDecomposedHardSwish) {
 // 1/sqrt(2)) becomes one GELU activation with the chain's values; a chain with another constant,
 // or an intermediate that is also an output, stays.
 TEST(GeluFusion, FusesTheDecomposedErfGelu) {
-    auto scalar = [](ir::Graph& g, const std::string& name, float v) {
-        return g.addConstant(name, test::tensorFrom({1}, {v}));
-    };
-    auto ew = [](ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
-        auto e = std::make_unique<ir::ElementWiseOp>();
-        e->op = op;
-        return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
-    };
     // variant 0: nn.GELU; 1: x * 0.5 first; 2: * (1/sqrt(2)); 3: / 2 (no match); 4: erf also an output
     for (int variant = 0; variant < 5; ++variant) {
         SCOPED_TRACE(variant);
@@ -379,11 +373,6 @@ TEST(TransposeFolding, FoldsLastTwoDimsSwapsIntoTheProduct) {
 // neither) becomes one Normalization with the chain's values; a mean over a non-trailing axis,
 // or a centred tensor that is also an output, stays.
 TEST(LayerNormFusion, FusesTheWrittenOutLayerNorm) {
-    auto ew = [](ir::Graph& g, ElementWiseOperation op, const std::string& name, ir::Value* a, ir::Value* b) {
-        auto e = std::make_unique<ir::ElementWiseOp>();
-        e->op = op;
-        return g.addNode(std::move(e), name, {a, b}, 1)->outputs[0];
-    };
     auto mean = [](ir::Graph& g, const std::string& name, ir::Value* v, int64_t axis) {
         auto r = std::make_unique<ir::ReduceOp>();
         r->op = ReduceOperation::kAVG;
