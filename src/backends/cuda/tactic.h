@@ -6,6 +6,8 @@
 
 #include <cuda_runtime_api.h>
 
+#include <utility>
+
 #include "backends/cuda/device.h"
 #include "backends/tactic.h"
 
@@ -18,6 +20,15 @@ using backend::Tactic;
 #define KILN_REGISTER_CUDA_TACTIC(opName, tactic)                                                     \
     static const ::kiln::backend::TacticRegistration KILN_TACTIC_CONCAT(kCudaTactic, __LINE__)( \
         ::kiln::DeviceType::kGPU, opName, tactic)
+
+//! A tactic of a name, a supports test and a run function (no workspace).
+inline Tactic simpleTactic(const char* name, decltype(Tactic::supports) supports, void (*run)(KernelArgs&)) {
+    Tactic t;
+    t.name = name;
+    t.supports = std::move(supports);
+    t.run = run;
+    return t;
+}
 
 inline cudaStream_t streamOf(const KernelArgs& args) { return static_cast<cudaStream_t>(args.stream); }
 

@@ -40,13 +40,17 @@ bool runJobs(ExecutionContext& context, std::vector<Job>& jobs) {
     return true;
 }
 
-TEST(Concurrency, SeveralContextsRunOneEngineFromSeveralThreads) {
-    QuietLogger logger;
+//! The shared CNN's engine (random weights), deserialized by `runtime`; nullptr on failure.
+std::unique_ptr<Engine> cnnEngine(Logger& logger, Runtime& runtime) {
     test::Cnn cnn(test::rng());
     auto plan = cnn.build(logger, false);
-    ASSERT_TRUE(plan) << logger.last;
+    return plan ? runtime.deserializeEngine(plan->data(), plan->size()) : nullptr;
+}
+
+TEST(Concurrency, SeveralContextsRunOneEngineFromSeveralThreads) {
+    QuietLogger logger;
     auto runtime = createRuntime(logger);
-    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
+    auto engine = cnnEngine(logger, *runtime);
     ASSERT_TRUE(engine) << logger.last;
 
     constexpr int kThreads = 4, kJobs = 12;
@@ -89,12 +93,9 @@ TEST(Concurrency, SeveralContextsRunOneEngineFromSeveralThreads) {
 
 TEST(Concurrency, ContextMemoryForTheLargestShapesIsTheReportedSize) {
     QuietLogger logger;
-    test::Cnn cnn(test::rng());
-    auto plan = cnn.build(logger, false);
-    ASSERT_TRUE(plan) << logger.last;
     auto runtime = createRuntime(logger);
-    auto engine = runtime->deserializeEngine(plan->data(), plan->size());
-    ASSERT_TRUE(engine);
+    auto engine = cnnEngine(logger, *runtime);
+    ASSERT_TRUE(engine) << logger.last;
     auto context = engine->createExecutionContextWithoutDeviceMemory();
     ASSERT_TRUE(context);
     const Dims maxDims = engine->getProfileShape("x", 0, OptProfileSelector::kMAX);

@@ -28,14 +28,6 @@ void checkStatus(const KernelArgs& a, int status, const char* kernel) {
     check(status, what.c_str());
 }
 
-Tactic makeTactic(const char* name, decltype(Tactic::supports) supports, void (*run)(KernelArgs&)) {
-    Tactic t;
-    t.name = name;
-    t.supports = std::move(supports);
-    t.run = run;
-    return t;
-}
-
 // ---- Shuffle ----
 
 bool isIdentity(const std::vector<int64_t>& perm) {
@@ -269,13 +261,13 @@ void runPadding(KernelArgs& a) {
                 "padding");
 }
 
-KILN_REGISTER_CUDA_TACTIC("Shuffle", makeTactic("cuda_shuffle", firstInputMovable, runShuffle));
-KILN_REGISTER_CUDA_TACTIC("Concatenation", makeTactic("cuda_concatenation", concatSupports, runConcatenation));
-KILN_REGISTER_CUDA_TACTIC("Slice", makeTactic("cuda_slice", sliceSupports, runSlice));
-KILN_REGISTER_CUDA_TACTIC("Squeeze", makeTactic("cuda_copy", firstInputMovable, runCopy));
-KILN_REGISTER_CUDA_TACTIC("Unsqueeze", makeTactic("cuda_copy", firstInputMovable, runCopy));
-KILN_REGISTER_CUDA_TACTIC("Shape", makeTactic("cuda_shape", shapeSupports, runShape));
-KILN_REGISTER_CUDA_TACTIC("Padding", makeTactic("cuda_padding", firstInputMovable, runPadding));
+KILN_REGISTER_CUDA_TACTIC("Shuffle", simpleTactic("cuda_shuffle", firstInputMovable, runShuffle));
+KILN_REGISTER_CUDA_TACTIC("Concatenation", simpleTactic("cuda_concatenation", concatSupports, runConcatenation));
+KILN_REGISTER_CUDA_TACTIC("Slice", simpleTactic("cuda_slice", sliceSupports, runSlice));
+KILN_REGISTER_CUDA_TACTIC("Squeeze", simpleTactic("cuda_copy", firstInputMovable, runCopy));
+KILN_REGISTER_CUDA_TACTIC("Unsqueeze", simpleTactic("cuda_copy", firstInputMovable, runCopy));
+KILN_REGISTER_CUDA_TACTIC("Shape", simpleTactic("cuda_shape", shapeSupports, runShape));
+KILN_REGISTER_CUDA_TACTIC("Padding", simpleTactic("cuda_padding", firstInputMovable, runPadding));
 
 }  // namespace
 }  // namespace kiln::cuda

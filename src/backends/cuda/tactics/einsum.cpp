@@ -57,15 +57,7 @@ void runEinsum(KernelArgs& a) {
     check(launchEinsum(y.data, y.type, p, a.stream), "Einsum: kernel einsum");
 }
 
-Tactic einsumTactic() {
-    Tactic t;
-    t.name = "cuda_einsum";
-    t.supports = einsumSupports;
-    t.run = runEinsum;
-    return t;
-}
-
-KILN_REGISTER_CUDA_TACTIC("Einsum", einsumTactic());
+KILN_REGISTER_CUDA_TACTIC("Einsum", simpleTactic("cuda_einsum", einsumSupports, runEinsum));
 
 }  // namespace
 }  // namespace kiln::cuda

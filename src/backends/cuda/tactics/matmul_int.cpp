@@ -44,15 +44,7 @@ void runInt32(KernelArgs& a) {
           "MatrixMultiply: kernel int32_gemm");
 }
 
-Tactic int32Tactic() {
-    Tactic t;
-    t.name = "cuda_int32_gemm";
-    t.supports = int32Supports;
-    t.run = runInt32;
-    return t;
-}
-
-KILN_REGISTER_CUDA_TACTIC("MatrixMultiply", int32Tactic());
+KILN_REGISTER_CUDA_TACTIC("MatrixMultiply", simpleTactic("cuda_int32_gemm", int32Supports, runInt32));
 
 }  // namespace
 }  // namespace kiln::cuda

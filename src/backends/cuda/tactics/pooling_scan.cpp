@@ -21,14 +21,6 @@ void checkStatus(const KernelArgs& a, int status, const char* kernel) {
     check(status, what.c_str());
 }
 
-Tactic makeTactic(const char* name, decltype(Tactic::supports) supports, void (*run)(KernelArgs&)) {
-    Tactic t;
-    t.name = name;
-    t.supports = std::move(supports);
-    t.run = run;
-    return t;
-}
-
 //! The single integer value of an input known at build time (shape value or constant), if any.
 std::optional<int64_t> knownScalar(const ir::ValueInfo& v) {
     if (v.type != DataType::kINT32 && v.type != DataType::kINT64) return std::nullopt;
@@ -146,9 +138,9 @@ void runTopK(KernelArgs& a) {
                 "topk");
 }
 
-KILN_REGISTER_CUDA_TACTIC("Pooling", makeTactic("cuda_pooling", poolingSupports, runPooling));
-KILN_REGISTER_CUDA_TACTIC("Cumulative", makeTactic("cuda_cumulative", cumulativeSupports, runCumulative));
-KILN_REGISTER_CUDA_TACTIC("TopK", makeTactic("cuda_topk", topkSupports, runTopK));
+KILN_REGISTER_CUDA_TACTIC("Pooling", simpleTactic("cuda_pooling", poolingSupports, runPooling));
+KILN_REGISTER_CUDA_TACTIC("Cumulative", simpleTactic("cuda_cumulative", cumulativeSupports, runCumulative));
+KILN_REGISTER_CUDA_TACTIC("TopK", simpleTactic("cuda_topk", topkSupports, runTopK));
 
 }  // namespace
 }  // namespace kiln::cuda

@@ -70,14 +70,6 @@ void denseStrides(const ir::TensorView& v, int64_t* strides) {
     }
 }
 
-Tactic makeTactic(const char* name, decltype(Tactic::supports) supports, void (*run)(KernelArgs&)) {
-    Tactic t;
-    t.name = name;
-    t.supports = std::move(supports);
-    t.run = run;
-    return t;
-}
-
 // ---- SoftMax ----
 
 void runSoftmax(KernelArgs& a) {
@@ -216,7 +208,7 @@ void runReduce(KernelArgs& a) {
 }
 
 Tactic reduceTactic() {
-    Tactic t = makeTactic("cuda_reduce", reduceSupports, runReduce);
+    Tactic t = simpleTactic("cuda_reduce", reduceSupports, runReduce);
     // The bound, not this shape's need: the builder sizes workspaces at the profile's max dims,
     // and smaller run-time dims may split where the max ones do not.
     t.workspaceSize = [](const KernelArgs&) { return kReduceWorkspaceBound; };
@@ -227,9 +219,9 @@ bool softmaxSupports(const ir::Op&, const std::vector<ir::ValueInfo>& in) {
     return in.size() == 1 && isFloat16Or32(in[0].type);
 }
 
-KILN_REGISTER_CUDA_TACTIC("SoftMax", makeTactic("cuda_softmax", softmaxSupports, runSoftmax));
+KILN_REGISTER_CUDA_TACTIC("SoftMax", simpleTactic("cuda_softmax", softmaxSupports, runSoftmax));
 KILN_REGISTER_CUDA_TACTIC("Normalization",
-                          makeTactic("cuda_normalization", normalizationSupports, runNormalization));
+                          simpleTactic("cuda_normalization", normalizationSupports, runNormalization));
 KILN_REGISTER_CUDA_TACTIC("Reduce", reduceTactic());
 
 }  // namespace
